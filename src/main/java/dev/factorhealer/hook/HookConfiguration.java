@@ -1,0 +1,57 @@
+package dev.factorhealer.hook;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The hook's own producer: idempotent, {@code acks=all}, and quick to give up waiting for
+ * metadata so that a missing broker turns into a 503 within Okta's timeout, not a hang.
+ */
+@Configuration(proxyBeanMethods = false)
+class HookConfiguration {
+
+	@Bean
+	NewTopic oktaEventsTopic(HookProperties properties) {
+		return TopicBuilder.name(properties.topic()).partitions(properties.partitions()).build();
+	}
+
+	@Bean
+	KafkaOktaEventPublisher oktaEventPublisher(KafkaProperties kafka, HookProperties properties) {
+		Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+		config.put(ProducerConfig.ACKS_CONFIG, "all");
+		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(50, properties.publishTimeout().toMillis() / 2));
+		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+		config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+		config.put(ProducerConfig.CLIENT_ID_CONFIG, "healer-hook");
+		DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(config,
+				new StringSerializer(), new ByteArraySerializer());
+		return new KafkaOktaEventPublisher(new KafkaTemplate<>(factory), properties.topic());
+	}
+
+	@Bean
+	HookMetrics hookMetrics(MeterRegistry registry) {
+		return new HookMetrics(registry);
+	}
+
+	@Bean
+	OktaHookController oktaHookController(HookProperties properties, OktaEventPublisher publisher, JsonMapper mapper,
+			HookMetrics metrics) {
+		return new OktaHookController(properties, new HookSecrets(properties.secrets()), publisher, mapper, metrics);
+	}
+
+}

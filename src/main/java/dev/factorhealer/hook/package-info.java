@@ -1,0 +1,14 @@
+/**
+ * The front door: Okta's event hook. Answers the one-time verification challenge, checks the
+ * shared secret, the media type, the size and the envelope of every delivery, and makes each
+ * System Log event durable on {@code okta.events} before it answers 200. Okta retries a delivery
+ * once at most, so an event answered 200 must already be acknowledged by Kafka ({@code acks=all},
+ * idempotent producer); when Kafka does not acknowledge in time the answer is 503 and Okta
+ * retries.
+ * <p>
+ * The module's API is {@link dev.factorhealer.hook.OktaEventPublisher}: every other source of
+ * System Log events (the System Log poller) publishes through it, with the same key and header
+ * rules.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Event hook receiver")
+package dev.factorhealer.hook;

@@ -1,0 +1,64 @@
+package dev.factorhealer.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.beans.factory.annotation.Value;
+
+/** HTTP calls to the service under test, as Okta and operators make them. */
+public abstract class HttpTestSupport {
+
+	public static final String SECRET = "test-hook-secret-current";
+
+	public static final String ROTATED_SECRET = "test-hook-secret-next";
+
+	protected static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	@Value("${local.server.port}")
+	protected int port;
+
+	protected URI url(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	protected HttpResponse<String> postHook(byte[] body, String secret) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(url("/hooks/okta"))
+			.timeout(Duration.ofSeconds(10))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+		if (secret != null) {
+			request.header("Authorization", secret);
+		}
+		return send(request.build());
+	}
+
+	protected static HttpResponse<String> send(HttpRequest request) {
+		try {
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public static byte[] sampleDelivery() {
+		try {
+			return Files.readAllBytes(Path.of("src/test/resources/sample-delivery.json"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
