@@ -1,0 +1,12 @@
+/**
+ * Okta's Management API as the healer uses it: list a user's factors, unenroll one. Owns the
+ * org URL and API token, the call budget (a resilience4j RateLimiter refreshed in small slices so
+ * that no 60-second window, aligned or not, exceeds it), the retry policy (429: wait until
+ * {@code X-Rate-Limit-Reset}; 5xx, timeouts, connection errors: exponential backoff with jitter;
+ * other 4xx: never retried) and a circuit breaker so a down Okta is not hammered.
+ * <p>
+ * Okta's Java SDK was set aside for this path: it retries DELETEs on its own (one cause of the
+ * "404 after a successful DELETE" race) and brings a second Jackson.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Okta API client")
+package dev.factorhealer.okta;

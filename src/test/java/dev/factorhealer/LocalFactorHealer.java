@@ -1,0 +1,93 @@
+package dev.factorhealer;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The embedded default ({@code ./mvnw spring-boot:test-run}): the real service, plus a real
+ * in-process KRaft Kafka broker when no {@code spring.kafka.bootstrap-servers} is configured and a
+ * local Okta sandbox seeded with demo users when no {@code okta.client.org-url} is configured.
+ * Prints the hook URL and a ready {@code curl}.
+ */
+public final class LocalFactorHealer {
+
+	private static final Logger log = LoggerFactory.getLogger(LocalFactorHealer.class);
+
+	/** The hook secret of local runs; shown in the README, never used when secrets are configured. */
+	static final String DEMO_SECRET = "local-demo-hook-secret";
+
+	private LocalFactorHealer() {
+	}
+
+	public static void main(String[] args) {
+		SpringApplication application = new SpringApplication(FactorHealerApplication.class);
+		LocalParts parts = new LocalParts();
+		application.addListeners(event -> {
+			if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+				parts.start(prepared.getEnvironment());
+			}
+			else if (event instanceof ApplicationReadyEvent ready) {
+				parts.printWelcome(ready.getApplicationContext().getEnvironment());
+			}
+		});
+		Runtime.getRuntime().addShutdownHook(new Thread(parts::stop, "local-parts-stop"));
+		application.run(args);
+	}
+
+	private static final class LocalParts {
+
+		private EmbeddedKafkaKraftBroker kafka;
+
+		private boolean demoSecret;
+
+		void start(ConfigurableEnvironment environment) {
+			Map<String, Object> local = new HashMap<>();
+			if (!environment.containsProperty("spring.kafka.bootstrap-servers")) {
+				this.kafka = new EmbeddedKafkaKraftBroker(1, 3);
+				this.kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
+				this.kafka.afterPropertiesSet();
+				local.put("spring.kafka.bootstrap-servers", this.kafka.getBrokersAsString());
+				log.info("No spring.kafka.bootstrap-servers set: started an embedded KRaft Kafka broker at {}",
+						this.kafka.getBrokersAsString());
+			}
+			if (!environment.containsProperty("healer.hook.secrets")) {
+				local.put("healer.hook.secrets", DEMO_SECRET);
+				this.demoSecret = true;
+			}
+			environment.getPropertySources().addFirst(new MapPropertySource("local-embedded-default", local));
+		}
+
+		void printWelcome(ConfigurableEnvironment environment) {
+			String port = environment.getProperty("local.server.port", "8080");
+			String hook = "http://localhost:" + port + "/hooks/okta";
+			String secret = this.demoSecret ? DEMO_SECRET : "<your configured hook secret>";
+			String sample = Path.of("src/test/resources/sample-delivery.json").toAbsolutePath().normalize().toString();
+			log.info("""
+
+					==> okta-factor-healer is ready
+					    hook URL:  {}
+					    try it:    curl -i -X POST {} -H 'Authorization: {}' -H 'Content-Type: application/json' --data-binary @{}
+					    metrics:   http://localhost:{}/actuator/prometheus
+					""", hook, hook, secret, sample, port);
+		}
+
+		void stop() {
+			if (this.kafka != null) {
+				this.kafka.destroy();
+			}
+		}
+
+	}
+
+}
