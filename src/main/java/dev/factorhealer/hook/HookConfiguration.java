@@ -14,8 +14,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
+
+import dev.factorhealer.system.KafkaProducers;
 
 /**
  * The hook's own producer: idempotent, {@code acks=all}, and quick to give up waiting for
@@ -31,16 +31,11 @@ class HookConfiguration {
 
 	@Bean
 	KafkaOktaEventPublisher oktaEventPublisher(KafkaProperties kafka, HookProperties properties) {
-		Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
-		config.put(ProducerConfig.ACKS_CONFIG, "all");
-		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(50, properties.publishTimeout().toMillis() / 2));
-		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
-		config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-		config.put(ProducerConfig.CLIENT_ID_CONFIG, "healer-hook");
-		DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(config,
-				new StringSerializer(), new ByteArraySerializer());
-		return new KafkaOktaEventPublisher(new KafkaTemplate<>(factory), properties.topic());
+		Map<String, Object> overrides = new HashMap<>();
+		overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(50, properties.publishTimeout().toMillis() / 2));
+		overrides.put(ProducerConfig.LINGER_MS_CONFIG, kafka.getProducer().getProperties().getOrDefault("linger.ms", "2"));
+		return new KafkaOktaEventPublisher(KafkaProducers.template(kafka, "healer-hook", new StringSerializer(),
+				new ByteArraySerializer(), overrides), properties.topic());
 	}
 
 	@Bean

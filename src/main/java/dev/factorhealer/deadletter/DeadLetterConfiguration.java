@@ -1,0 +1,42 @@
+package dev.factorhealer.deadletter;
+
+import java.time.Clock;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import dev.factorhealer.system.KafkaProducers;
+
+@Configuration(proxyBeanMethods = false)
+class DeadLetterConfiguration {
+
+	static final String EVENTS_DLQ = "okta.events.dlq";
+
+	static final String REQUESTS_DLQ = "okta.remediation.requests.dlq";
+
+	@Bean
+	NewTopic oktaEventsDlqTopic() {
+		return TopicBuilder.name(EVENTS_DLQ).partitions(3).build();
+	}
+
+	@Bean
+	NewTopic remediationRequestsDlqTopic() {
+		return TopicBuilder.name(REQUESTS_DLQ).partitions(3).build();
+	}
+
+	@Bean
+	StuckRecordErrorHandling stuckRecordErrorHandling(KafkaProperties kafka, MeterRegistry registry) {
+		KafkaTemplate<byte[], byte[]> template = KafkaProducers.template(kafka, "healer-deadletter",
+				new ByteArraySerializer(), new ByteArraySerializer(), Map.of());
+		return new StuckRecordErrorHandling(template, registry, Clock.systemUTC());
+	}
+
+}

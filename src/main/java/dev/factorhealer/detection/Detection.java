@@ -1,0 +1,129 @@
+package dev.factorhealer.detection;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.MimeTypeUtils;
+
+import dev.factorhealer.deadletter.StuckRecordHeaders;
+import dev.factorhealer.deadletter.UnprocessableRecordException;
+import dev.factorhealer.detection.StuckFactorDetector.Match;
+
+/**
+ * The work of the {@code detect} function for one record of {@code okta.events}: parse, match,
+ * deduplicate, coalesce, and build the remediation request (or nothing).
+ */
+class Detection {
+
+	private static final Logger log = LoggerFactory.getLogger(Detection.class);
+
+	private final StuckFactorDetector detector;
+
+	private final DetectionMemory memory;
+
+	private final ObjectMapper mapper;
+
+	private final Clock clock;
+
+	private final MeterRegistry registry;
+
+	private final Counter duplicateEvents;
+
+	private final Counter coalescedUsers;
+
+	Detection(StuckFactorDetector detector, DetectionMemory memory, ObjectMapper mapper, Clock clock,
+			MeterRegistry registry) {
+		this.detector = detector;
+		this.memory = memory;
+		this.mapper = mapper;
+		this.clock = clock;
+		this.registry = registry;
+		this.duplicateEvents = duplicates(registry, "event");
+		this.coalescedUsers = duplicates(registry, "user");
+	}
+
+	private static Counter duplicates(MeterRegistry registry, String reason) {
+		return Counter.builder("healer.detection.duplicates")
+			.description("Events dropped as already seen (event: same uuid; user: same user within the window)")
+			.tag("reason", reason)
+			.register(registry);
+	}
+
+	Message<byte[]> apply(Message<byte[]> record) {
+		JsonNode event = parse(record.getPayload());
+		String uuid = event.get("uuid").asString();
+		Optional<Match> found = this.detector.inspect(event);
+		if (found.isEmpty()) {
+			return null;
+		}
+		Match match = found.get();
+		String recordId = recordId(record.getHeaders());
+		boolean replayed = replayed(record.getHeaders());
+		if (!replayed && !this.memory.claimEvent(uuid, recordId)) {
+			this.duplicateEvents.increment();
+			log.debug("Event {} already seen: dropped", uuid);
+			return null;
+		}
+		if (!replayed && !this.memory.claimUser(match.userId(), recordId)) {
+			this.coalescedUsers.increment();
+			log.info("Stuck {} factor of user {} seen again in event {}: a request is already on its way",
+					match.factorType(), match.userId(), uuid);
+			return null;
+		}
+		Counter.builder("healer.detection.matches")
+			.description("Stuck-factor patterns found")
+			.tag("rule", match.rule())
+			.register(this.registry)
+			.increment();
+		RemediationRequest request = new RemediationRequest(match.userId(), match.factorType(), uuid,
+				Instant.now(this.clock), match.rule() + ": " + match.matched());
+		log.info("Detected a stuck {} factor of user {} in event {} (rule {}){}", match.factorType(), match.userId(),
+				uuid, match.rule(), replayed ? " [replayed]" : "");
+		return MessageBuilder.withPayload(this.mapper.writeValueAsBytes(request))
+			.setHeader(KafkaHeaders.KEY, match.userId().getBytes(StandardCharsets.UTF_8))
+			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
+			.build();
+	}
+
+	private JsonNode parse(byte[] payload) {
+		JsonNode event;
+		try {
+			event = payload == null ? null : this.mapper.readTree(payload);
+		}
+		catch (JacksonException ex) {
+			throw new UnprocessableRecordException("not a System Log event: invalid JSON (" + ex.getOriginalMessage() + ")");
+		}
+		if (event == null || !event.isObject()) {
+			throw new UnprocessableRecordException("not a System Log event: not a JSON object");
+		}
+		JsonNode uuid = event.get("uuid");
+		if (uuid == null || !uuid.isString() || uuid.asString().isBlank()) {
+			throw new UnprocessableRecordException("not a System Log event: no uuid");
+		}
+		return event;
+	}
+
+	private static String recordId(MessageHeaders headers) {
+		return headers.get(KafkaHeaders.RECEIVED_PARTITION) + "@" + headers.get(KafkaHeaders.OFFSET);
+	}
+
+	private static boolean replayed(MessageHeaders headers) {
+		Object count = headers.get(StuckRecordHeaders.REPLAY_COUNT);
+		return count != null;
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.factorhealer.detection;
+
+import java.time.Clock;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.messaging.Message;
+
+@Configuration(proxyBeanMethods = false)
+class DetectionConfiguration {
+
+	@Bean
+	NewTopic remediationRequestsTopic() {
+		return TopicBuilder.name("okta.remediation.requests").partitions(6).build();
+	}
+
+	@Bean
+	Detection detection(DetectionProperties properties, JsonMapper mapper, MeterRegistry registry) {
+		return new Detection(new StuckFactorDetector(properties.rules()),
+				new DetectionMemory(properties.dedupeTtl(), properties.dedupeMaxEvents(), properties.coalesceWindow(),
+						properties.coalesceMaxUsers()),
+				mapper, Clock.systemUTC(), registry);
+	}
+
+	/** {@code okta.events} to {@code okta.remediation.requests}; binding {@code detect-in-0}/{@code detect-out-0}. */
+	@Bean
+	Function<Message<byte[]>, Message<byte[]>> detect(Detection detection) {
+		return detection::apply;
+	}
+
+}
