@@ -1,8 +1,12 @@
 package dev.factorhealer;
 
+import java.util.Arrays;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+import dev.factorhealer.replay.ReplayCommand;
 
 /**
  * Heals Okta users whose SMS factor is stuck in {@code PENDING_ACTIVATION}: System Log events
@@ -14,6 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class FactorHealerApplication {
 
 	public static void main(String[] args) {
+		if (args.length > 0 && "replay".equals(args[0])) {
+			System.exit(ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+		}
 		SpringApplication.run(FactorHealerApplication.class, args);
 	}
 

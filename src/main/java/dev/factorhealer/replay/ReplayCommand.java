@@ -1,0 +1,123 @@
+package dev.factorhealer.replay;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+
+/**
+ * {@code java -jar okta-factor-healer.jar replay --topic okta.remediation.requests.dlq [--since
+ * ISO] [--until ISO] [--user-id ID] [--exception TEXT] [--max N] [--reset ISO] [--dry-run]}:
+ * runs one replay with only Kafka and the replay module started, prints the report as JSON and
+ * exits 0, or prints the reason and exits 1 (2 for bad arguments).
+ */
+public final class ReplayCommand {
+
+	private static final Set<String> FLAGS = Set.of("dry-run");
+
+	private static final Set<String> OPTIONS = Set.of("topic", "since", "until", "user-id", "exception", "max", "reset");
+
+	private ReplayCommand() {
+	}
+
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		ReplayRequest request;
+		try {
+			request = parse(args).validated();
+		}
+		catch (IllegalArgumentException ex) {
+			err.println("replay: " + ex.getMessage());
+			err.println("usage: replay --topic okta.remediation.requests.dlq|okta.events.dlq [--since ISO-8601] "
+					+ "[--until ISO-8601] [--user-id ID] [--exception TEXT] [--max N] [--reset ISO-8601] [--dry-run]");
+			return 2;
+		}
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplayOnly.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "spring.cloud.function.definition=",
+					"spring.cloud.stream.function.autodetect=false")
+			.run()) {
+			ReplayReport report = context.getBean(ReplayService.class).replay(request);
+			out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(report));
+			return 0;
+		}
+		catch (RuntimeException ex) {
+			err.println("replay failed: " + ex.getMessage());
+			return 1;
+		}
+	}
+
+	static ReplayRequest parse(String[] args) {
+		Map<String, String> values = new HashMap<>();
+		boolean dryRun = false;
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+			}
+			String name = arg.substring(2);
+			String value = null;
+			int eq = name.indexOf('=');
+			if (eq >= 0) {
+				value = name.substring(eq + 1);
+				name = name.substring(0, eq);
+			}
+			if (FLAGS.contains(name)) {
+				dryRun = value == null || Boolean.parseBoolean(value);
+				continue;
+			}
+			if (!OPTIONS.contains(name)) {
+				throw new IllegalArgumentException("unknown option --" + name);
+			}
+			if (value == null) {
+				if (i + 1 >= args.length) {
+					throw new IllegalArgumentException("--" + name + " needs a value");
+				}
+				value = args[++i];
+			}
+			values.put(name, value);
+		}
+		return new ReplayRequest(values.get("topic"), instant(values, "since"), instant(values, "until"),
+				values.get("user-id"), values.get("exception"), integer(values, "max"), dryRun, instant(values, "reset"));
+	}
+
+	private static Instant instant(Map<String, String> values, String name) {
+		String value = values.get(name);
+		try {
+			return value == null ? null : Instant.parse(value);
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException("--" + name + " must be an ISO-8601 instant like 2026-11-28T09:00:00Z");
+		}
+	}
+
+	private static Integer integer(Map<String, String> values, String name) {
+		String value = values.get(name);
+		try {
+			return value == null ? null : Integer.valueOf(value);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("--" + name + " must be a number");
+		}
+	}
+
+	/** Kafka and the replay module, nothing else (no web server, no bindings, no Okta). */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(ReplayConfiguration.class)
+	static class ReplayOnly {
+
+	}
+
+}

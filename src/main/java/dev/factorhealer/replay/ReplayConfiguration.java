@@ -1,0 +1,55 @@
+package dev.factorhealer.replay;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+
+import dev.factorhealer.system.KafkaProducers;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReplayProperties.class)
+class ReplayConfiguration {
+
+	@Bean
+	NewTopic parkedTopic(ReplayProperties properties) {
+		return TopicBuilder.name(properties.parkedTopic()).partitions(3).build();
+	}
+
+	@Bean
+	NewTopic replayLedgerTopic(ReplayProperties properties) {
+		return TopicBuilder.name(properties.ledgerTopic())
+			.partitions(1)
+			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+			.build();
+	}
+
+	@Bean
+	ReplayService replayService(KafkaProperties kafka, ReplayProperties properties, MeterRegistry registry) {
+		Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties());
+		consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+		consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-replay");
+		return new ReplayService(
+				() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+				KafkaProducers.template(kafka, "healer-replay", new ByteArraySerializer(), new ByteArraySerializer(),
+						Map.of("linger.ms", 5)),
+				properties, Clock.systemUTC(), registry);
+	}
+
+}
