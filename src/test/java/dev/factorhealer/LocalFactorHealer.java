@@ -14,6 +14,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
+import dev.factorhealer.fakeokta.FakeOktaOrg;
+
 /**
  * The embedded default ({@code ./mvnw spring-boot:test-run}): the real service, plus a real
  * in-process KRaft Kafka broker when no {@code spring.kafka.bootstrap-servers} is configured and a
@@ -26,6 +28,9 @@ public final class LocalFactorHealer {
 
 	/** The hook secret of local runs; shown in the README, never used when secrets are configured. */
 	static final String DEMO_SECRET = "local-demo-hook-secret";
+
+	/** Port of the local Okta sandbox. */
+	static final int SANDBOX_PORT = 8089;
 
 	private LocalFactorHealer() {
 	}
@@ -49,6 +54,8 @@ public final class LocalFactorHealer {
 
 		private EmbeddedKafkaKraftBroker kafka;
 
+		private FakeOktaOrg sandbox;
+
 		private boolean demoSecret;
 
 		void start(ConfigurableEnvironment environment) {
@@ -60,6 +67,16 @@ public final class LocalFactorHealer {
 				local.put("spring.kafka.bootstrap-servers", this.kafka.getBrokersAsString());
 				log.info("No spring.kafka.bootstrap-servers set: started an embedded KRaft Kafka broker at {}",
 						this.kafka.getBrokersAsString());
+			}
+			if (!environment.containsProperty("okta.client.org-url")) {
+				this.sandbox = FakeOktaOrg.start(SANDBOX_PORT).seedDemo();
+				local.put("okta.client.org-url", this.sandbox.url());
+				local.put("okta.client.token", this.sandbox.token());
+				local.put("okta.testing.disable-https-check", "true");
+				local.put("healer.remediation.mode", "live");
+				log.info("No okta.client.org-url set: started a local Okta sandbox at {} with demo users "
+						+ "{} (SMS factor stuck in PENDING_ACTIVATION) and {} (SMS factor ACTIVE); remediation runs live "
+						+ "against it", this.sandbox.url(), FakeOktaOrg.DEMO_ANA_USER_ID, FakeOktaOrg.DEMO_LI_USER_ID);
 			}
 			if (!environment.containsProperty("healer.hook.secrets")) {
 				local.put("healer.hook.secrets", DEMO_SECRET);
@@ -78,11 +95,16 @@ public final class LocalFactorHealer {
 					==> okta-factor-healer is ready
 					    hook URL:  {}
 					    try it:    curl -i -X POST {} -H 'Authorization: {}' -H 'Content-Type: application/json' --data-binary @{}
-					    metrics:   http://localhost:{}/actuator/prometheus
-					""", hook, hook, secret, sample, port);
+					    metrics:   http://localhost:{}/actuator/prometheus{}
+					""", hook, hook, secret, sample, port,
+					this.sandbox == null ? "" : "\n    sandbox:   " + this.sandbox.url() + "/api/v1/users/"
+							+ FakeOktaOrg.DEMO_ANA_USER_ID + "/factors (SSWS " + this.sandbox.token() + ")");
 		}
 
 		void stop() {
+			if (this.sandbox != null) {
+				this.sandbox.close();
+			}
 			if (this.kafka != null) {
 				this.kafka.destroy();
 			}

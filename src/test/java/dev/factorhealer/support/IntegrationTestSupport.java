@@ -1,31 +1,44 @@
 package dev.factorhealer.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.factorhealer.fakeokta.FakeOktaOrg;
+
 /**
- * The whole service on a random port against the shared real Kafka broker. Subclasses that do not
- * add settings of their own share one application context.
+ * The whole service on a random port against the shared real Kafka broker and the shared fake
+ * Okta org, remediating live, with a fast call budget and short waits. Subclasses that add no
+ * settings of their own share one application context; {@code spring.test.context.cache.maxSize=1}
+ * closes a context before the next one starts, so two never compete for the same consumer group.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "healer.hook.secrets=" + HttpTestSupport.SECRET + "," + HttpTestSupport.ROTATED_SECRET })
+		properties = { "healer.hook.secrets=" + HttpTestSupport.SECRET + "," + HttpTestSupport.ROTATED_SECRET,
+				"healer.remediation.mode=live", "healer.remediation.pause-after-delete=100ms",
+				"healer.remediation.request-timeout=20s", "healer.okta.requests-per-minute=600",
+				"healer.okta.initial-backoff=100ms", "healer.okta.max-backoff=1s", "healer.okta.circuit-open-for=2s",
+				"healer.admin.token=" + IntegrationTestSupport.ADMIN_TOKEN })
 public abstract class IntegrationTestSupport extends HttpTestSupport {
 
+	public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+	private static FakeOktaOrg okta;
+
+	/** The fake Okta org every integration test talks to. */
+	protected static synchronized FakeOktaOrg okta() {
+		if (okta == null) {
+			okta = FakeOktaOrg.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(okta::close));
+		}
+		return okta;
+	}
+
 	@DynamicPropertySource
-	static void kafka(DynamicPropertyRegistry registry) {
+	static void kafkaAndOkta(DynamicPropertyRegistry registry) {
 		registry.add("spring.kafka.bootstrap-servers", KafkaTestBroker::bootstrapServers);
+		registry.add("okta.client.org-url", () -> okta().url());
+		registry.add("okta.client.token", () -> okta().token());
+		registry.add("okta.testing.disable-https-check", () -> "true");
 	}
 
 }
