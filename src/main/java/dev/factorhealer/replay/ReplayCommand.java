@@ -10,7 +10,6 @@ import java.util.Set;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -112,8 +111,11 @@ public final class ReplayCommand {
 		}
 	}
 
-	/** Kafka and the replay module, nothing else (no web server, no bindings, no Okta). */
-	@SpringBootConfiguration
+	/**
+	 * Kafka and the replay module, nothing else (no web server, no bindings, no Okta). Not a
+	 * {@code @SpringBootConfiguration} nor a {@code @Configuration}, so neither the application's
+	 * component scan nor a test's search for the boot configuration picks it up.
+	 */
 	@EnableAutoConfiguration
 	@Import(ReplayConfiguration.class)
 	static class ReplayOnly {
