@@ -17,6 +17,7 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
 				"healer.remediation.mode=live", "healer.remediation.pause-after-delete=100ms",
 				"healer.remediation.request-timeout=20s", "healer.okta.requests-per-minute=600",
 				"healer.okta.initial-backoff=100ms", "healer.okta.max-backoff=1s", "healer.okta.circuit-open-for=2s",
+				"healer.okta.read-timeout=1s",
 				"healer.admin.token=" + IntegrationTestSupport.ADMIN_TOKEN })
 public abstract class IntegrationTestSupport extends HttpTestSupport {
 
