@@ -1,0 +1,133 @@
+package dev.factorhealer.okta;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.factorhealer.fakeokta.FakeOktaOrg;
+import dev.factorhealer.fakeokta.RecordedCall;
+
+import static dev.factorhealer.okta.OktaClientFixture.in;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The call budget: sliced so that it holds in every sliding window, not only clock-aligned ones,
+ * and the gate that stops at an empty bucket instead of drawing 429s.
+ */
+class OktaBudgetTests {
+
+	private static final String USER = "00ubob000000000001";
+
+	private FakeOktaOrg org;
+
+	private ExecutorService pool;
+
+	@BeforeEach
+	void startOrg() {
+		this.org = FakeOktaOrg.start();
+		this.org.addUser(USER);
+		this.org.addFactor(USER, null, "sms", "PENDING_ACTIVATION");
+	}
+
+	@AfterEach
+	void stopOrg() throws InterruptedException {
+		if (this.pool != null) {
+			this.pool.shutdownNow();
+			this.pool.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		this.org.close();
+	}
+
+	@Test
+	void theRefreshPeriodKeepsEverySixtySecondWindowWithinTheBudget() {
+		Duration minute = Duration.ofMinutes(1);
+		for (int budget = 2; budget <= 5000; budget++) {
+			Duration period = OktaHttp.refreshPeriod(budget);
+			// cycles a 60 s window can overlap, each granting one permit
+			long mostPermits = ceilDiv(minute.toNanos(), period.toNanos()) + 1;
+			assertThat(mostPermits).as("permits in 60 s at budget %d", budget).isLessThanOrEqualTo(budget);
+			if (budget >= 20) {
+				// (budget - 1) / budget, less a nanosecond of rounding
+				double throughput = (double) minute.toNanos() / period.toNanos() / budget;
+				assertThat(throughput).as("share of budget %d used", budget).isGreaterThanOrEqualTo(0.95 - 1e-9);
+			}
+		}
+		assertThat(OktaHttp.refreshPeriod(30)).isBetween(Duration.ofMillis(2068), Duration.ofMillis(2070));
+	}
+
+	@Test
+	void concurrentCallersNeverExceedTheSlicedRateInAnySlidingWindow() throws Exception {
+		int budget = 120;
+		OktaClientFixture client = OktaClientFixture.against(this.org,
+				Map.of("requests-per-minute", Integer.toString(budget)));
+		Duration period = OktaHttp.refreshPeriod(budget);
+		Instant end = in(Duration.ofSeconds(5));
+		AtomicInteger answered = new AtomicInteger();
+		this.pool = Executors.newFixedThreadPool(3);
+		List<Future<?>> hammers = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			hammers.add(this.pool.submit(() -> {
+				try {
+					while (Instant.now().isBefore(end)) {
+						client.okta.listFactors(USER, end);
+						answered.incrementAndGet();
+					}
+				}
+				catch (OktaException.Unavailable ex) {
+					// no permit before the end: done
+				}
+			}));
+		}
+		for (Future<?> hammer : hammers) {
+			hammer.get(15, TimeUnit.SECONDS);
+		}
+
+		assertThat(this.org.calls()).allMatch(RecordedCall::accepted).hasSize(answered.get());
+		// 5 s at one permit every ~504 ms, minus the last slice
+		assertThat(answered.get()).isBetween(9, 11);
+		for (double periods : new double[] { 0.5, 1.5, 4.5 }) {
+			Duration window = Duration.ofNanos((long) (period.toNanos() * periods));
+			// a window overlaps at most ceil(window / period) + 1 refresh cycles of one permit each;
+			// windows are half a period off the next bound, so network jitter cannot fake a pass
+			long bound = (long) Math.ceil(periods) + 1;
+			assertThat(this.org.maxCallsInAnySlidingWindow(window)).as("calls in any %s", window)
+				.isLessThanOrEqualTo((int) bound);
+		}
+	}
+
+	@Test
+	void stopsAtAnEmptyBucketUntilTheResetInsteadOfDrawing429s() {
+		OktaClientFixture client = OktaClientFixture.against(this.org);
+		this.org.rateLimit(3, Duration.ofSeconds(2));
+
+		for (int i = 0; i < 5; i++) {
+			client.okta.listFactors(USER, in(Duration.ofSeconds(10)));
+		}
+
+		List<RecordedCall> calls = this.org.calls();
+		assertThat(this.org.throttledCount()).isZero();
+		assertThat(calls).hasSize(5).allMatch(call -> call.status() == 200);
+		Instant firstWindowEnds = calls.get(0).receivedAt().plus(Duration.ofSeconds(2));
+		Instant reset = Instant.ofEpochSecond(
+				firstWindowEnds.getEpochSecond() + ((firstWindowEnds.getNano() == 0) ? 0 : 1));
+		assertThat(calls.get(2).receivedAt()).isBefore(firstWindowEnds);
+		assertThat(calls.get(3).receivedAt()).isAfterOrEqualTo(reset);
+		assertThat(client.registry.get(OktaMetrics.REMAINING).gauge().value()).isEqualTo(1);
+	}
+
+	private static long ceilDiv(long dividend, long divisor) {
+		return (dividend + divisor - 1) / divisor;
+	}
+
+}

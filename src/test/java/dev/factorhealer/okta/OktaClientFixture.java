@@ -1,0 +1,86 @@
+package dev.factorhealer.okta;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import dev.factorhealer.fakeokta.FakeOktaOrg;
+
+/**
+ * The real client, built without a Spring context, against a {@link FakeOktaOrg}: short budgets and
+ * backoffs so that tests run in seconds, every other setting bound exactly as the service binds it
+ * (defaults included).
+ */
+final class OktaClientFixture {
+
+	/** Fast settings: 6000 calls per minute (a permit every 10 ms), short backoffs, no circuit trips. */
+	static final Map<String, String> FAST = Map.of("requests-per-minute", "6000", "initial-backoff", "20ms",
+			"max-backoff", "100ms", "connect-timeout", "1s", "read-timeout", "2s", "circuit-window", "100",
+			"permit-timeout", "5s");
+
+	final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+	final OktaPolicyProperties policy;
+
+	final OktaHttp http;
+
+	final OktaFactors okta;
+
+	private OktaClientFixture(String url, String token, Map<String, String> settings) {
+		this.policy = policy(settings);
+		JsonMapper mapper = JsonMapper.builder().build();
+		OktaClientProperties client = new OktaClientProperties(URI.create(url), token);
+		this.http = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, this.policy),
+				this.policy.requestsPerMinute(), this.policy, new OktaResilience(this.registry),
+				new OktaMetrics(this.registry), mapper, Clock.systemUTC());
+		this.okta = new OktaFactorsClient(this.http, mapper, this.policy.removeRecoveryEnrollment());
+	}
+
+	static OktaClientFixture against(FakeOktaOrg org) {
+		return against(org, Map.of());
+	}
+
+	/** {@link #FAST} settings overridden by {@code settings} (names below {@code healer.okta}). */
+	static OktaClientFixture against(FakeOktaOrg org, Map<String, String> settings) {
+		return new OktaClientFixture(org.url(), org.token(), merged(settings));
+	}
+
+	static OktaClientFixture withToken(FakeOktaOrg org, String token) {
+		return new OktaClientFixture(org.url(), token, merged(Map.of()));
+	}
+
+	static OktaPolicyProperties policy(Map<String, String> settings) {
+		Map<String, String> prefixed = new HashMap<>();
+		settings.forEach((name, value) -> prefixed.put("healer.okta." + name, value));
+		return new Binder(new MapConfigurationPropertySource(prefixed)).bindOrCreate("healer.okta",
+				OktaPolicyProperties.class);
+	}
+
+	static Instant in(Duration duration) {
+		return Instant.now().plus(duration);
+	}
+
+	double timerCount(String operation, String status) {
+		io.micrometer.core.instrument.Timer timer = this.registry.find(OktaMetrics.REQUESTS)
+			.tags("operation", operation, "status", status)
+			.timer();
+		return (timer != null) ? timer.count() : 0;
+	}
+
+	private static Map<String, String> merged(Map<String, String> settings) {
+		Map<String, String> all = new HashMap<>(FAST);
+		all.putAll(settings);
+		return all;
+	}
+
+}
