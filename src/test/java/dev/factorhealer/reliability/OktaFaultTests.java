@@ -34,10 +34,13 @@ class OktaFaultTests extends IntegrationTestSupport {
 
 	private TopicProbe results;
 
+	private TopicProbe stuck;
+
 	@BeforeEach
 	void open() {
 		okta().recover();
 		this.results = TopicProbe.open("okta.remediation.results");
+		this.stuck = TopicProbe.open("okta.remediation.requests.dlq");
 	}
 
 	@AfterEach
@@ -45,12 +48,23 @@ class OktaFaultTests extends IntegrationTestSupport {
 		okta().recover();
 		okta().rateLimit(FakeOktaOrg.DEFAULT_LIMIT, FakeOktaOrg.DEFAULT_WINDOW);
 		this.results.close();
+		this.stuck.close();
 	}
 
 	@Test
 	void aStormOf429sIsWaitedOutAndEveryUserHealed() {
-		healsEveryoneThrough("429-storm", 12, okta -> okta.rateLimit(4, Duration.ofSeconds(2)));
-		assertThat(okta().throttledCount()).isPositive();
+		long before = okta().throttledCount();
+		healsEveryoneThrough("429-storm", 8, okta -> okta.throttleNextWithReset(Duration.ofSeconds(3)));
+		assertThat(okta().throttledCount() - before).as("429s answered").isPositive();
+	}
+
+	@Test
+	void anOrgBucketSmallerThanTheBudgetIsRespectedWithoutA429() {
+		long before = okta().throttledCount();
+		healsEveryoneThrough("small-org-bucket", 12, okta -> okta.rateLimit(4, Duration.ofSeconds(2)));
+		assertThat(okta().throttledCount() - before)
+			.as("X-Rate-Limit-Remaining: 0 closes the gate until X-Rate-Limit-Reset, so no call is refused")
+			.isZero();
 	}
 
 	@Test
@@ -100,9 +114,12 @@ class OktaFaultTests extends IntegrationTestSupport {
 		postStuckEvents(users);
 		await().atMost(Duration.ofSeconds(90))
 			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.results, u).isEmpty()));
-		long failed = users.stream()
+		List<String> failedUsers = users.stream()
 			.filter(u -> Results.forUser(this.results, u).stream().anyMatch(r -> r.get("outcome").asString().equals("FAILED")))
-			.count();
+			.toList();
+		long failed = failedUsers.size();
+		// a FAILED result is recorded first, then the request is moved to the stuck topic
+		this.stuck.awaitRecords(failedUsers.size(), r -> failedUsers.contains(r.key()));
 		okta().recover();
 		okta().rateLimit(FakeOktaOrg.DEFAULT_LIMIT, FakeOktaOrg.DEFAULT_WINDOW);
 		if (failed > 0) {
