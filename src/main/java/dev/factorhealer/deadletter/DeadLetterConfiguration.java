@@ -10,10 +10,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.factorhealer.system.KafkaProducers;
+import dev.factorhealer.system.KafkaTopics;
 
 @Configuration(proxyBeanMethods = false)
 class DeadLetterConfiguration {
@@ -24,12 +24,12 @@ class DeadLetterConfiguration {
 
 	@Bean
 	NewTopic oktaEventsDlqTopic() {
-		return TopicBuilder.name(EVENTS_DLQ).partitions(3).build();
+		return KafkaTopics.topic(EVENTS_DLQ, 3).build();
 	}
 
 	@Bean
 	NewTopic remediationRequestsDlqTopic() {
-		return TopicBuilder.name(REQUESTS_DLQ).partitions(3).build();
+		return KafkaTopics.topic(REQUESTS_DLQ, 3).build();
 	}
 
 	@Bean

@@ -9,15 +9,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.messaging.Message;
+
+import dev.factorhealer.system.KafkaTopics;
 
 @Configuration(proxyBeanMethods = false)
 class DetectionConfiguration {
 
 	@Bean
 	NewTopic remediationRequestsTopic() {
-		return TopicBuilder.name("okta.remediation.requests").partitions(6).build();
+		return KafkaTopics.topic("okta.remediation.requests", 6).build();
 	}
 
 	@Bean

@@ -13,9 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 
 import dev.factorhealer.system.KafkaProducers;
+import dev.factorhealer.system.KafkaTopics;
 
 /**
  * The hook's own producer: idempotent, {@code acks=all}, and quick to give up waiting for
@@ -26,7 +26,7 @@ class HookConfiguration {
 
 	@Bean
 	NewTopic oktaEventsTopic(HookProperties properties) {
-		return TopicBuilder.name(properties.topic()).partitions(properties.partitions()).build();
+		return KafkaTopics.topic(properties.topic(), properties.partitions()).build();
 	}
 
 	@Bean

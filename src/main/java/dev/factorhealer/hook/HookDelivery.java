@@ -1,5 +1,9 @@
 package dev.factorhealer.hook;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +31,7 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 	 * {@code eventType}
 	 */
 	static HookDelivery parse(byte[] body, ObjectMapper mapper) {
+		requireUtf8(body);
 		try (JsonParser parser = mapper.createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new InvalidDeliveryException("the body must be a JSON object (an Okta event hook delivery)");
@@ -66,6 +71,22 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 		}
 	}
 
+	/**
+	 * Jackson decodes UTF-8 leniently (overlong forms, surrogates, code points past U+10FFFF); the
+	 * events are published as bytes, so the bytes themselves must be valid UTF-8.
+	 */
+	private static void requireUtf8(byte[] body) {
+		try {
+			StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(body));
+		}
+		catch (CharacterCodingException ex) {
+			throw new InvalidDeliveryException("the body is not valid UTF-8");
+		}
+	}
+
 	private static List<OktaEvent> readData(JsonParser parser, byte[] body, ObjectMapper mapper) {
 		List<OktaEvent> events = null;
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -88,10 +109,14 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 				if (element != JsonToken.START_OBJECT) {
 					throw new InvalidDeliveryException("data.events[" + index + "] must be an object");
 				}
-				int start = (int) parser.currentTokenLocation().getByteOffset();
+				long start = parser.currentTokenLocation().getByteOffset();
 				JsonNode event = parser.readValueAsTree();
-				int end = (int) parser.currentLocation().getByteOffset();
-				events.add(toEvent(event, Arrays.copyOfRange(body, start, end), index));
+				long end = parser.currentLocation().getByteOffset();
+				if (start < 0 || end <= start || end > body.length) {
+					// Jackson detected another encoding (UTF-16/32) and reads characters, not bytes
+					throw new InvalidDeliveryException("the body must be JSON encoded in UTF-8");
+				}
+				events.add(toEvent(event, Arrays.copyOfRange(body, (int) start, (int) end), index));
 			}
 		}
 		return events;

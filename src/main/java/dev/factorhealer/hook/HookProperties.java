@@ -40,10 +40,10 @@ record HookProperties(
 				&& this.publishTimeout.compareTo(Duration.ofMillis(2900)) <= 0);
 	}
 
-	@AssertTrue(message = "healer.hook.max-body-size must be between 1KB and 64MB")
+	@AssertTrue(message = "healer.hook.max-body-size must be between 1KB and 8MB (the largest record the service's topics accept)")
 	boolean isMaxBodySizeSane() {
-		return this.maxBodySize == null
-				|| (this.maxBodySize.toBytes() >= 1024 && this.maxBodySize.toBytes() <= 64L * 1024 * 1024);
+		return this.maxBodySize == null || (this.maxBodySize.toBytes() >= 1024
+				&& this.maxBodySize.toBytes() <= dev.factorhealer.system.KafkaTopics.MAX_RECORD_BYTES);
 	}
 
 	@Override

@@ -30,6 +30,16 @@ public interface OktaEventPublisher {
 			super(message, cause);
 		}
 
+		/** Kafka refused an event as larger than the topic accepts: retrying cannot help. */
+		public boolean tooLarge() {
+			for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
+				if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+					return true;
+				}
+			}
+			return false;
+		}
+
 	}
 
 }

@@ -96,6 +96,11 @@ class OktaHookController {
 					this.properties.publishTimeout());
 		}
 		catch (EventsNotDurableException ex) {
+			if (ex.tooLarge()) {
+				log.warn("Answered 413 to delivery {}: an event is larger than okta.events accepts", delivery.deliveryId());
+				return reject(Outcome.TOO_LARGE, HttpStatus.CONTENT_TOO_LARGE,
+						"an event is larger than the okta.events topic accepts (max.message.bytes)");
+			}
 			log.warn("Answered 503 to delivery {} ({} events) so that Okta retries it: {}", delivery.deliveryId(),
 					delivery.events().size(), ex.getMessage());
 			return reject(Outcome.UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE,

@@ -7,14 +7,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The Okta client: one {@link OktaHttp} per rate-limit bucket (the factors bucket, named
- * {@code okta}, today) sharing the module's meters and resilience4j registries, and the
- * {@link OktaFactors} the remediation uses. Refuses to start with a plain-http org URL unless
+ * {@code okta}, and the System Log's, named {@code okta-logs}) sharing the module's meters and
+ * resilience4j registries, the {@link OktaFactors} the remediation uses and the
+ * {@link OktaSystemLog} the System Log poller uses. Refuses to start with a plain-http org URL unless
  * {@code okta.testing.disable-https-check=true}: the API token travels in every request.
  */
 @Configuration(proxyBeanMethods = false)
@@ -24,6 +26,15 @@ class OktaConfiguration {
 
 	/** Name of the factors bucket's RateLimiter, CircuitBreaker and Retry. */
 	static final String FACTORS_BUCKET = "okta";
+
+	/** Name of the System Log bucket's RateLimiter, CircuitBreaker and Retry. */
+	static final String LOGS_BUCKET = "okta-logs";
+
+	/** System Log pages are read up to this size: 1000 events of a few kilobytes each. */
+	static final int MAX_LOG_PAGE_BYTES = 32 * 1024 * 1024;
+
+	/** The System Log bucket's budget: a setting of the poller, read here by its name. */
+	static final String LOGS_BUDGET = "healer.systemlog.requests-per-minute";
 
 	@Bean
 	OktaMetrics oktaMetrics(MeterRegistry registry) {
@@ -49,6 +60,30 @@ class OktaConfiguration {
 	@Bean
 	OktaFactors oktaFactors(OktaHttp oktaFactorsHttp, OktaPolicyProperties policy, JsonMapper mapper) {
 		return new OktaFactorsClient(oktaFactorsHttp, mapper, policy.removeRecoveryEnrollment());
+	}
+
+	/**
+	 * The System Log on its own bucket: {@code /api/v1/logs} has a rate limit of its own (20 to 120
+	 * per minute, shared with every SIEM of the org), so its budget, throttle gate, retries and
+	 * circuit are separate from the factors bucket's. Its answers do not feed
+	 * {@code healer_okta_rate_limit_remaining}, which stays the factors bucket's.
+	 */
+	@Bean
+	OktaSystemLog oktaSystemLog(OktaClientProperties client, OktaTestingProperties testing, OktaPolicyProperties policy,
+			OktaResilience resilience, MeterRegistry registry, JsonMapper mapper,
+			@Value("${" + LOGS_BUDGET + ":" + OktaSystemLog.DEFAULT_REQUESTS_PER_MINUTE + "}") int requestsPerMinute) {
+		if (!client.usesHttps() && !testing.disableHttpsCheck()) {
+			requireHttps(client, testing);
+		}
+		if (requestsPerMinute < 2) {
+			throw new InvalidConfigurationPropertyValueException(LOGS_BUDGET, requestsPerMinute,
+					"the System Log call budget (HEALER_SYSTEMLOG_REQUESTSPERMINUTE) must be at least 2");
+		}
+		log.info("Okta System Log client for {}: {} requests per minute (one permit every {} ms)", client.orgUrl(),
+				requestsPerMinute, OktaHttp.refreshPeriod(requestsPerMinute).toMillis());
+		OktaHttp http = new OktaHttp(LOGS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy), requestsPerMinute,
+				policy, resilience, new OktaMetrics(registry, false), mapper, Clock.systemUTC(), MAX_LOG_PAGE_BYTES);
+		return new OktaSystemLogClient(http, client.orgUrl(), mapper, MAX_LOG_PAGE_BYTES);
 	}
 
 	static void requireHttps(OktaClientProperties client, OktaTestingProperties testing) {

@@ -9,6 +9,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +41,8 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * HTTP calls against one Okta rate-limit bucket: the factors endpoints today ({@code okta}), the
- * System Log later (its own instance, name and budget, same machinery). Every call is
+ * HTTP calls against one Okta rate-limit bucket: the factors endpoints ({@code okta}) and the
+ * System Log ({@code okta-logs}: its own instance, name and budget, same machinery). Every call is
  * {@code Retry(CircuitBreaker(RateLimiter(one HTTP call)))}, so every HTTP attempt, retries
  * included, takes a budget permit; this class reads status, headers and body of every answer
  * itself (RestClient never throws for a 4xx or 5xx here).
@@ -113,6 +114,8 @@ final class OktaHttp {
 
 	private final Duration permitTimeout;
 
+	private final int maxBodyBytes;
+
 	private final ThrottleGate gate;
 
 	private final RateLimiter rateLimiter;
@@ -127,6 +130,16 @@ final class OktaHttp {
 	 */
 	OktaHttp(String name, URI orgUrl, RestClient client, int requestsPerMinute, OktaPolicyProperties policy,
 			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock) {
+		this(name, orgUrl, client, requestsPerMinute, policy, resilience, metrics, mapper, clock,
+				OktaReply.MAX_BODY_BYTES);
+	}
+
+	/**
+	 * @param maxBodyBytes bodies are read up to this many bytes (the rest is cut); the System Log's
+	 * pages are larger than factor lists
+	 */
+	OktaHttp(String name, URI orgUrl, RestClient client, int requestsPerMinute, OktaPolicyProperties policy,
+			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock, int maxBodyBytes) {
 		this.name = name;
 		this.orgUrl = Objects.requireNonNull(orgUrl, "orgUrl");
 		this.client = client;
@@ -137,6 +150,7 @@ final class OktaHttp {
 		this.initialBackoff = policy.initialBackoff();
 		this.maxBackoff = policy.maxBackoff();
 		this.permitTimeout = policy.permitTimeout();
+		this.maxBodyBytes = maxBodyBytes;
 		this.gate = new ThrottleGate(clock);
 		resilience.requireUnused(name);
 		this.rateLimiter = resilience.rateLimiters.rateLimiter(name, RateLimiterConfig.custom()
@@ -227,7 +241,7 @@ final class OktaHttp {
 		Call call = new Call(request, deadline, this.clock);
 		try {
 			OktaReply reply = this.retry.executeSupplier(() -> attempt(call));
-			return new Result(reply, call.attempts.get());
+			return new Result(reply, call.attempts.get(), call.lastLinks);
 		}
 		catch (FailedAttempt failure) {
 			log.warn("Okta {} {}: giving up {}", request.operation(), request.subject(), call.outcome(failure));
@@ -315,7 +329,11 @@ final class OktaHttp {
 		try {
 			reply = this.client.method(request.method())
 				.uri(request.uri())
-				.exchange((clientRequest, response) -> read(response), true);
+				.exchange((clientRequest, response) -> {
+					OktaReply answer = read(response);
+					call.lastLinks = List.copyOf(response.getHeaders().getOrEmpty(HttpHeaders.LINK));
+					return answer;
+				}, true);
 		}
 		catch (ResourceAccessException ex) {
 			this.metrics.request(request.operation(), isTimeout(ex) ? OktaMetrics.TIMEOUT : OktaMetrics.IO_ERROR,
@@ -337,7 +355,7 @@ final class OktaHttp {
 		HttpHeaders headers = response.getHeaders();
 		byte[] body;
 		try (InputStream in = response.getBody()) {
-			body = in.readNBytes(OktaReply.MAX_BODY_BYTES);
+			body = in.readNBytes(this.maxBodyBytes);
 		}
 		return OktaReply.of(status, headers, body, this.mapper, receivedAt);
 	}
@@ -458,8 +476,11 @@ final class OktaHttp {
 	record OktaRequest(String operation, HttpMethod method, URI uri, String subject) {
 	}
 
-	/** The answer that ended the call and the HTTP attempts it took. */
-	record Result(OktaReply reply, int attempts) {
+	/**
+	 * The answer that ended the call, the HTTP attempts it took and the values of that answer's
+	 * {@code Link} headers (the System Log's paging; empty for most calls).
+	 */
+	record Result(OktaReply reply, int attempts, List<String> links) {
 	}
 
 	enum Kind {
@@ -487,6 +508,8 @@ final class OktaHttp {
 		final AtomicInteger attempts = new AtomicInteger();
 
 		volatile OktaReply lastReply;
+
+		volatile List<String> lastLinks = List.of();
 
 		volatile String giveUp;
 

@@ -15,11 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.messaging.Message;
 
 import dev.factorhealer.okta.OktaFactors;
 import dev.factorhealer.system.KafkaProducers;
+import dev.factorhealer.system.KafkaTopics;
 
 @Configuration(proxyBeanMethods = false)
 class RemediationConfiguration {
@@ -28,7 +28,7 @@ class RemediationConfiguration {
 
 	@Bean
 	NewTopic remediationResultsTopic(RemediationProperties properties) {
-		return TopicBuilder.name(properties.resultsTopic()).partitions(3).build();
+		return KafkaTopics.topic(properties.resultsTopic(), 3).build();
 	}
 
 	@Bean

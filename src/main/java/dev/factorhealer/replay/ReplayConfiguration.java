@@ -16,9 +16,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 
 import dev.factorhealer.system.KafkaProducers;
+import dev.factorhealer.system.KafkaTopics;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReplayProperties.class)
@@ -26,13 +26,12 @@ class ReplayConfiguration {
 
 	@Bean
 	NewTopic parkedTopic(ReplayProperties properties) {
-		return TopicBuilder.name(properties.parkedTopic()).partitions(3).build();
+		return KafkaTopics.topic(properties.parkedTopic(), 3).build();
 	}
 
 	@Bean
 	NewTopic replayLedgerTopic(ReplayProperties properties) {
-		return TopicBuilder.name(properties.ledgerTopic())
-			.partitions(1)
+		return KafkaTopics.topic(properties.ledgerTopic(), 1)
 			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
 			.build();
 	}

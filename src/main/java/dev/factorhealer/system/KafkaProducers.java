@@ -28,6 +28,7 @@ public final class KafkaProducers {
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+		config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaTopics.MAX_RECORD_BYTES + 64 * 1024);
 		config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 		config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
 		return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, keys, values));

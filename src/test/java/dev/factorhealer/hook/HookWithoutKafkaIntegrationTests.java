@@ -40,6 +40,9 @@ class HookWithoutKafkaIntegrationTests extends HttpTestSupport {
 			}
 			return broker.getBrokersAsString();
 		});
+		registry.add("okta.client.org-url", () -> "http://127.0.0.1:9");
+		registry.add("okta.client.token", () -> "not-used-here");
+		registry.add("okta.testing.disable-https-check", () -> "true");
 	}
 
 	@AfterAll
