@@ -53,18 +53,20 @@ class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustom
 		if (dlqDestinationResolver == null) {
 			return;
 		}
+		String dlq = dlqDestinationResolver.apply(new ConsumerRecord<>(destinationName, 0, 0, null, null), null).topic();
+		// the counter exists, at 0, from the start: alerts and dashboards see a series to compare with
+		deadLettered(dlq);
 		container.getContainerProperties().setDeliveryAttemptHeader(true);
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(this.template,
 				(record, ex) -> new TopicPartition(dlqDestinationResolver.apply(record, ex).topic(), -1));
-		recoverer.setHeadersFunction(this::stuckHeaders);
+		recoverer.setHeadersFunction((record, exception) -> stuckHeaders(record, exception, dlq));
 		recoverer.setFailIfSendResultIsError(true);
 		DefaultErrorHandler handler = new DefaultErrorHandler(recoverer,
 				backOff != null ? backOff : new FixedBackOff(0, 0));
 		handler.addNotRetryableExceptions(UnprocessableRecordException.class);
 		handler.setCommitRecovered(true);
 		container.setCommonErrorHandler(handler);
-		log.info("Records of {} that cannot be processed go to {}", destinationName,
-				dlqDestinationResolver.apply(new ConsumerRecord<>(destinationName, 0, 0, null, null), null).topic());
+		log.info("Records of {} that cannot be processed go to {}", destinationName, dlq);
 	}
 
 	@Override
@@ -72,7 +74,7 @@ class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustom
 		return false;
 	}
 
-	private Headers stuckHeaders(ConsumerRecord<?, ?> record, Exception exception) {
+	private Headers stuckHeaders(ConsumerRecord<?, ?> record, Exception exception, String dlq) {
 		Throwable cause = StuckCause.of(exception);
 		String reason = StuckCause.reason(cause);
 		String attempts = attempts(record);
@@ -85,15 +87,17 @@ class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustom
 		if (key != null) {
 			headers.add(text(StuckRecordHeaders.ORIGINAL_KEY, key));
 		}
-		String dlq = record.topic() + ".dlq";
-		Counter.builder("healer.deadletter.records")
-			.description("Records sent to a stuck-event topic")
-			.tag("topic", dlq)
-			.register(this.registry)
-			.increment();
+		deadLettered(dlq).increment();
 		log.error("Dead-lettered {}-{}@{} (key {}) after {} attempt(s) to {}: {}", record.topic(), record.partition(),
 				record.offset(), key, attempts, dlq, reason);
 		return headers;
+	}
+
+	private Counter deadLettered(String topic) {
+		return Counter.builder("healer.deadletter.records")
+			.description("Records sent to a stuck-event topic")
+			.tag("topic", topic)
+			.register(this.registry);
 	}
 
 	private static String attempts(ConsumerRecord<?, ?> record) {

@@ -146,7 +146,7 @@ class MonitoringConfigTests {
 	}
 
 	/** promtool's path; installs it when possible, else skips (fails on CI). */
-	private static synchronized Path promtool() {
+	static synchronized Path promtool() {
 		if (promtool == null) {
 			promtool = findOnPath("promtool").or(MonitoringConfigTests::installPromtool);
 		}
