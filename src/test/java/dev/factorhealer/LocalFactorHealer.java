@@ -36,6 +36,11 @@ public final class LocalFactorHealer {
 	}
 
 	public static void main(String[] args) {
+		// the embedded broker and the Kafka clients are chatty at INFO; a newcomer wants the healer's lines
+		for (String logger : new String[] { "kafka", "org.apache.kafka", "state.change.logger",
+				"org.springframework.kafka", "org.springframework.cloud.stream" }) {
+			System.setProperty("logging.level." + logger, System.getProperty("logging.level." + logger, "WARN"));
+		}
 		SpringApplication application = new SpringApplication(FactorHealerApplication.class);
 		LocalParts parts = new LocalParts();
 		application.addListeners(event -> {
