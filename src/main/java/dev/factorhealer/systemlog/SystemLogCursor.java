@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -60,7 +61,7 @@ record SystemLogCursor(URI next, Instant since, Instant position, String filter,
 
 	/** Same query state; the position alone moving is not worth a write. */
 	boolean sameQuery(SystemLogCursor other) {
-		return other != null && java.util.Objects.equals(this.next, other.next) && this.since.equals(other.since)
+		return other != null && Objects.equals(this.next, other.next) && this.since.equals(other.since)
 				&& this.filter.equals(other.filter) && this.limit == other.limit;
 	}
 

@@ -43,6 +43,9 @@ final class SystemLogMetrics {
 			.baseUnit("seconds")
 			.strongReference(true)
 			.register(registry);
+		// the usual outcomes have a series from the start, like the hook's outcomes
+		poll(SystemLogPoller.OK, 0);
+		poll(ERROR, 0);
 	}
 
 	void durable(int count) {
@@ -50,10 +53,14 @@ final class SystemLogMetrics {
 	}
 
 	void poll(String status) {
+		poll(status, 1);
+	}
+
+	private void poll(String status, int count) {
 		this.polls.computeIfAbsent(status, key -> Counter.builder(POLLS)
 			.description("System Log polls by Okta's answer (error: no answer, or not made durable)")
 			.tag("status", key)
-			.register(this.registry)).increment();
+			.register(this.registry)).increment(count);
 	}
 
 }

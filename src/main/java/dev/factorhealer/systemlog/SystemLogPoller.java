@@ -69,11 +69,11 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 	/** Wait in the lease consumer's poll while reading the cursor back. */
 	static final Duration RESTORE_WAIT = Duration.ofMillis(100);
 
-	/** How long {@link #stop()} lets a page in flight finish before interrupting it. */
+	/** How long {@link #stop()} lets a page being published finish before interrupting it. */
 	static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-	/** How long {@link #stop()} waits for an idle loop to notice before interrupting it. */
-	static final Duration STOP_WAKEUP = Duration.ofSeconds(3);
+	/** How long {@link #stop()} waits for the interrupted loop to close its lease consumer. */
+	static final Duration STOP_WAKEUP = Duration.ofSeconds(10);
 
 	/** The lease, and the cursor, are partition 0 of the cursor topic. */
 	static final int CURSOR_PARTITION = 0;
@@ -127,7 +127,7 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 
 	private volatile boolean running;
 
-	private volatile boolean inPage;
+	private volatile boolean publishing;
 
 	private volatile KafkaConsumer<String, byte[]> consumer;
 
@@ -215,9 +215,17 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 		synchronized (this.pause) {
 			this.pause.notifyAll();
 		}
-		stopping.shutdown();
-		// a page in flight may finish, so that its cursor is written; otherwise the wake-up is enough
-		Duration grace = this.inPage ? STOP_GRACE : STOP_WAKEUP;
+		Duration grace;
+		if (this.publishing) {
+			// a page whose events are being published may finish, so that its cursor is written
+			stopping.shutdown();
+			grace = STOP_GRACE;
+		}
+		else {
+			// an Okta call (or a wait for its rate limit) is cut short: nothing was published yet
+			stopping.shutdownNow();
+			grace = STOP_WAKEUP;
+		}
 		try {
 			if (!stopping.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
 				stopping.shutdownNow();
@@ -360,13 +368,13 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 	private void pollPage() {
 		SystemLogCursor from = this.cursor;
 		Instant started = this.clock.instant();
-		this.inPage = true;
 		try {
 			OktaAnswer<LogPage> answer = this.okta.fetch(from.next(), from.since(), from.filter(), from.limit(),
 					started.plus(this.settings.pageTimeout()));
 			LogPage page = answer.value();
 			String deliveryId = deliveryId(page);
 			List<OktaEvent> events = events(page, deliveryId);
+			this.publishing = true;
 			int durable = events.isEmpty() ? 0 : publish(deliveryId, events);
 			this.metrics.durable(durable);
 			SystemLogCursor advanced = from.after(page, started);
@@ -385,46 +393,42 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 					answer.attempts(), advanced.position(), full ? "; full, the next page follows" : "");
 		}
 		catch (OktaException ex) {
-			this.metrics.poll((ex.status() == 0) ? SystemLogMetrics.ERROR : Integer.toString(ex.status()));
-			if (ex instanceof OktaException.Rejected && from.next() != null
-					&& (ex.status() == 400 || ex.status() == 404)) {
-				restart(from, "Okta refused the next link (" + ex.getMessage() + ")");
-			}
-			else {
-				log.warn("System Log poll failed: {}; next try in {}", ex.getMessage(), this.settings.interval());
-			}
-			this.nextPollAt = this.clock.instant().plus(this.settings.interval());
+			boolean refusedLink = ex instanceof OktaException.Rejected && from.next() != null
+					&& (ex.status() == 400 || ex.status() == 404);
+			failed(from, (ex.status() == 0) ? SystemLogMetrics.ERROR : Integer.toString(ex.status()),
+					refusedLink ? "Okta refused the next link (" + ex.getMessage() + ")" : ex.getMessage(), refusedLink);
 		}
 		catch (EventsNotDurableException | CursorNotDurableException ex) {
-			this.metrics.poll(SystemLogMetrics.ERROR);
-			log.warn("System Log poll failed: {}; next try in {}", ex.getMessage(), this.settings.interval());
-			this.nextPollAt = this.clock.instant().plus(this.settings.interval());
+			failed(from, SystemLogMetrics.ERROR, ex.getMessage(), false);
 		}
 		catch (IllegalArgumentException ex) {
 			// e.g. a restored next link that is not on the org: the token never follows it
-			this.metrics.poll(SystemLogMetrics.ERROR);
-			if (from.next() != null) {
-				restart(from, ex.getMessage());
-			}
-			else {
-				log.warn("System Log poll failed: {}; next try in {}", ex.getMessage(), this.settings.interval());
-			}
-			this.nextPollAt = this.clock.instant().plus(this.settings.interval());
+			failed(from, SystemLogMetrics.ERROR, ex.getMessage(), from.next() != null);
 		}
 		catch (RuntimeException ex) {
-			this.metrics.poll(SystemLogMetrics.ERROR);
-			log.warn("System Log poll failed: {}; next try in {}", describe(ex), this.settings.interval());
-			this.nextPollAt = this.clock.instant().plus(this.settings.interval());
+			failed(from, SystemLogMetrics.ERROR, describe(ex), false);
 		}
 		finally {
-			this.inPage = false;
+			this.publishing = false;
 		}
 	}
 
-	private void restart(SystemLogCursor from, String why) {
-		this.cursor = from.restarted(from.filter(), from.limit());
-		log.warn("System Log poll failed: {}; a new query from {} follows in {}", why, this.cursor.since(),
-				this.settings.interval());
+	/** Counts and logs a failed poll; tries again after {@code interval}, with a new query when the link is refused. */
+	private void failed(SystemLogCursor from, String status, String why, boolean newQuery) {
+		this.nextPollAt = this.clock.instant().plus(this.settings.interval());
+		if (!this.running) {
+			log.debug("System Log poll cut short by the stop: {}", why);
+			return;
+		}
+		this.metrics.poll(status);
+		if (newQuery) {
+			this.cursor = from.restarted(from.filter(), from.limit());
+			log.warn("System Log poll failed: {}; a new query from {} follows in {}", why, this.cursor.since(),
+					this.settings.interval());
+		}
+		else {
+			log.warn("System Log poll failed: {}; next try in {}", why, this.settings.interval());
+		}
 	}
 
 	/** Every event of the page in one batch; one by one, skipping any Kafka refuses as too large. */

@@ -461,8 +461,9 @@ public final class FakeOktaOrg implements AutoCloseable {
      * query is bounded and {@code next} appears only while more events remain; without it (polling)
      * there is ALWAYS a {@code Link: <...>; rel="next"}, even on an empty page, carrying an opaque
      * {@code after} cursor (plus limit and filter). {@code filter} supports {@code eventType} and
-     * {@code outcome.result} {@code eq "value"} clauses joined by {@code and}; anything else gets
-     * 400 E0000031. {@code q} and {@code sortOrder=DESCENDING} get 400 E0000001.
+     * {@code outcome.result} {@code eq "value"} clauses joined by {@code and} and {@code or}, with
+     * parentheses (see {@link LogFilter}); anything else gets 400 E0000031. {@code q} and
+     * {@code sortOrder=DESCENDING} get 400 E0000001.
      *
      * @return the event's uuid
      */

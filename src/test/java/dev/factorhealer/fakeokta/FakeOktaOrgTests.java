@@ -531,13 +531,41 @@ class FakeOktaOrgTests {
     }
 
     @Test
+    void logsFilterJoinsClausesWithOrAndParenthesesAndBindsAndTighter() throws Exception {
+        Instant base = Instant.now().minus(Duration.ofMinutes(20));
+        String smsVerify = "system.sms.send_factor_verify_message";
+        String mfa = "user.authentication.auth_via_mfa";
+        org.appendLogEvent(event("a", base.plusSeconds(1), smsVerify, "FAILURE"));
+        org.appendLogEvent(event("b", base.plusSeconds(2), mfa, "FAILURE"));
+        org.appendLogEvent(event("c", base.plusSeconds(3), mfa, "SUCCESS"));
+        org.appendLogEvent(event("d", base.plusSeconds(4), "user.session.start", "FAILURE"));
+        String grouped = "outcome.result eq \"FAILURE\" and (eventType eq \"" + smsVerify + "\" or eventType eq \""
+                + mfa + "\")";
+        String ungrouped = "eventType eq \"" + smsVerify + "\" OR eventType eq \"" + mfa
+                + "\" and outcome.result eq \"SUCCESS\"";
+
+        HttpResponse<String> page = get("/api/v1/logs?filter=" + encode(grouped));
+        String next = links(page).get("next");
+        org.appendLogEvent(event("e", base.plusSeconds(5), mfa, "FAILURE"));
+
+        assertThat(uuids(page)).containsExactly("a", "b");
+        assertThat(uuids(getUrl(next))).containsExactly("e");
+        assertThat(uuids(get("/api/v1/logs?filter=" + encode(ungrouped)))).containsExactly("a", "c");
+        assertThat(uuids(get("/api/v1/logs?filter=" + encode("((eventType eq \"user.session.start\"))"))))
+                .containsExactly("d");
+    }
+
+    @Test
     void unsupportedLogFiltersAnswer400() throws Exception {
         List<String> bad = List.of(
                 "eventType co \"sms\"",
                 "actor.id eq \"00u1\"",
-                "eventType eq \"a\" or eventType eq \"b\"",
+                "not (eventType eq \"a\")",
                 "eventType eq sms",
-                "(eventType eq \"a\")",
+                "(eventType eq \"a\"",
+                "eventType eq \"a\")",
+                "()",
+                "eventType eq \"a\" or",
                 "eventType eq \"a\" and");
 
         for (String filter : bad) {

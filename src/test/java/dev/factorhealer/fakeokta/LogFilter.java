@@ -1,7 +1,5 @@
 package dev.factorhealer.fakeokta;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -11,8 +9,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The subset of the System Log SCIM filter the fake supports: {@code attr eq "value"} clauses
- * joined by {@code and}, where attr is {@code eventType} or {@code outcome.result} (attribute names
- * and operators case-insensitive, values compared exactly). Anything else is rejected.
+ * joined by {@code and} and {@code or} ({@code and} binds tighter, as in SCIM), grouped with
+ * parentheses, where attr is {@code eventType} or {@code outcome.result} (attribute names,
+ * operators and {@code and}/{@code or} case-insensitive, values compared exactly). Anything else
+ * ({@code not}, other operators or attributes, unbalanced parentheses) is rejected.
  */
 final class LogFilter {
 
@@ -24,42 +24,80 @@ final class LogFilter {
 
     private static final Pattern CLAUSE = Pattern.compile(
             "\\s*([A-Za-z][A-Za-z0-9_.]*)\\s+(\\S+)\\s+\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
-    private static final Pattern AND = Pattern.compile("(?i)and\\s+");
+    private static final Pattern AND = Pattern.compile("(?i)and(?:\\s+|(?=\\())");
+    private static final Pattern OR = Pattern.compile("(?i)or(?:\\s+|(?=\\())");
+    private static final Pattern OPEN = Pattern.compile("\\s*\\(\\s*");
+    private static final Pattern CLOSE = Pattern.compile("\\s*\\)\\s*");
 
-    private LogFilter() {
+    private final String filter;
+    private int position;
+
+    private LogFilter(String filter) {
+        this.filter = filter;
     }
 
     static Predicate<JsonNode> parse(String filter) {
         if (filter == null || filter.isBlank()) {
             return event -> true;
         }
-        List<Predicate<JsonNode>> clauses = new ArrayList<>();
-        Matcher clause = CLAUSE.matcher(filter);
-        Matcher and = AND.matcher(filter);
-        int position = 0;
-        while (true) {
-            clause.region(position, filter.length());
-            if (!clause.lookingAt()) {
-                throw new InvalidFilterException("Expected 'attribute eq \"value\"' at position " + position);
-            }
-            String attribute = clause.group(1);
-            String operator = clause.group(2);
-            String value = clause.group(3).replaceAll("\\\\(.)", "$1");
-            if (!operator.equalsIgnoreCase("eq")) {
-                throw new InvalidFilterException("Unsupported operator '" + operator + "': only eq is supported");
-            }
-            clauses.add(clauseFor(attribute, value));
-            position = clause.end();
-            if (position == filter.length()) {
-                break;
-            }
-            and.region(position, filter.length());
-            if (!and.lookingAt()) {
-                throw new InvalidFilterException("Expected 'and' at position " + position);
-            }
-            position = and.end();
+        LogFilter parser = new LogFilter(filter);
+        Predicate<JsonNode> predicate = parser.or();
+        if (parser.position != filter.length()) {
+            throw new InvalidFilterException("Expected 'and' or 'or' at position " + parser.position);
         }
-        return event -> clauses.stream().allMatch(c -> c.test(event));
+        return predicate;
+    }
+
+    /** or-expression := and-expression ('or' and-expression)* */
+    private Predicate<JsonNode> or() {
+        Predicate<JsonNode> left = and();
+        while (take(OR)) {
+            left = left.or(and());
+        }
+        return left;
+    }
+
+    /** and-expression := term ('and' term)* */
+    private Predicate<JsonNode> and() {
+        Predicate<JsonNode> left = term();
+        while (take(AND)) {
+            left = left.and(term());
+        }
+        return left;
+    }
+
+    /** term := '(' or-expression ')' | attr eq "value" */
+    private Predicate<JsonNode> term() {
+        if (take(OPEN)) {
+            Predicate<JsonNode> inner = or();
+            if (!take(CLOSE)) {
+                throw new InvalidFilterException("Expected ')' at position " + position);
+            }
+            return inner;
+        }
+        Matcher clause = CLAUSE.matcher(filter);
+        clause.region(position, filter.length());
+        if (!clause.lookingAt()) {
+            throw new InvalidFilterException("Expected 'attribute eq \"value\"' at position " + position);
+        }
+        String attribute = clause.group(1);
+        String operator = clause.group(2);
+        String value = clause.group(3).replaceAll("\\\\(.)", "$1");
+        if (!operator.equalsIgnoreCase("eq")) {
+            throw new InvalidFilterException("Unsupported operator '" + operator + "': only eq is supported");
+        }
+        position = clause.end();
+        return clauseFor(attribute, value);
+    }
+
+    private boolean take(Pattern token) {
+        Matcher matcher = token.matcher(filter);
+        matcher.region(position, filter.length());
+        if (!matcher.lookingAt()) {
+            return false;
+        }
+        position = matcher.end();
+        return true;
     }
 
     private static Predicate<JsonNode> clauseFor(String attribute, String value) {

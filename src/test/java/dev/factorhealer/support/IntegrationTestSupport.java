@@ -11,13 +11,19 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
  * Okta org, remediating live, with a fast call budget and short waits. Subclasses that add no
  * settings of their own share one application context; {@code spring.test.context.cache.maxSize=1}
  * closes a context before the next one starts, so two never compete for the same consumer group.
+ * <p>
+ * The context's own System Log poller stays off: its calls would take the fake org's one-shot
+ * faults ({@code failNext}, {@code throttleNextWithReset} apply to whichever call comes next) and
+ * show in its call counts. The System Log tests start pollers of their own on this context's
+ * beans, with the fast logs budget set here.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "healer.hook.secrets=" + HttpTestSupport.SECRET + "," + HttpTestSupport.ROTATED_SECRET,
 				"healer.remediation.mode=live", "healer.remediation.pause-after-delete=100ms",
 				"healer.remediation.request-timeout=20s", "healer.okta.requests-per-minute=600",
 				"healer.okta.initial-backoff=100ms", "healer.okta.max-backoff=1s", "healer.okta.circuit-open-for=2s",
-				"healer.okta.read-timeout=1s",
+				"healer.okta.read-timeout=1s", "healer.systemlog.enabled=false",
+				"healer.systemlog.requests-per-minute=600",
 				"healer.admin.token=" + IntegrationTestSupport.ADMIN_TOKEN })
 public abstract class IntegrationTestSupport extends HttpTestSupport {
 
