@@ -1,5 +1,6 @@
 /**
- * Okta's Management API as the healer uses it: list a user's factors, unenroll one. Owns the
+ * Okta's Management API as the healer uses it: list a user's factors, unenroll one, and read the
+ * System Log ({@link dev.factorhealer.okta.OktaSystemLog}, on its own bucket and budget). Owns the
  * org URL and API token, the call budget (a resilience4j RateLimiter refreshed in small slices so
  * that no 60-second window, aligned or not, exceeds it), the retry policy (429: wait until
  * {@code X-Rate-Limit-Reset}; 5xx, timeouts, connection errors: exponential backoff with jitter;
