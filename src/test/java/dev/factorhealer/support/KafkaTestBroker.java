@@ -25,16 +25,9 @@ public final class KafkaTestBroker {
 
 	public static synchronized String bootstrapServers() {
 		if (bootstrapServers == null) {
-			bootstrapServers = dockerAvailable() ? startContainer() : startEmbedded(0);
+			bootstrapServers = dockerAvailable() ? startContainer() : startEmbedded();
 		}
 		return bootstrapServers;
-	}
-
-	/** A broker of its own, for a test that stops it; the caller destroys it. */
-	public static EmbeddedKafkaKraftBroker startPrivateEmbedded() {
-		EmbeddedKafkaKraftBroker broker = embedded();
-		broker.afterPropertiesSet();
-		return broker;
 	}
 
 	private static String startContainer() {
@@ -45,7 +38,7 @@ public final class KafkaTestBroker {
 		return kafka.getBootstrapServers();
 	}
 
-	private static String startEmbedded(int unused) {
+	private static String startEmbedded() {
 		EmbeddedKafkaKraftBroker broker = embedded();
 		broker.afterPropertiesSet();
 		Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
