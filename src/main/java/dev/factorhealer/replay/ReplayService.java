@@ -106,14 +106,7 @@ public class ReplayService {
 		Set<String> ledger = readLedger(request.topic());
 		Run run = new Run(request);
 		try (Consumer<byte[], byte[]> consumer = this.consumers.get()) {
-			List<TopicPartition> partitions = consumer.partitionsFor(request.topic(), Duration.ofSeconds(30))
-				.stream()
-				.map(p -> new TopicPartition(p.topic(), p.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
-			ends.entrySet().removeIf(e -> e.getValue() <= consumer.position(e.getKey(), Duration.ofSeconds(30)));
+			Map<TopicPartition, Long> ends = fromBeginning(consumer, request.topic());
 			while (!ends.isEmpty() && !run.full()) {
 				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
 					TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -238,18 +231,27 @@ public class ReplayService {
 		return record.topic() + "/" + record.partition() + "/" + record.offset();
 	}
 
+	/**
+	 * Assigns every partition of the topic from its beginning; returns the end offset of each
+	 * partition that has records, i.e. how far this run reads.
+	 */
+	private static Map<TopicPartition, Long> fromBeginning(Consumer<byte[], byte[]> consumer, String topic) {
+		List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30))
+			.stream()
+			.map(p -> new TopicPartition(p.topic(), p.partition()))
+			.toList();
+		consumer.assign(partitions);
+		consumer.seekToBeginning(partitions);
+		Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+		ends.entrySet().removeIf(e -> e.getValue() <= consumer.position(e.getKey(), Duration.ofSeconds(30)));
+		return ends;
+	}
+
 	private Set<String> readLedger(String stuckTopic) {
 		Set<String> done = new HashSet<>();
 		String prefix = stuckTopic + "/";
 		try (Consumer<byte[], byte[]> consumer = this.consumers.get()) {
-			List<TopicPartition> partitions = consumer.partitionsFor(this.properties.ledgerTopic(), Duration.ofSeconds(30))
-				.stream()
-				.map(p -> new TopicPartition(p.topic(), p.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
-			ends.entrySet().removeIf(e -> e.getValue() <= consumer.position(e.getKey(), Duration.ofSeconds(30)));
+			Map<TopicPartition, Long> ends = fromBeginning(consumer, this.properties.ledgerTopic());
 			while (!ends.isEmpty()) {
 				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
 					String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
