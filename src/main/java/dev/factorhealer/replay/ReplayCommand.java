@@ -45,7 +45,9 @@ public final class ReplayCommand {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplayOnly.class)
 			.web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "spring.cloud.function.definition=",
-					"spring.cloud.stream.function.autodetect=false")
+					"spring.cloud.stream.function.autodetect=false",
+					// stdout carries the JSON report: only warnings and errors are logged
+					"logging.level.root=WARN")
 			.run()) {
 			ReplayReport report = context.getBean(ReplayService.class).replay(request);
 			out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(report));
