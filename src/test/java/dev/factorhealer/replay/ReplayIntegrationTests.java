@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -201,6 +203,8 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 					new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 		}
 		finally {
+			// the command quiets the root logger for its own JVM; give this shared test JVM its level back
+			LoggingSystem.get(getClass().getClassLoader()).setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 			if (previous == null) {
 				System.clearProperty("spring.kafka.bootstrap-servers");
 			}
