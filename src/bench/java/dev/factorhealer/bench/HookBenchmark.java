@@ -1,0 +1,613 @@
+package dev.factorhealer.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.management.OperatingSystemMXBean;
+
+import dev.factorhealer.fakeokta.FakeOktaOrg;
+import dev.factorhealer.support.StandaloneKafka;
+
+/**
+ * {@code ./mvnw -B -Pbench verify}: the service's throughput, latency, Kafka exactness, heal-path
+ * budget use, memory and start-up on this machine, in one run, against a baseline measured in the
+ * same run (Kafka's own ProducerPerformance on the same broker). Starts a standalone Kafka broker
+ * process, the packaged jar as a process of its own (dry-run, then live for the heal path), and
+ * fake Okta orgs; all traffic stays on 127.0.0.1. Prints one summary table and writes it, with
+ * the details, under {@code target/bench/}. No pass/fail: the targets are shown next to the
+ * figures.
+ * <p>
+ * Options ({@code -Dbench.args="--jfr --heal-users=60"}): {@code --warmup=45} {@code --phase=20}
+ * {@code --latency=30} (seconds), {@code --connections=16,64}, {@code --ceiling-records=300000},
+ * {@code --heal-users=120}, {@code --trickle-users=20}, {@code --trickle-interval=3} (s),
+ * {@code --budget=100}, {@code --okta-limit=120}, {@code --heal-workers=N} (remediate-in-0
+ * concurrency; default: the service's), {@code --pause-after-delete=1s} (default: the service's),
+ * {@code --service-jvm="-XX:MaxRAM=1g -XX:MaxRAMPercentage=75.0"}, {@code --client=jdk} (load from
+ * java.net.http.HttpClient instead of plain sockets), {@code --drain=300} (s to wait for detection
+ * to catch up), {@code --jfr} (the ingest service records JFR from its start; hot spots of the last
+ * closed-loop phase and of detection catching up are printed; its RSS then includes JFR's),
+ * {@code --skip-heal}, {@code --jar=path} (default: the jar in target/).
+ */
+public final class HookBenchmark {
+
+	private static final String SECRET = "bench-hook-secret-not-a-real-one";
+
+	private static final String TOPIC = "okta.events";
+
+	private final Map<String, String> options;
+
+	private final Path out = Path.of("target", "bench").toAbsolutePath();
+
+	private final PrintStream log = System.out;
+
+	private final List<String> notes = new ArrayList<>();
+
+	private HookBenchmark(Map<String, String> options) {
+		this.options = options;
+	}
+
+	public static void main(String[] args) throws Exception {
+		// drop idle connections before Tomcat does (keep-alive 5 s), so a POST never meets a closed one
+		System.setProperty("jdk.httpclient.keepalive.timeout", "3");
+		((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+			.setLevel(ch.qos.logback.classic.Level.WARN);
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String arg : args) {
+			for (String token : arg.trim().split("\\s+(?=--)")) {
+				if (token.startsWith("--")) {
+					int eq = token.indexOf('=');
+					options.put(eq < 0 ? token.substring(2) : token.substring(2, eq),
+							eq < 0 ? "true" : unquote(token.substring(eq + 1)));
+				}
+			}
+		}
+		new HookBenchmark(options).run();
+		System.exit(0);
+	}
+
+	private static String unquote(String value) {
+		return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1)
+				: value;
+	}
+
+	private int intOption(String name, int fallback) {
+		return Integer.parseInt(this.options.getOrDefault(name, String.valueOf(fallback)));
+	}
+
+	private void run() throws Exception {
+		Files.createDirectories(this.out);
+		String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+		Path jar = Path.of(this.options.getOrDefault("jar", findJar()));
+		Duration warmup = Duration.ofSeconds(intOption("warmup", 45));
+		Duration phase = Duration.ofSeconds(intOption("phase", 20));
+		Duration latencyPhase = Duration.ofSeconds(intOption("latency", 30));
+		List<Integer> connections = Arrays.stream(this.options.getOrDefault("connections", "16,64").split(","))
+			.map(String::trim)
+			.map(Integer::parseInt)
+			.toList();
+		List<String> serviceJvm = List.of(
+				this.options.getOrDefault("service-jvm", "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75.0").trim().split("\\s+"));
+		boolean jfr = this.options.containsKey("jfr");
+		this.log.printf("okta-factor-healer benchmark %s: %d cores, %s, load average %s; jar %s; service JVM %s%n",
+				stamp, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+				loadAverage(), jar.getFileName(), serviceJvm);
+
+		Report report = new Report();
+		try (StandaloneKafka kafka = StandaloneKafka.start("bench")) {
+			String bootstrap = kafka.bootstrapServers();
+			long brokerPid = childPid("kafka.Kafka");
+			this.log.println("Kafka broker up at " + bootstrap + " (pid " + brokerPid + ")");
+
+			// 1. the ceiling: Kafka's own producer benchmark on the same broker
+			KafkaCeiling.createTopic(bootstrap, "bench.ceiling", 6);
+			KafkaCeiling.measure(bootstrap, "bench.ceiling", 50_000, this.out.resolve("ceiling-warmup.log"));
+			long ceilingRecords = intOption("ceiling-records", 300_000);
+			double brokerCpu0 = ProcStats.cpuSeconds(brokerPid);
+			long t0 = System.nanoTime();
+			report.ceiling = KafkaCeiling.measure(bootstrap, "bench.ceiling", ceilingRecords,
+					this.out.resolve("ceiling.log"));
+			double ceilingSeconds = (System.nanoTime() - t0) / 1e9;
+			report.ceilingBrokerCores = (ProcStats.cpuSeconds(brokerPid) - brokerCpu0) / ceilingSeconds;
+			this.log.printf("Kafka ceiling: %,.0f records/s (%.1f MB/s, avg %.1f ms, p99 %d ms), broker %.2f cores%n",
+					report.ceiling.recordsPerSecond(), report.ceiling.megabytesPerSecond(), report.ceiling.avgLatencyMs(),
+					report.ceiling.p99Ms(), report.ceilingBrokerCores);
+
+			// 2. ingest: the service in dry-run against a fake Okta org with a few stuck users
+			try (FakeOktaOrg okta = FakeOktaOrg.start()) {
+				List<String> stuck = okta.seedStuckUsers(20);
+				Map<String, String> settings = new LinkedHashMap<>();
+				settings.put("spring.kafka.bootstrap-servers", bootstrap);
+				settings.put("okta.client.org-url", okta.url());
+				settings.put("okta.client.token", okta.token());
+				settings.put("okta.testing.disable-https-check", "true");
+				settings.put("healer.hook.secrets", SECRET);
+				settings.put("healer.remediation.mode", "dry-run");
+				List<String> ingestJvm = new ArrayList<>(serviceJvm);
+				if (jfr) {
+					// recording from the start: started later (jcmd JFR.start) it re-instruments classes
+					// and deoptimizes, and throughput collapses for minutes
+					ingestJvm.add("-XX:StartFlightRecording=name=bench,settings=profile,disk=true,maxage=30m");
+				}
+				try (ServiceUnderTest service = ServiceUnderTest.start("service-ingest", jar, ingestJvm, settings,
+						this.out)) {
+					report.startupIngest = service.startup();
+					this.log.printf("Service (dry-run) ready in %.2f s, pid %d%n", service.startup().toNanos() / 1e9,
+							service.pid());
+					ingest(report, service, bootstrap, brokerPid, stuck, warmup, phase, latencyPhase, connections, jfr,
+							stamp);
+					report.ingestPeakRssKib = service.peakRssKib();
+					report.ingestRssKib = service.rssKib();
+					jcmd(service.pid(), "GC.heap_info");
+					String heap = Files.readString(this.out.resolve("jcmd.log"));
+					report.details.writeBytes(("service heap after the ingest phases (jcmd GC.heap_info):\n" + heap)
+						.getBytes(StandardCharsets.UTF_8));
+					this.log.print("  heap: " + heap.lines().filter(l -> l.contains("total")).findFirst().orElse("?").trim()
+							+ "\n");
+					long detectionLag = awaitLag(bootstrap, "healer-detection", TOPIC, Duration.ofSeconds(120));
+					long remediationLag = awaitLag(bootstrap, "healer-remediation", "okta.remediation.requests",
+							Duration.ofSeconds(120));
+					report.detectionLag = detectionLag;
+					if (detectionLag != 0 || remediationLag != 0) {
+						this.notes.add("after the ingest phases the detection group still lagged " + detectionLag
+								+ " records and remediation " + remediationLag + " (waited 120 s each)");
+					}
+					report.ingestPeakRssKib = service.peakRssKib();
+					service.stop();
+				}
+			}
+
+			// 3. heal: a second start, live, against a rate-limited org
+			if (!this.options.containsKey("skip-heal")) {
+				heal(report, bootstrap, jar, serviceJvm);
+			}
+		}
+		String table = report.table(this.notes);
+		this.log.println();
+		this.log.println(table);
+		Path summary = this.out.resolve("summary-" + stamp + ".txt");
+		Files.writeString(summary, table + "\n" + report.details.toString(StandardCharsets.UTF_8));
+		this.log.println("Written to " + summary + " (logs and recordings in " + this.out + ")");
+	}
+
+	private void ingest(Report report, ServiceUnderTest service, String bootstrap, long brokerPid, List<String> stuck,
+			Duration warmup, Duration phase, Duration latencyPhase, List<Integer> connections, boolean jfr, String stamp)
+			throws Exception {
+		LoadDeliveries deliveries = new LoadDeliveries(LoadDeliveries.userIds(5000), stuck);
+		HookLoad load = new HookLoad(service.url("/hooks/okta"), SECRET, deliveries, 40_000_000L,
+				"jdk".equals(this.options.get("client")));
+		int most = connections.stream().mapToInt(Integer::intValue).max().orElse(64);
+		this.log.printf("JIT warm-up: %d connections for %d s%n", most, warmup.toSeconds());
+		HookLoad.Phase warm = load.closedLoop("warmup", most, warmup);
+		this.log.printf("  warm-up: %,.0f deliveries/s, failures %s%n", warm.deliveriesPerSecond(), warm.failures());
+		for (int i = 0; i < connections.size(); i++) {
+			int c = connections.get(i);
+			boolean profile = jfr && i == connections.size() - 1;
+			Instant phaseStart = Instant.now();
+			Cpu cpu = Cpu.start(service.pid(), brokerPid);
+			HookLoad.Phase measured = load.closedLoop("c" + c, c, phase);
+			report.closed.add(measured);
+			report.cpu.put(c, cpu.stop());
+			String threads = cpu.serviceThreads();
+			report.details.writeBytes(("service threads @" + c + " connections: " + threads + "\n")
+				.getBytes(StandardCharsets.UTF_8));
+			this.log.println("  service threads: " + threads);
+			this.log.printf("  %d connections: %,.0f deliveries/s = %,.0f events/s; p50 %.1f ms p99 %.1f ms; "
+					+ "failures %s; CPU cores: %s%n", c, measured.deliveriesPerSecond(), measured.eventsPerSecond(),
+					measured.millis(50), measured.millis(99), measured.failures(), report.cpu.get(c));
+			if (profile) {
+				profile(service, "service-" + c + "conn-" + stamp + ".jfr", phaseStart, Instant.now(), report);
+			}
+		}
+		double saturation = report.closed.stream().mapToDouble(HookLoad.Phase::deliveriesPerSecond).max().orElse(1);
+		double rate = Math.max(1, saturation / 2);
+		this.log.printf("Open loop at %.0f deliveries/s (half of %.0f) for %d s%n", rate, saturation,
+				latencyPhase.toSeconds());
+		Cpu cpu = Cpu.start(service.pid(), brokerPid);
+		PublishHistogram before = PublishHistogram.scrape(service.url("/actuator/prometheus"));
+		report.open = load.openLoop("half", rate, latencyPhase, 64);
+		report.openCpu = cpu.stop();
+		report.openServerSide = PublishHistogram.scrape(service.url("/actuator/prometheus")).since(before);
+		this.log.println("  inside the service (healer_hook_publish_seconds): " + report.openServerSide);
+		this.log.println("  service threads: " + cpu.serviceThreads());
+		this.log.printf("  ack latency p50 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms; %,d ok, failures %s%n",
+				report.open.millis(50), report.open.millis(99), report.open.millis(99.9),
+				report.open.latency().getMaxValue() / 1e6, report.open.ok(), report.open.failures());
+		drainDetection(report, service, bootstrap, jfr, stamp);
+		this.log.println("Auditing " + TOPIC + " against the deliveries answered 200 ...");
+		report.audit = TopicAudit.audit(bootstrap, TOPIC, deliveries, load, Duration.ofMinutes(5));
+		this.log.printf("  %s%n", report.audit);
+	}
+
+	private void heal(Report report, String bootstrap, Path jar, List<String> serviceJvm) throws Exception {
+		int budget = intOption("budget", 100);
+		int limit = intOption("okta-limit", 120);
+		int users = intOption("heal-users", 120);
+		int trickle = intOption("trickle-users", 20);
+		Duration interval = Duration.ofMillis((long) (Double.parseDouble(this.options.getOrDefault("trickle-interval",
+				"3")) * 1000));
+		try (FakeOktaOrg okta = FakeOktaOrg.start()) {
+			okta.rateLimit(limit, Duration.ofSeconds(60));
+			List<String> backlog = okta.seedStuckUsers(users);
+			List<String> trickling = okta.seedStuckUsers(trickle);
+			Map<String, String> settings = new LinkedHashMap<>();
+			settings.put("spring.kafka.bootstrap-servers", bootstrap);
+			settings.put("okta.client.org-url", okta.url());
+			settings.put("okta.client.token", okta.token());
+			settings.put("okta.testing.disable-https-check", "true");
+			settings.put("healer.hook.secrets", SECRET);
+			settings.put("healer.remediation.mode", "live");
+			settings.put("healer.okta.requests-per-minute", String.valueOf(budget));
+			settings.put("healer.remediation.max-deletions-per-hour", String.valueOf(10 * (users + trickle)));
+			Optional.ofNullable(this.options.get("pause-after-delete"))
+				.ifPresent(p -> settings.put("healer.remediation.pause-after-delete", p));
+			Optional.ofNullable(this.options.get("heal-workers"))
+				.ifPresent(w -> settings.put("spring.cloud.stream.bindings.remediate-in-0.consumer.concurrency", w));
+			this.log.printf("Heal path: %d stuck users as a backlog, then %d at one per %.1f s; budget %d/min, "
+					+ "fake org limit %d/min%s%s%n", users, trickle, interval.toMillis() / 1000.0, budget, limit,
+					this.options.containsKey("heal-workers") ? ", " + this.options.get("heal-workers") + " workers" : "",
+					this.options.containsKey("pause-after-delete")
+							? ", pause after delete " + this.options.get("pause-after-delete") : "");
+			try (ServiceUnderTest service = ServiceUnderTest.start("service-heal", jar, serviceJvm, settings,
+					this.out)) {
+				report.startupHeal = service.startup();
+				this.log.printf("Service (live) ready in %.2f s, pid %d%n", service.startup().toNanos() / 1e9,
+						service.pid());
+				HealRun run = new HealRun(bootstrap, okta, service.url("/hooks/okta"), SECRET, this.log);
+				report.heal = run.run(backlog, trickling, interval, budget, limit);
+				run.writeCalls(this.out.resolve("heal-okta-calls.csv"));
+				report.healPeakRssKib = service.peakRssKib();
+				HealRun.Result h = report.heal;
+				this.log.printf("  heal: %d accepted Okta calls, max %d in 60 s, %.1f/min with a backlog, %d x 429, "
+						+ "outcomes %s, %d without result%n", h.acceptedCalls(), h.maxIn60s(), h.backlogCallsPerMinute(),
+						h.throttled(), h.outcomes(), h.missingResults());
+				service.stop();
+			}
+		}
+	}
+
+	/**
+	 * How fast detection works through what the hook wrote faster than it could read: the
+	 * {@code healer-detection} group's lag on {@code okta.events}, sampled every 2 s once the load
+	 * stopped, until it reaches 0 (at most {@code --drain} s, default 300).
+	 */
+	private void drainDetection(Report report, ServiceUnderTest service, String bootstrap, boolean jfr, String stamp)
+			throws Exception {
+		long first = TopicAudit.lag(bootstrap, "healer-detection", TOPIC);
+		report.lagAfterIngest = first;
+		if (first <= 0) {
+			return;
+		}
+		Instant drainStart = Instant.now();
+		long started = System.nanoTime();
+		long deadline = started + TimeUnit.SECONDS.toNanos(intOption("drain", 300));
+		long lag = first;
+		long lastLag = first;
+		long lastAt = started;
+		while (lag > 0 && System.nanoTime() < deadline) {
+			ServiceUnderTest.sleep(2000);
+			long now = TopicAudit.lag(bootstrap, "healer-detection", TOPIC);
+			if (now >= 0 && now < lastLag) {
+				lastLag = now;
+				lastAt = System.nanoTime();
+			}
+			lag = now < 0 ? lag : now;
+		}
+		double seconds = (lastAt - started) / 1e9;
+		report.detectionPerSecond = seconds > 0 ? (first - lastLag) / seconds : 0;
+		report.detectionLag = lastLag;
+		this.log.printf("Detection lagged %,d events when the load stopped; worked through %,d in %.0f s = %,.0f events/s"
+				+ "%s%n", first, first - lastLag, seconds, report.detectionPerSecond,
+				lastLag > 0 ? ", still " + lastLag + " behind" : "");
+		if (jfr) {
+			profile(service, "service-detection-" + stamp + ".jfr", drainStart,
+					drainStart.plusNanos(Math.min(lastAt - started, TimeUnit.SECONDS.toNanos(30))), report);
+		}
+	}
+
+	/** Dumps the service's recording and prints its hot spots between {@code from} and {@code to}. */
+	private void profile(ServiceUnderTest service, String file, Instant from, Instant to, Report report)
+			throws Exception {
+		Path recording = this.out.resolve(file);
+		jcmd(service.pid(), "JFR.dump", "name=bench", "filename=" + recording);
+		awaitFile(recording, Duration.ofSeconds(30));
+		ByteArrayOutputStream text = new ByteArrayOutputStream();
+		try (PrintStream print = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+			JfrHotSpots.print(recording, print, 20, from, to);
+		}
+		report.details.writeBytes(text.toByteArray());
+		this.log.print(text.toString(StandardCharsets.UTF_8));
+	}
+
+	private long awaitLag(String bootstrap, String group, String topic, Duration atMost) {
+		long deadline = System.nanoTime() + atMost.toNanos();
+		long lag;
+		do {
+			lag = TopicAudit.lag(bootstrap, group, topic);
+			if (lag == 0) {
+				return 0;
+			}
+			ServiceUnderTest.sleep(1000);
+		}
+		while (System.nanoTime() < deadline);
+		return lag;
+	}
+
+	private static void awaitFile(Path file, Duration atMost) {
+		long deadline = System.nanoTime() + atMost.toNanos();
+		long size = -1;
+		while (System.nanoTime() < deadline) {
+			try {
+				long now = Files.exists(file) ? Files.size(file) : -1;
+				if (now > 0 && now == size) {
+					return;
+				}
+				size = now;
+			}
+			catch (IOException ex) {
+				// not there yet
+			}
+			ServiceUnderTest.sleep(500);
+		}
+	}
+
+	private void jcmd(long pid, String... command) throws IOException, InterruptedException {
+		List<String> args = new ArrayList<>();
+		args.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+		args.add(String.valueOf(pid));
+		args.addAll(List.of(command));
+		Process process = new ProcessBuilder(args).redirectErrorStream(true)
+			.redirectOutput(this.out.resolve("jcmd.log").toFile())
+			.start();
+		if (!process.waitFor(30, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+		}
+	}
+
+	/** The pid of a child JVM of ours running {@code mainClass}; -1 if none. */
+	private static long childPid(String mainClass) {
+		return ProcessHandle.current()
+			.children()
+			.filter(p -> commandLine(p.pid()).contains("\0" + mainClass + "\0"))
+			.mapToLong(ProcessHandle::pid)
+			.findFirst()
+			.orElse(-1);
+	}
+
+	private static String commandLine(long pid) {
+		try {
+			return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+					StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+	private static String findJar() throws IOException {
+		try (var files = Files.list(Path.of("target"))) {
+			return files.map(Path::toString)
+				.filter(f -> f.endsWith(".jar") && !f.endsWith("-plain.jar") && !f.endsWith("-sources.jar"))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("no jar in target/: run ./mvnw -Pbench verify"));
+		}
+	}
+
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0];
+		}
+		catch (IOException ex) {
+			return "?";
+		}
+	}
+
+	/**
+	 * CPU cores used by the service, the broker and this JVM (the load generator) over a phase,
+	 * and the service's by thread.
+	 */
+	record Cpu(long servicePid, long brokerPid, double service0, double broker0, double self0, double[] serviceUserSystem0,
+			Map<String, Double> threads0, long started) {
+
+		static Cpu start(long servicePid, long brokerPid) {
+			return new Cpu(servicePid, brokerPid, ProcStats.cpuSeconds(servicePid), ProcStats.cpuSeconds(brokerPid),
+					selfCpu(), ProcStats.userSystemSeconds(servicePid), ProcStats.threadCpu(servicePid),
+					System.nanoTime());
+		}
+
+		CpuUse stop() {
+			double seconds = (System.nanoTime() - this.started) / 1e9;
+			return new CpuUse((ProcStats.cpuSeconds(this.servicePid) - this.service0) / seconds,
+					(ProcStats.cpuSeconds(this.brokerPid) - this.broker0) / seconds, (selfCpu() - this.self0) / seconds);
+		}
+
+		/** The service's CPU by thread group over the phase (call right after {@link #stop()}). */
+		String serviceThreads() {
+			double seconds = (System.nanoTime() - this.started) / 1e9;
+			double[] userSystem = ProcStats.userSystemSeconds(this.servicePid);
+			Map<String, Double> now = ProcStats.threadCpu(this.servicePid);
+			StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "user %.2f + system %.2f cores;",
+					(userSystem[0] - this.serviceUserSystem0[0]) / seconds,
+					(userSystem[1] - this.serviceUserSystem0[1]) / seconds));
+			now.entrySet()
+				.stream()
+				.map(e -> Map.entry(e.getKey(), (e.getValue() - this.threads0.getOrDefault(e.getKey(), 0.0)) / seconds))
+				.filter(e -> e.getValue() >= 0.01)
+				.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+				.limit(10)
+				.forEach(e -> text.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue())));
+			return text.substring(0, text.length() - 1);
+		}
+
+		private static double selfCpu() {
+			return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+		}
+
+	}
+
+	/** Cores used over a phase. */
+	record CpuUse(double service, double broker, double loadGenerator) {
+
+		@Override
+		public String toString() {
+			return String.format(Locale.ROOT, "service %.2f, broker %.2f, load generator %.2f", this.service, this.broker,
+					this.loadGenerator);
+		}
+
+	}
+
+	/** Everything measured, and the summary table. */
+	static final class Report {
+
+		KafkaCeiling.Result ceiling;
+
+		double ceilingBrokerCores;
+
+		Duration startupIngest;
+
+		Duration startupHeal;
+
+		final List<HookLoad.Phase> closed = new ArrayList<>();
+
+		final Map<Integer, CpuUse> cpu = new LinkedHashMap<>();
+
+		HookLoad.Phase open;
+
+		CpuUse openCpu;
+
+		PublishHistogram openServerSide;
+
+		TopicAudit.Result audit;
+
+		long detectionLag;
+
+		long lagAfterIngest = -1;
+
+		double detectionPerSecond;
+
+		long ingestPeakRssKib = -1;
+
+		long ingestRssKib = -1;
+
+		long healPeakRssKib = -1;
+
+		HealRun.Result heal;
+
+		final ByteArrayOutputStream details = new ByteArrayOutputStream();
+
+		String table(List<String> notes) {
+			StringBuilder t = new StringBuilder();
+			String line = "-".repeat(118) + "\n";
+			t.append(line);
+			t.append(String.format(Locale.ROOT, "%-44s %-52s %s%n", "okta-factor-healer benchmark", "measured",
+					"target"));
+			t.append(line);
+			double ceilingRate = this.ceiling.recordsPerSecond();
+			row(t, "Kafka ceiling (ProducerPerformance)", String.format(Locale.ROOT,
+					"%,.0f records/s, acks=all, 1000 B, 6 partitions", ceilingRate), "baseline");
+			for (HookLoad.Phase phase : this.closed) {
+				row(t, "ingest @" + phase.connections() + " connections", String.format(Locale.ROOT,
+						"%,.0f deliveries/s = %,.0f events/s = %.2fx ceiling", phase.deliveriesPerSecond(),
+						phase.eventsPerSecond(), phase.eventsPerSecond() / ceilingRate),
+						phase.connections() == 64 ? ">= 0.35x" : "");
+				row(t, "  closed-loop latency, failures", String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms; %d failed%s",
+						phase.millis(50), phase.millis(99), phase.failed(),
+						phase.failures().isEmpty() ? "" : " " + phase.failures()), "");
+			}
+			if (this.open != null) {
+				row(t, String.format(Locale.ROOT, "ack latency @ %.0f deliveries/s (open loop)",
+						this.open.offeredPerSecond()), String.format(Locale.ROOT,
+								"p50 %.2f / p99 %.2f / p99.9 %.2f ms (max %.1f)", this.open.millis(50),
+								this.open.millis(99), this.open.millis(99.9), this.open.latency().getMaxValue() / 1e6),
+						"p99 <= 50 ms");
+				row(t, "  open loop answered", String.format(Locale.ROOT, "%,d ok, %d failed %s", this.open.ok(),
+						this.open.failed(), this.open.failures().isEmpty() ? "" : this.open.failures()), "");
+				if (this.openServerSide != null && this.openServerSide.count() > 0) {
+					row(t, "  same, inside the service (publish_seconds)", String.format(Locale.ROOT,
+							"p50 <= %.1f / p99 <= %.1f / p99.9 <= %.1f ms", this.openServerSide.millis(50),
+							this.openServerSide.millis(99), this.openServerSide.millis(99.9)), "");
+				}
+			}
+			if (this.audit != null) {
+				row(t, "Kafka holds exactly what was acknowledged", String.format(Locale.ROOT,
+						"%s: acked %,d, on topic %,d, missing %d, extra %d, dup %d", this.audit.exact() ? "yes" : "NO",
+						this.audit.acknowledgedEvents(), this.audit.eventsOnTopic(), this.audit.missing(),
+						this.audit.extra(), this.audit.duplicates()), "exact");
+			}
+			if (this.lagAfterIngest > 0) {
+				double ingest = this.closed.stream().mapToDouble(HookLoad.Phase::eventsPerSecond).max().orElse(1);
+				row(t, "detection (dry-run) working off its lag", String.format(Locale.ROOT,
+						"%,.0f events/s = %.2fx the best ingest rate (lag was %,d)", this.detectionPerSecond,
+						this.detectionPerSecond / ingest, this.lagAfterIngest), "");
+			}
+			if (this.heal != null) {
+				HealRun.Result h = this.heal;
+				row(t, "heal: Okta calls, max in any 60 s window", String.format(Locale.ROOT,
+						"%d of budget %d = %.0f%% (fake org limit %d)", h.maxIn60s(), h.budget(),
+						100 * h.maxWindowShare(), h.oktaLimit()), ">= 95%");
+				row(t, "heal: call rate while a backlog waits", String.format(Locale.ROOT,
+						"%.1f/min = %.0f%% of budget (over %.0f s, %d users)", h.backlogCallsPerMinute(),
+						100 * h.backlogShare(), h.backlogSeconds(), h.backlogUsers()), ">= 95%");
+				row(t, "heal: 429 answers", String.valueOf(h.throttled()), "0");
+				row(t, "heal: detection to DELETE, under budget", String.format(Locale.ROOT,
+						"p50 %d ms, p99 %d ms, max %d ms (%d users)", h.trickleLatency().getValueAtPercentile(50),
+						h.trickleLatency().getValueAtPercentile(99), h.trickleLatency().getMaxValue(),
+						h.trickleLatency().getTotalCount()), "p99 <= 1 s");
+				row(t, "heal: detection to DELETE, in the backlog", String.format(Locale.ROOT,
+						"p50 %.1f s, p99 %.1f s (queueing behind the budget)",
+						h.backlogLatency().getValueAtPercentile(50) / 1000.0,
+						h.backlogLatency().getValueAtPercentile(99) / 1000.0), "");
+				row(t, "heal: outcomes", h.outcomes() + (h.missingResults() > 0 ? ", " + h.missingResults()
+						+ " without result" : ""), "");
+			}
+			row(t, "service peak RSS (VmHWM), ingest run", mib(this.ingestPeakRssKib)
+					+ (this.healPeakRssKib > 0 ? "; heal run " + mib(this.healPeakRssKib) : ""), "<= 512 MiB");
+			row(t, "start-up to ready (readiness 200)", seconds(this.startupIngest) + " (dry-run)"
+					+ (this.startupHeal != null ? ", " + seconds(this.startupHeal) + " (live)" : ""), "<= 10 s");
+			for (HookLoad.Phase phase : this.closed) {
+				CpuUse use = this.cpu.get(phase.connections());
+				row(t, "CPU cores @" + phase.connections() + " connections", use + String.format(Locale.ROOT,
+						"; service %.2f ms/delivery", use.service() / phase.deliveriesPerSecond() * 1000), "2 in all");
+			}
+			if (this.openCpu != null) {
+				row(t, "CPU cores @ half saturation", this.openCpu + String.format(Locale.ROOT,
+						"; service %.2f ms/delivery", this.openCpu.service() / this.open.deliveriesPerSecond() * 1000), "");
+			}
+			t.append(line);
+			for (String note : notes) {
+				t.append("note: ").append(note).append('\n');
+			}
+			return t.toString();
+		}
+
+		private static void row(StringBuilder t, String what, String value, String target) {
+			t.append(String.format(Locale.ROOT, "%-44s %-52s %s%n", what, value, target));
+		}
+
+		private static String mib(long kib) {
+			return kib < 0 ? "?" : String.format(Locale.ROOT, "%.0f MiB", kib / 1024.0);
+		}
+
+		private static String seconds(Duration duration) {
+			return duration == null ? "?" : String.format(Locale.ROOT, "%.2f s", duration.toNanos() / 1e9);
+		}
+
+	}
+
+}
