@@ -43,6 +43,8 @@ import dev.factorhealer.support.StandaloneKafka;
  * java.net.http.HttpClient instead of plain sockets), {@code --drain=300} (s to wait for detection
  * to catch up), {@code --jfr} (the ingest service records JFR from its start; hot spots of the last
  * closed-loop phase and of detection catching up are printed; its RSS then includes JFR's),
+ * {@code --nmt} (native memory tracking of the ingest service, printed after the ingest phases),
+ * {@code --keep-data} (keep the broker's records under target/standalone-kafka; by default deleted),
  * {@code --skip-heal}, {@code --jar=path} (default: the jar in target/).
  */
 public final class HookBenchmark {
@@ -78,6 +80,9 @@ public final class HookBenchmark {
 				}
 			}
 		}
+		// stopped early (Ctrl-C, SIGTERM): take the broker, the service and the load tools along
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
 		new HookBenchmark(options).run();
 		System.exit(0);
 	}
@@ -110,6 +115,8 @@ public final class HookBenchmark {
 				loadAverage(), jar.getFileName(), serviceJvm);
 
 		Report report = new Report();
+		Path brokers = Path.of("target", "standalone-kafka").toAbsolutePath();
+		List<Path> before = brokerDirs(brokers);
 		try (StandaloneKafka kafka = StandaloneKafka.start("bench")) {
 			String bootstrap = kafka.bootstrapServers();
 			long brokerPid = childPid("kafka.Kafka");
@@ -145,6 +152,9 @@ public final class HookBenchmark {
 					// and deoptimizes, and throughput collapses for minutes
 					ingestJvm.add("-XX:StartFlightRecording=name=bench,settings=profile,disk=true,maxage=30m");
 				}
+				if (this.options.containsKey("nmt")) {
+					ingestJvm.add("-XX:NativeMemoryTracking=summary");
+				}
 				try (ServiceUnderTest service = ServiceUnderTest.start("service-ingest", jar, ingestJvm, settings,
 						this.out)) {
 					report.startupIngest = service.startup();
@@ -158,6 +168,13 @@ public final class HookBenchmark {
 					String heap = Files.readString(this.out.resolve("jcmd.log"));
 					report.details.writeBytes(("service heap after the ingest phases (jcmd GC.heap_info):\n" + heap)
 						.getBytes(StandardCharsets.UTF_8));
+					if (this.options.containsKey("nmt")) {
+						jcmd(service.pid(), "VM.native_memory", "summary");
+						String nmt = Files.readString(this.out.resolve("jcmd.log"));
+						report.details.writeBytes(("native memory (jcmd VM.native_memory summary):\n" + nmt)
+							.getBytes(StandardCharsets.UTF_8));
+						this.log.print(nmt);
+					}
 					this.log.print("  heap: " + heap.lines().filter(l -> l.contains("total")).findFirst().orElse("?").trim()
 							+ "\n");
 					long detectionLag = awaitLag(bootstrap, "healer-detection", TOPIC, Duration.ofSeconds(120));
@@ -176,6 +193,14 @@ public final class HookBenchmark {
 			// 3. heal: a second start, live, against a rate-limited org
 			if (!this.options.containsKey("skip-heal")) {
 				heal(report, bootstrap, jar, serviceJvm);
+			}
+		}
+		if (!this.options.containsKey("keep-data")) {
+			// several GB of records per run: keep the broker's log, drop its data
+			for (Path dir : brokerDirs(brokers)) {
+				if (!before.contains(dir)) {
+					deleteRecursively(dir.resolve("data"));
+				}
 			}
 		}
 		String table = report.table(this.notes);
@@ -406,6 +431,26 @@ public final class HookBenchmark {
 				.filter(f -> f.endsWith(".jar") && !f.endsWith("-plain.jar") && !f.endsWith("-sources.jar"))
 				.findFirst()
 				.orElseThrow(() -> new IllegalStateException("no jar in target/: run ./mvnw -Pbench verify"));
+		}
+	}
+
+	private static List<Path> brokerDirs(Path brokers) throws IOException {
+		if (!Files.isDirectory(brokers)) {
+			return List.of();
+		}
+		try (var dirs = Files.list(brokers)) {
+			return dirs.filter(d -> d.getFileName().toString().startsWith("bench-")).toList();
+		}
+	}
+
+	private static void deleteRecursively(Path dir) throws IOException {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (var paths = Files.walk(dir)) {
+			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
 		}
 	}
 

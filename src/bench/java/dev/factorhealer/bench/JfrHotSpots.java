@@ -92,24 +92,23 @@ final class JfrHotSpots {
 		}
 		out.printf("JFR %s%s: %d execution samples%n", recording.getFileName(),
 				from == Instant.MIN ? "" : " from " + from + " to " + to, samples);
-		section(out, "CPU samples by thread", byThread, samples, 10, "");
-		section(out, "hot methods (self: top frame)", self, samples, top, "");
-		section(out, "hot methods (inclusive: anywhere on the stack)", inclusive, samples, top + 10, "");
-		section(out, "own code (inclusive)", ownCode, samples, 12, "");
-		section(out, "allocation by site (first frame outside java.*/jdk.*)", allocationSites, allocated, top, "");
-		section(out, "allocation by type", allocatedTypes, allocated, 12, "");
+		section(out, "CPU samples by thread", byThread, samples, 10);
+		section(out, "hot methods (self: top frame)", self, samples, top);
+		section(out, "hot methods (inclusive: anywhere on the stack)", inclusive, samples, top + 10);
+		section(out, "own code (inclusive)", ownCode, samples, 12);
+		section(out, "allocation by site (first frame outside java.*/jdk.*)", allocationSites, allocated, top);
+		section(out, "allocation by type", allocatedTypes, allocated, 12);
 		out.printf("  GC: %d collections, %.0f ms paused in total, longest %.1f ms%n", gcCount, gcPauseNanos / 1e6,
 				gcLongestNanos / 1e6);
 	}
 
-	private static void section(PrintStream out, String title, Map<String, Long> counts, long total, int top,
-			String unit) {
+	private static void section(PrintStream out, String title, Map<String, Long> counts, long total, int top) {
 		out.println("  " + title + ":");
 		counts.entrySet()
 			.stream()
 			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
 			.limit(top)
-			.forEach(e -> out.printf("    %5.1f%%  %s%s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey(), unit));
+			.forEach(e -> out.printf("    %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey()));
 	}
 
 	private static String name(RecordedFrame frame) {
