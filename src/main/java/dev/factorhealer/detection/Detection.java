@@ -3,6 +3,7 @@ package dev.factorhealer.detection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
@@ -90,7 +91,7 @@ class Detection {
 			.register(this.registry)
 			.increment();
 		RemediationRequest request = new RemediationRequest(match.userId(), match.factorType(), uuid,
-				Instant.now(this.clock), match.rule() + ": " + match.matched());
+				Instant.now(this.clock), match.rule() + ": " + match.matched(), published(event));
 		log.info("Detected a stuck {} factor of user {} in event {} (rule {}){}", match.factorType(), match.userId(),
 				uuid, match.rule(), replayed ? " [replayed]" : "");
 		return MessageBuilder.withPayload(this.mapper.writeValueAsBytes(request))
@@ -115,6 +116,20 @@ class Detection {
 			throw new UnprocessableRecordException("not a System Log event: no uuid");
 		}
 		return event;
+	}
+
+	/** The event's {@code published} time, or {@code null} when it is missing or not an ISO-8601 instant. */
+	static Instant published(JsonNode event) {
+		JsonNode published = event.get("published");
+		if (published == null || !published.isString()) {
+			return null;
+		}
+		try {
+			return Instant.parse(published.asString());
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	private static String recordId(MessageHeaders headers) {

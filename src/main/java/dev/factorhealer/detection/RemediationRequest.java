@@ -11,7 +11,10 @@ import java.time.Instant;
  * @param sourceEventUuid the System Log event that revealed the problem
  * @param detectedAt when it was detected
  * @param reason the rule that matched and the text it matched
+ * @param published when the failing event was published by Okta: a pending factor created after
+ * it is a new enrollment, never the stuck one ({@code null} in requests written before this field
+ * existed)
  */
 public record RemediationRequest(String userId, String factorType, String sourceEventUuid, Instant detectedAt,
-		String reason) {
+		String reason, Instant published) {
 }

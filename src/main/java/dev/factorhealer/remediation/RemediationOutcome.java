@@ -12,6 +12,12 @@ public enum RemediationOutcome {
 	/** No factor of the type is in {@code PENDING_ACTIVATION}: nothing to do. */
 	NOT_PENDING,
 
+	/**
+	 * The only pending factor of the type was created after the failing event was published: a new
+	 * enrollment in progress, not the stuck factor; never deleted.
+	 */
+	NEWER_THAN_FAILURE,
+
 	/** Okta does not know the user (any more). */
 	USER_NOT_FOUND,
 

@@ -18,8 +18,9 @@ import java.util.List;
  * @param startedAt when the worker started
  * @param finishedAt when the outcome was decided
  * @param detail why, in words (the failure reason for {@code FAILED})
+ * @param published when the failing event was published (from the request; {@code null} when unknown)
  */
 public record RemediationResult(RemediationOutcome outcome, String userId, String factorType, List<String> factorIds,
 		int attempts, String mode, String sourceEventUuid, Instant detectedAt, Instant startedAt, Instant finishedAt,
-		String detail) {
+		String detail, Instant published) {
 }

@@ -146,7 +146,7 @@ class Remediator {
 			Attempts attempts, Instant started, String detail) {
 		return new RemediationResult(outcome, request.userId(), request.factorType(), List.copyOf(factorIds),
 				attempts.count, this.properties.mode().label(), request.sourceEventUuid(), request.detectedAt(), started,
-				this.clock.instant(), detail);
+				this.clock.instant(), detail, request.published());
 	}
 
 	private static String describe(List<UserFactor> factors, String type) {
