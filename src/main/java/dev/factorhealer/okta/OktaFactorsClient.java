@@ -1,9 +1,11 @@
 package dev.factorhealer.okta;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,8 @@ final class OktaFactorsClient implements OktaFactors {
 
 	static final String DELETE_FACTOR = "delete_factor";
 
+	static final String GET_FACTOR = "get_factor";
+
 	private final OktaHttp http;
 
 	private final JsonMapper mapper;
@@ -41,11 +45,12 @@ final class OktaFactorsClient implements OktaFactors {
 	}
 
 	@Override
-	public OktaAnswer<List<UserFactor>> listFactors(String userId, Instant deadline) {
+	public OktaAnswer<List<UserFactor>> listFactors(String userId, Instant deadline, BudgetPermits permits) {
 		requireId(userId, "userId");
 		String subject = "user " + userId;
 		Result result = this.http.send(new OktaRequest(LIST_FACTORS, HttpMethod.GET,
-				this.http.uri(uri -> uri.pathSegment("api", "v1", "users", userId, "factors")), subject), deadline);
+				this.http.uri(uri -> uri.pathSegment("api", "v1", "users", userId, "factors")), subject), deadline,
+				permits);
 		OktaReply reply = result.reply();
 		if (reply.isSuccess()) {
 			return new OktaAnswer<>(factors(reply, subject, result.attempts()), result.attempts());
@@ -59,7 +64,35 @@ final class OktaFactorsClient implements OktaFactors {
 	}
 
 	@Override
-	public OktaAnswer<Unenrollment> deleteFactor(String userId, String factorId, Instant deadline) {
+	public OktaAnswer<Optional<UserFactor>> getFactor(String userId, String factorId, Instant deadline,
+			BudgetPermits permits) {
+		requireId(userId, "userId");
+		requireId(factorId, "factorId");
+		String subject = "user " + userId + " factor " + factorId;
+		Result result = this.http.send(new OktaRequest(GET_FACTOR, HttpMethod.GET,
+				this.http.uri(uri -> uri.pathSegment("api", "v1", "users", userId, "factors", factorId)), subject),
+				deadline, permits);
+		OktaReply reply = result.reply();
+		if (reply.isSuccess()) {
+			JsonNode factor = tree(reply);
+			if (factor == null || !factor.isObject()) {
+				throw notJson(GET_FACTOR, subject, reply, "a factor", result.attempts());
+			}
+			return new OktaAnswer<>(Optional.of(factor(factor)), result.attempts());
+		}
+		if (reply.status() == 404) {
+			return new OktaAnswer<>(Optional.empty(), result.attempts());
+		}
+		throw rejected(GET_FACTOR, subject, result);
+	}
+
+	@Override
+	public BudgetPermits reservePair(Instant deadline) {
+		return this.http.reservePair(deadline);
+	}
+
+	@Override
+	public OktaAnswer<Unenrollment> deleteFactor(String userId, String factorId, Instant deadline, DeleteGuard guard) {
 		requireId(userId, "userId");
 		requireId(factorId, "factorId");
 		String subject = "user " + userId + " factor " + factorId;
@@ -68,7 +101,7 @@ final class OktaFactorsClient implements OktaFactors {
 			if (this.removeRecoveryEnrollment) {
 				uri.queryParam("removeRecoveryEnrollment", "true");
 			}
-		}), subject), deadline);
+		}), subject), deadline, guard);
 		OktaReply reply = result.reply();
 		if (reply.isSuccess()) {
 			log.debug("Okta {} {}: unenrolled ({}, attempts: {})", DELETE_FACTOR, subject, reply.status(), result.attempts());
@@ -83,26 +116,50 @@ final class OktaFactorsClient implements OktaFactors {
 	}
 
 	private List<UserFactor> factors(OktaReply reply, String subject, int attempts) {
-		JsonNode array;
-		try {
-			array = this.mapper.readTree(reply.body());
-		}
-		catch (JacksonException | IllegalArgumentException ex) {
-			array = null;
-		}
+		JsonNode array = tree(reply);
 		if (array == null || !array.isArray()) {
-			log.warn("Okta {} {}: answer {} is not a JSON array of factors", LIST_FACTORS, subject, reply.status());
-			throw new OktaException.Unavailable("Okta " + LIST_FACTORS + " " + subject + " answered " + reply.status()
-					+ " with a body that is not a JSON array of factors", reply.status(), null, null, attempts, null);
+			throw notJson(LIST_FACTORS, subject, reply, "a JSON array of factors", attempts);
 		}
 		List<UserFactor> factors = new ArrayList<>(array.size());
 		for (JsonNode factor : array) {
 			if (factor.isObject()) {
-				factors.add(new UserFactor(text(factor, "id"), text(factor, "factorType"), text(factor, "provider"),
-						text(factor, "status")));
+				factors.add(factor(factor));
 			}
 		}
 		return List.copyOf(factors);
+	}
+
+	private JsonNode tree(OktaReply reply) {
+		try {
+			return this.mapper.readTree(reply.body());
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static OktaException.Unavailable notJson(String operation, String subject, OktaReply reply, String what,
+			int attempts) {
+		log.warn("Okta {} {}: answer {} is not {}", operation, subject, reply.status(), what);
+		return new OktaException.Unavailable("Okta " + operation + " " + subject + " answered " + reply.status()
+				+ " with a body that is not " + what, reply.status(), null, null, attempts, null);
+	}
+
+	private static UserFactor factor(JsonNode factor) {
+		return new UserFactor(text(factor, "id"), text(factor, "factorType"), text(factor, "provider"),
+				text(factor, "status"), instant(text(factor, "created")));
+	}
+
+	private static Instant instant(String text) {
+		if (text == null) {
+			return null;
+		}
+		try {
+			return Instant.parse(text);
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	private static OktaException.Rejected rejected(String operation, String subject, Result result) {

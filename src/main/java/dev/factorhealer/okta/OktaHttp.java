@@ -92,6 +92,17 @@ final class OktaHttp {
 
 	static final String USER_AGENT = "okta-factor-healer";
 
+	/**
+	 * Added to every refresh period, so that the first call of a {@link BudgetPermits pair}, which
+	 * goes out up to {@link #PAIR_START_SLACK} into the period after its permit's, can't make a
+	 * 60-second window hold one call more than the budget: {@code (B - 1)} paddings add up to more
+	 * than that slack.
+	 */
+	static final Duration PERIOD_PADDING = Duration.ofMillis(15);
+
+	/** How far into its period the first call of a pair may start; later, the pair's permit is forfeited. */
+	static final Duration PAIR_START_SLACK = Duration.ofMillis(12);
+
 	private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	private final String name;
@@ -113,6 +124,10 @@ final class OktaHttp {
 	private final Duration maxBackoff;
 
 	private final Duration permitTimeout;
+
+	private final Duration maxResetWait;
+
+	private final long periodNanos;
 
 	private final int maxBodyBytes;
 
@@ -150,15 +165,18 @@ final class OktaHttp {
 		this.initialBackoff = policy.initialBackoff();
 		this.maxBackoff = policy.maxBackoff();
 		this.permitTimeout = policy.permitTimeout();
+		this.maxResetWait = policy.maxResetWait();
 		this.maxBodyBytes = maxBodyBytes;
 		this.gate = new ThrottleGate(clock);
 		resilience.requireUnused(name);
 		this.rateLimiter = resilience.rateLimiters.rateLimiter(name, RateLimiterConfig.custom()
 			.limitForPeriod(1)
 			.limitRefreshPeriod(refreshPeriod(requestsPerMinute))
-			.timeoutDuration(policy.permitTimeout())
+			// a pair of permits may need two periods
+			.timeoutDuration(max(policy.permitTimeout(), refreshPeriod(requestsPerMinute).multipliedBy(2).plusSeconds(1)))
 			.writableStackTraceEnabled(false)
 			.build());
+		this.periodNanos = refreshPeriod(requestsPerMinute).toNanos();
 		int window = policy.circuitWindow();
 		this.circuitBreaker = resilience.circuitBreakers.circuitBreaker(name, CircuitBreakerConfig.custom()
 			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -209,14 +227,15 @@ final class OktaHttp {
 
 	/**
 	 * {@code 60 s / (requestsPerMinute - 1)}, rounded up so that no 60-second window can hold more
-	 * than {@code requestsPerMinute} permits (see the class documentation).
+	 * than {@code requestsPerMinute} permits (see the class documentation), plus
+	 * {@link #PERIOD_PADDING}.
 	 */
 	static Duration refreshPeriod(int requestsPerMinute) {
 		if (requestsPerMinute < 2) {
 			throw new IllegalArgumentException("requestsPerMinute must be at least 2: " + requestsPerMinute);
 		}
 		long slices = requestsPerMinute - 1L;
-		return Duration.ofNanos((MINUTE_NANOS + slices - 1) / slices);
+		return Duration.ofNanos((MINUTE_NANOS + slices - 1) / slices).plus(PERIOD_PADDING);
 	}
 
 	/** An absolute URI on the org: {@code uri(b -> b.pathSegment("api", "v1", "users", id))}; values are encoded strictly. */
@@ -232,13 +251,31 @@ final class OktaHttp {
 	 * @throws OktaException.Unavailable when the retries or the deadline are spent
 	 */
 	Result send(OktaRequest request, Instant deadline) {
-		Objects.requireNonNull(deadline, "deadline");
+		return send(new Call(request, deadline, this.clock, null, null));
+	}
+
+	/** {@link #send(OktaRequest, Instant)} whose first attempt uses the next permit of {@code permits} while it is usable. */
+	Result send(OktaRequest request, Instant deadline, BudgetPermits permits) {
+		return send(new Call(request, deadline, this.clock, permits, null));
+	}
+
+	/**
+	 * {@link #send(OktaRequest, Instant)} for a DELETE: before every attempt the guard confirms the
+	 * factor may still be deleted; an attempt that could only start after the guard's fresh limit
+	 * does not start, and the next one asks the guard again. The guard's own exception ends the call.
+	 */
+	Result send(OktaRequest request, Instant deadline, DeleteGuard guard) {
+		return send(new Call(request, deadline, this.clock, null, Objects.requireNonNull(guard, "guard")));
+	}
+
+	private Result send(Call call) {
+		OktaRequest request = call.request;
+		Objects.requireNonNull(call.deadline, "deadline");
 		if (!sameOrigin(request.uri())) {
 			// the token must never leave for another host (e.g. a System Log "next" link)
 			throw new IllegalArgumentException("Refusing to send the Okta API token to " + request.uri().getScheme() + "://"
 					+ request.uri().getRawAuthority() + ": not the org " + this.orgUrl);
 		}
-		Call call = new Call(request, deadline, this.clock);
 		try {
 			OktaReply reply = this.retry.executeSupplier(() -> attempt(call));
 			return new Result(reply, call.attempts.get(), call.lastLinks);
@@ -249,12 +286,42 @@ final class OktaHttp {
 		}
 	}
 
+	/**
+	 * Two permits for a status read and the DELETE right after it (see {@link BudgetPermits});
+	 * waits for them on the calling thread.
+	 * @throws OktaException.Unavailable when they come only after the deadline
+	 */
+	BudgetPermits reservePair(Instant deadline) {
+		long left = Duration.between(this.clock.instant(), deadline).toNanos();
+		long reservedAt = System.nanoTime();
+		long nanos = (left > 0) ? this.rateLimiter.reservePermission(2) : -1;
+		if (nanos < 0 || nanos >= left) {
+			throw new OktaException.Unavailable("Okta " + this.name + ": no pair of budget permits before the deadline "
+					+ deadline, 0, null, null, 0, null);
+		}
+		if (nanos > 0) {
+			try {
+				TimeUnit.NANOSECONDS.sleep(nanos);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new OktaException.Unavailable("interrupted while waiting for budget permits", 0, null, null, 0, ex);
+			}
+		}
+		return new BudgetPermits(reservedAt + nanos, this.periodNanos);
+	}
+
 	private OktaReply attempt(Call call) {
 		if (call.giveUp != null) {
 			throw call.fail(Kind.DEADLINE, call.giveUp, null);
 		}
 		if (call.timeLeft().isZero()) {
 			throw call.fail(Kind.DEADLINE, "the deadline " + call.deadline + " has passed", null);
+		}
+		if (call.guard != null) {
+			DeleteGuard.Check check = call.guard.confirm(++call.confirmations, call.unanswered);
+			call.permits = check.permits();
+			call.freshUntil = check.freshUntil();
 		}
 		awaitGate(call);
 		try {
@@ -277,9 +344,20 @@ final class OktaHttp {
 	}
 
 	private OktaReply rateLimitedExchange(Call call) {
-		acquirePermit(call);
-		// another thread may have been throttled while this one waited for its permit
-		awaitGate(call);
+		while (true) {
+			if (call.permits == null || !call.permits.take(System.nanoTime())) {
+				acquirePermit(call);
+			}
+			if (this.gate.closedFor().isZero()) {
+				break;
+			}
+			// another thread was throttled meanwhile: this permit is forfeited, not carried past the reset
+			awaitGate(call);
+		}
+		if (call.freshUntil != null && this.clock.instant().isAfter(call.freshUntil)) {
+			throw call.fail(Kind.STALE, "the factor's status was read before " + call.freshUntil
+					+ " and must be confirmed again", null);
+		}
 		return exchange(call);
 	}
 
@@ -336,12 +414,16 @@ final class OktaHttp {
 				}, true);
 		}
 		catch (ResourceAccessException ex) {
+			call.unanswered++;
 			this.metrics.request(request.operation(), isTimeout(ex) ? OktaMetrics.TIMEOUT : OktaMetrics.IO_ERROR,
 					System.nanoTime() - started);
 			throw ex;
 		}
 		this.metrics.request(request.operation(), Integer.toString(reply.status()), System.nanoTime() - started);
 		call.lastReply = reply;
+		if (reply.isServerError()) {
+			call.unanswered++;
+		}
 		observe(reply, call);
 		if (reply.isThrottled() || reply.isServerError()) {
 			throw new RetryableAnswer(reply);
@@ -365,21 +447,27 @@ final class OktaHttp {
 		if (remaining != null) {
 			this.metrics.remaining(remaining);
 		}
+		boolean lowRemaining = remaining != null && remaining <= this.lowRemainingFloor;
+		if (!reply.isThrottled() && !lowRemaining) {
+			return;
+		}
+		OktaReply.RateLimit rateLimit = reply.rateLimit();
+		if (!rateLimit.isTrusted(reply.receivedAt(), this.maxResetWait)) {
+			log.warn("Okta rate limit '{}': X-Rate-Limit-Reset '{}' (Date {}) is missing, not a number, in the past or "
+					+ "more than {} ahead; waiting {} (healer.okta.max-reset-wait)", this.name, rateLimit.rawReset(),
+					rateLimit.date(), this.maxResetWait, this.maxResetWait);
+		}
+		Instant until = rateLimit.resumeAt(reply.receivedAt(), GATE_MARGIN, this.maxResetWait);
 		if (reply.isThrottled()) {
 			this.metrics.throttled();
-			Instant until = reply.rateLimit().resumeAt(reply.receivedAt(), GATE_MARGIN);
 			if (this.gate.closeUntil(until)) {
 				log.warn("Okta rate limit '{}': 429 {} on {} {}; no call before {}", this.name, reply.error().describe(),
 						call.request.operation(), call.request.subject(), until);
 			}
 		}
-		else if (remaining != null && remaining <= this.lowRemainingFloor) {
-			Instant until = reply.rateLimit().resumeAt(reply.receivedAt(), GATE_MARGIN);
-			if (this.gate.closeUntil(until)) {
-				log.info("Okta rate limit '{}': X-Rate-Limit-Remaining {} (floor {}) after {} {}; no call before {}",
-						this.name, remaining, this.lowRemainingFloor, call.request.operation(), call.request.subject(),
-						until);
-			}
+		else if (this.gate.closeUntil(until)) {
+			log.info("Okta rate limit '{}': X-Rate-Limit-Remaining {} (floor {}) after {} {}; no call before {}",
+					this.name, remaining, this.lowRemainingFloor, call.request.operation(), call.request.subject(), until);
 		}
 	}
 
@@ -392,6 +480,9 @@ final class OktaHttp {
 		OktaRequest request = call.request;
 		Duration wait;
 		String until;
+		if (failure.kind == Kind.STALE) {
+			return 0;
+		}
 		if (failure.kind == Kind.THROTTLED) {
 			Instant opens = this.gate.opensAt();
 			if (opens.isAfter(call.deadline)) {
@@ -457,6 +548,10 @@ final class OktaHttp {
 		return false;
 	}
 
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
+	}
+
 	private static String rootMessage(Throwable ex) {
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {
@@ -486,6 +581,9 @@ final class OktaHttp {
 	enum Kind {
 
 		THROTTLED(true), SERVER_ERROR(true), TIMEOUT(true), IO_ERROR(true), CIRCUIT_OPEN(true), NO_PERMIT(true),
+		/** A DELETE's status read got too old before the attempt could start: confirm it again, no wait. */
+		STALE(true),
+
 		DEADLINE(false), INTERRUPTED(false);
 
 		final boolean retryable;
@@ -513,10 +611,23 @@ final class OktaHttp {
 
 		volatile String giveUp;
 
-		Call(OktaRequest request, Instant deadline, Clock clock) {
+		final DeleteGuard guard;
+
+		int confirmations;
+
+		/** DELETE attempts that got a 5xx, a timeout or a connection error. */
+		volatile int unanswered;
+
+		BudgetPermits permits;
+
+		Instant freshUntil;
+
+		Call(OktaRequest request, Instant deadline, Clock clock, BudgetPermits permits, DeleteGuard guard) {
 			this.request = request;
 			this.deadline = deadline;
 			this.clock = clock;
+			this.permits = permits;
+			this.guard = guard;
 		}
 
 		Duration timeLeft() {

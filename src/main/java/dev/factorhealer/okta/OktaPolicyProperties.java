@@ -32,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * shorter)
  * @param lowRemainingFloor when an answer says {@code X-Rate-Limit-Remaining} is at or below this,
  * no call starts before {@code X-Rate-Limit-Reset}; 0 stops only when the bucket is empty
+ * @param maxResetWait the longest a 429 (or an empty bucket) closes the gate: a reset further
+ * ahead, in the past, missing or not a number is not trusted and means this wait (one WARN line
+ * names the raw value), so a broken header never stops the healer until a restart
  * @param removeRecoveryEnrollment send {@code removeRecoveryEnrollment=true} with a DELETE, which
  * also removes the phone as a recovery method; off unless deliberately configured
  */
@@ -49,12 +52,14 @@ record OktaPolicyProperties(
 		@DefaultValue("30s") @NotNull Duration circuitOpenFor,
 		@DefaultValue("30s") @NotNull Duration permitTimeout,
 		@DefaultValue("0") @Min(value = 0, message = "healer.okta.low-remaining-floor must not be negative") int lowRemainingFloor,
-		@DefaultValue("false") boolean removeRecoveryEnrollment) {
+		@DefaultValue("false") boolean removeRecoveryEnrollment,
+		@DefaultValue("60s") @NotNull Duration maxResetWait) {
 
-	@AssertTrue(message = "healer.okta.connect-timeout, read-timeout, initial-backoff, max-backoff, circuit-open-for and permit-timeout must be positive durations")
+	@AssertTrue(message = "healer.okta.connect-timeout, read-timeout, initial-backoff, max-backoff, circuit-open-for, permit-timeout and max-reset-wait must be positive durations")
 	boolean isEveryDurationPositive() {
 		return positive(this.connectTimeout) && positive(this.readTimeout) && positive(this.initialBackoff)
-				&& positive(this.maxBackoff) && positive(this.circuitOpenFor) && positive(this.permitTimeout);
+				&& positive(this.maxBackoff) && positive(this.circuitOpenFor) && positive(this.permitTimeout)
+				&& positive(this.maxResetWait);
 	}
 
 	@AssertTrue(message = "healer.okta.initial-backoff must not be longer than healer.okta.max-backoff")

@@ -25,7 +25,6 @@ record OktaReply(int status, RateLimit rateLimit, ErrorBody error, byte[] body, 
 	/** Larger bodies are cut: factor lists and error bodies are a few kilobytes. */
 	static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-	static final Duration RESUME_WHEN_UNKNOWN = Duration.ofSeconds(1);
 
 	static OktaReply of(int status, HttpHeaders headers, byte[] body, JsonMapper mapper, Instant receivedAt) {
 		byte[] bytes = (body != null) ? body : new byte[0];
@@ -59,30 +58,55 @@ record OktaReply(int status, RateLimit rateLimit, ErrorBody error, byte[] body, 
 	 * @param resetEpochSeconds {@code X-Rate-Limit-Reset}: UTC epoch seconds when the window resets
 	 * @param date the answer's {@code Date}: Okta's clock, one-second precision
 	 */
-	record RateLimit(Integer limit, Integer remaining, Long resetEpochSeconds, Instant date) {
+	record RateLimit(Integer limit, Integer remaining, Long resetEpochSeconds, Instant date, String rawReset) {
+
+		/**
+		 * Okta's window is one minute; {@code Date} is rounded down and the reset up to a whole
+		 * second, so a genuine reset can lie up to this much beyond the window.
+		 */
+		static final Duration ROUNDING = Duration.ofSeconds(2);
+
+		RateLimit(Integer limit, Integer remaining, Long resetEpochSeconds, Instant date) {
+			this(limit, remaining, resetEpochSeconds, date, (resetEpochSeconds != null) ? resetEpochSeconds.toString() : null);
+		}
 
 		static RateLimit of(HttpHeaders headers) {
 			return new RateLimit(integer(headers, "X-Rate-Limit-Limit"), integer(headers, "X-Rate-Limit-Remaining"),
-					longValue(headers, "X-Rate-Limit-Reset"), date(headers));
+					longValue(headers, "X-Rate-Limit-Reset"), date(headers), headers.getFirst("X-Rate-Limit-Reset"));
 		}
 
 		/**
 		 * The local instant from which a call may start again in this bucket. Okta's reset is on
 		 * Okta's clock, so it is taken relative to the answer's {@code Date} when there is one
 		 * (Date has whole seconds and is rounded down, so this errs on the late side), else
-		 * relative to the local clock; plus {@code margin}. A missing reset, or one not after
-		 * Date, means one second from now.
+		 * relative to the local clock; plus {@code margin}. A reset Okta's headers can't be trusted
+		 * for (see {@link #isTrusted}) means {@code maxWait} from now: the gate always reopens.
 		 */
-		Instant resumeAt(Instant receivedAt, Duration margin) {
-			if (this.resetEpochSeconds == null) {
-				return receivedAt.plus(RESUME_WHEN_UNKNOWN);
-			}
-			Instant reset = Instant.ofEpochSecond(this.resetEpochSeconds);
-			Duration untilReset = Duration.between((this.date != null) ? this.date : receivedAt, reset);
-			if (untilReset.isNegative() || untilReset.isZero()) {
-				return receivedAt.plus(RESUME_WHEN_UNKNOWN);
+		Instant resumeAt(Instant receivedAt, Duration margin, Duration maxWait) {
+			Duration untilReset = untilReset(receivedAt);
+			if (untilReset == null || !isTrusted(receivedAt, maxWait)) {
+				return receivedAt.plus(maxWait);
 			}
 			return receivedAt.plus(untilReset).plus(margin);
+		}
+
+		/**
+		 * {@code false} when the reset is missing, not a number, not after {@code Date}, or more than
+		 * {@code maxWait} (plus Okta's rounding) ahead: e.g. milliseconds sent as seconds.
+		 */
+		boolean isTrusted(Instant receivedAt, Duration maxWait) {
+			Duration untilReset = untilReset(receivedAt);
+			return untilReset != null && !untilReset.isNegative() && !untilReset.isZero()
+					&& untilReset.compareTo(maxWait.plus(ROUNDING)) <= 0;
+		}
+
+		private Duration untilReset(Instant receivedAt) {
+			if (this.resetEpochSeconds == null || this.resetEpochSeconds > Instant.MAX.getEpochSecond() / 2
+					|| this.resetEpochSeconds < 0) {
+				return null;
+			}
+			Instant reset = Instant.ofEpochSecond(this.resetEpochSeconds);
+			return Duration.between((this.date != null) ? this.date : receivedAt, reset);
 		}
 
 		private static Integer integer(HttpHeaders headers, String name) {

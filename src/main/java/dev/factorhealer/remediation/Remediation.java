@@ -21,6 +21,7 @@ import org.springframework.messaging.Message;
 
 import dev.factorhealer.deadletter.UnprocessableRecordException;
 import dev.factorhealer.detection.RemediationRequest;
+import dev.factorhealer.okta.OktaIds;
 
 /**
  * The work of the {@code remediate} consumer for one request: remediate, publish the result and
@@ -32,7 +33,12 @@ class Remediation {
 
 	private static final Logger log = LoggerFactory.getLogger(Remediation.class);
 
+	/** How the detail of a request refused by the deletion cap starts. */
+	static final String CAP_REACHED = "deletion cap reached: ";
+
 	private final Remediator remediator;
+
+	private final DeletionLedger ledger;
 
 	private final KafkaOperations<String, byte[]> results;
 
@@ -46,9 +52,10 @@ class Remediation {
 
 	private final Counter capped;
 
-	Remediation(Remediator remediator, KafkaOperations<String, byte[]> results, String resultsTopic,
-			ObjectMapper mapper, MeterRegistry registry) {
+	Remediation(Remediator remediator, DeletionLedger ledger, KafkaOperations<String, byte[]> results,
+			String resultsTopic, ObjectMapper mapper, MeterRegistry registry) {
 		this.remediator = remediator;
+		this.ledger = ledger;
 		this.results = results;
 		this.resultsTopic = resultsTopic;
 		this.mapper = mapper;
@@ -69,8 +76,19 @@ class Remediation {
 
 	void accept(Message<byte[]> message) {
 		RemediationRequest request = parse(message.getPayload());
-		RemediationResult result = this.remediator.remediate(request);
+		String requestId = Remediator.requestId(request);
+		DeletionLedger.History history = this.ledger.history(requestId);
+		if (history.recorded()) {
+			log.info("Request of user {} (event {}) was already remediated and recorded; nothing to do", request.userId(),
+					request.sourceEventUuid());
+			return;
+		}
+		RemediationResult result = history.deleted().isEmpty() ? this.remediator.remediate(request)
+				: this.remediator.recordedLate(request, history.deleted());
 		publish(result);
+		if (!history.claimed().isEmpty() || !history.deleted().isEmpty() || result.outcome() == RemediationOutcome.DELETED) {
+			this.ledger.recorded(requestId, request.userId());
+		}
 		this.outcomes.get(result.outcome()).increment();
 		if (result.detectedAt() != null) {
 			this.latency.record(Duration.between(result.detectedAt(), result.finishedAt()));
@@ -82,12 +100,14 @@ class Remediation {
 					result.factorType(), result.factorIds(), result.userId(), result.sourceEventUuid());
 			case NOT_PENDING -> log.info("User {} has nothing to heal: {} (event {})", result.userId(), result.detail(),
 					result.sourceEventUuid());
+			case NEWER_THAN_FAILURE -> log.info("User {}: {} (event {})", result.userId(), result.detail(),
+					result.sourceEventUuid());
 			case USER_NOT_FOUND -> log.info("User {} not found in Okta (event {})", result.userId(),
 					result.sourceEventUuid());
 			case DRY_RUN -> log.info("Dry run: would unenroll {} factor(s) {} of user {} (event {})", result.factorType(),
 					result.factorIds(), result.userId(), result.sourceEventUuid());
 			case FAILED -> {
-				if (result.detail().startsWith("deletion cap reached")) {
+				if (result.detail().startsWith(CAP_REACHED)) {
 					this.capped.increment();
 				}
 				log.error("Could not heal user {} (event {}): {}; the request goes to the stuck topic", result.userId(),
@@ -105,8 +125,7 @@ class Remediation {
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw new UnprocessableRecordException("not a remediation request: " + ex.getMessage());
 		}
-		if (request == null || request.userId() == null || request.userId().isBlank() || request.factorType() == null
-				|| !request.userId().matches("[A-Za-z0-9_-]{1,64}")) {
+		if (request == null || !OktaIds.isValid(request.userId()) || request.factorType() == null) {
 			throw new UnprocessableRecordException("not a remediation request: userId and factorType are required, "
 					+ "userId must look like an Okta id");
 		}

@@ -1,11 +1,19 @@
 package dev.factorhealer.remediation;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -31,17 +39,38 @@ class RemediationConfiguration {
 		return KafkaTopics.topic(properties.resultsTopic(), 3).build();
 	}
 
+	/** The deletion ledger: one partition (one order for every replica), kept a week. */
+	@Bean
+	NewTopic remediationDeletionsTopic(RemediationProperties properties) {
+		return KafkaTopics.topic(properties.deletionsTopic(), 1)
+			.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))
+			.build();
+	}
+
+	@Bean
+	DeletionLedger deletionLedger(RemediationProperties properties, KafkaProperties kafka, JsonMapper mapper) {
+		Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-deletion-ledger");
+		return new DeletionLedger(
+				KafkaProducers.template(kafka, "healer-deletion-ledger", new StringSerializer(), new ByteArraySerializer(),
+						Map.of(ProducerConfig.LINGER_MS_CONFIG, 0)),
+				new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
+				properties.deletionsTopic(), mapper, Clock.systemUTC(), properties.maxDeletionsPerHour());
+	}
+
 	@Bean
 	Remediation remediation(RemediationProperties properties, OktaFactors okta, KafkaProperties kafka,
-			JsonMapper mapper, MeterRegistry registry) {
+			JsonMapper mapper, MeterRegistry registry, DeletionLedger ledger) {
 		log.info("Remediation mode: {}{}; factor types {}; at most {} deletions per hour; {} pause after a DELETE",
 				properties.mode().label(),
 				properties.mode() == RemediationMode.DRY_RUN ? " (factors are checked, never deleted)" : "",
 				properties.factorTypes(), properties.maxDeletionsPerHour(), properties.pauseAfterDelete());
 		Clock clock = Clock.systemUTC();
-		Remediator remediator = new Remediator(okta, properties,
-				new DeletionCap(properties.maxDeletionsPerHour(), clock), clock);
-		return new Remediation(remediator, KafkaProducers.template(kafka, "healer-remediation-results",
+		Remediator remediator = new Remediator(okta, properties, ledger, clock);
+		return new Remediation(remediator, ledger, KafkaProducers.template(kafka, "healer-remediation-results",
 				new StringSerializer(), new ByteArraySerializer(), Map.of()), properties.resultsTopic(), mapper,
 				registry);
 	}

@@ -24,6 +24,10 @@ import org.springframework.validation.annotation.Validated;
  * @param requestTimeout the most one request may take, retries and waits included; with one
  * record per poll it must stay well below the consumer's {@code max.poll.interval.ms} (10 min)
  * @param resultsTopic where results are published
+ * @param maxStatusAge a DELETE goes out only on a status read at most this old; an older one is read
+ * again ({@code GET .../factors/{factorId}}) first
+ * @param deletionsTopic the deletion ledger: one partition on which every DELETE is claimed first
+ * (the deployment-wide cap, and what a redelivered request already deleted)
  */
 @Validated
 @ConfigurationProperties("healer.remediation")
@@ -31,7 +35,16 @@ record RemediationProperties(@DefaultValue("dry-run") @NotNull RemediationMode m
 		@DefaultValue("sms") @NotEmpty List<@NotBlank String> factorTypes,
 		@DefaultValue("1s") @NotNull Duration pauseAfterDelete, @DefaultValue("100") @Min(1) int maxDeletionsPerHour,
 		@DefaultValue("3m") @NotNull Duration requestTimeout,
-		@DefaultValue("okta.remediation.results") @NotBlank String resultsTopic) {
+		@DefaultValue("okta.remediation.results") @NotBlank String resultsTopic,
+		@DefaultValue("5s") @NotNull Duration maxStatusAge,
+		@DefaultValue("okta.remediation.deletions") @NotBlank String deletionsTopic) {
+
+	@AssertTrue(message = "healer.remediation.max-status-age must be between 1s and 60s: a DELETE must follow a recent read of the factor")
+	boolean isMaxStatusAgeSane() {
+		return this.maxStatusAge == null || (this.maxStatusAge.compareTo(Duration.ofSeconds(1)) >= 0
+				&& this.maxStatusAge.compareTo(Duration.ofSeconds(60)) <= 0);
+	}
+
 
 	@AssertTrue(message = "healer.remediation.request-timeout must be between 5s and 5m: a request holds its partition that long, and the consumer's max.poll.interval.ms is 10m")
 	boolean isRequestTimeoutBelowPollInterval() {

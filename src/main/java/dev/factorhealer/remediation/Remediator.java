@@ -6,120 +6,193 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.factorhealer.detection.RemediationRequest;
+import dev.factorhealer.okta.BudgetPermits;
+import dev.factorhealer.okta.DeleteGuard;
 import dev.factorhealer.okta.OktaAnswer;
 import dev.factorhealer.okta.OktaException;
 import dev.factorhealer.okta.OktaFactors;
+import dev.factorhealer.okta.OktaIds;
 import dev.factorhealer.okta.Unenrollment;
 import dev.factorhealer.okta.UserFactor;
 
 /**
  * Decides and does one remediation: list the user's factors, pick those of the requested type
- * (if allowed) in {@code PENDING_ACTIVATION}, and in {@code live} mode unenroll each right away,
- * so the status that allowed the DELETE is seconds old. Never resets all factors, never touches a
- * factor in any other status.
+ * (if allowed) in {@code PENDING_ACTIVATION} that existed when the failure happened, and in
+ * {@code live} mode unenroll each on a status read at most {@code max-status-age} old (see
+ * {@link StatusGuard}). Never resets all factors, never touches a factor in any other status, never
+ * one created after the failing event. Every DELETE is claimed on the {@link DeletionLedger} first.
  */
 class Remediator {
-
-	private static final Logger log = LoggerFactory.getLogger(Remediator.class);
 
 	private final OktaFactors okta;
 
 	private final RemediationProperties properties;
 
-	private final DeletionCap cap;
+	private final DeletionLedger ledger;
 
 	private final Clock clock;
 
 	/** When this worker thread may make its next Okta call (the pause after a DELETE). */
 	private final ThreadLocal<Instant> nextCall = ThreadLocal.withInitial(() -> Instant.MIN);
 
-	Remediator(OktaFactors okta, RemediationProperties properties, DeletionCap cap, Clock clock) {
+	Remediator(OktaFactors okta, RemediationProperties properties, DeletionLedger ledger, Clock clock) {
 		this.okta = okta;
 		this.properties = properties;
-		this.cap = cap;
+		this.ledger = ledger;
 		this.clock = clock;
 	}
 
 	RemediationResult remediate(RemediationRequest request) {
-		Instant started = this.clock.instant();
-		Instant deadline = started.plus(this.properties.requestTimeout());
-		Attempts attempts = new Attempts();
+		Results results = new Results(request, this.properties.mode().label(), this.clock);
+		Instant deadline = results.started.plus(this.properties.requestTimeout());
 		String type = request.factorType();
 		if (!this.properties.factorTypes().contains(type)) {
-			return result(request, RemediationOutcome.FAILED, List.of(), attempts, started,
-					"factor type '" + type + "' is not in healer.remediation.factor-types " + this.properties.factorTypes());
+			return results.of(RemediationOutcome.FAILED, List.of(), "factor type '"
+					+ type + "' is not in healer.remediation.factor-types " + this.properties.factorTypes());
 		}
+		boolean live = this.properties.mode() == RemediationMode.LIVE;
+		String requestId = requestId(request);
+		DeletionLedger.History history = live ? this.ledger.history(requestId) : DeletionLedger.History.NONE;
 		List<UserFactor> factors;
+		BudgetPermits permits = null;
+		Instant readAt;
 		try {
 			pauseIfNeeded();
-			OktaAnswer<List<UserFactor>> listed = this.okta.listFactors(request.userId(), deadline);
-			attempts.add(listed.attempts());
+			// live: the DELETE's permit is reserved with the listing's, so it can follow at once
+			permits = live ? this.okta.reservePair(deadline) : null;
+			OktaAnswer<List<UserFactor>> listed = this.okta.listFactors(request.userId(), deadline, permits);
+			readAt = this.clock.instant();
+			results.attempts += listed.attempts();
 			factors = listed.value();
 		}
 		catch (OktaException.UserNotFound ex) {
-			attempts.add(ex.attempts());
-			return result(request, RemediationOutcome.USER_NOT_FOUND, List.of(), attempts, started,
+			results.attempts += ex.attempts();
+			return results.of(RemediationOutcome.USER_NOT_FOUND, List.of(),
 					"Okta does not know the user (" + ex.errorCode() + ")");
 		}
 		catch (OktaException ex) {
-			attempts.add(ex.attempts());
-			return failed(request, "listing factors failed", ex, List.of(), attempts, started);
+			results.attempts += ex.attempts();
+			return results.failed("listing factors failed", ex, List.of());
 		}
-		List<String> pending = factors.stream()
-			.filter(f -> type.equals(f.factorType()) && f.isPendingActivation())
-			.map(UserFactor::id)
-			.toList();
-		if (pending.isEmpty()) {
-			return result(request, RemediationOutcome.NOT_PENDING, List.of(), attempts, started,
-					"no " + type + " factor in PENDING_ACTIVATION (" + describe(factors, type) + ")");
+		Candidates candidates = Candidates.of(factors, type, failureTime(request), history);
+		if (!candidates.vanishedAfterOurDelete().isEmpty()) {
+			// a DELETE of this request was claimed and may have taken effect; its result was never recorded
+			return results.of(RemediationOutcome.DELETED, candidates.vanishedAfterOurDelete(),
+					"unenrolled " + candidates.vanishedAfterOurDelete() + " by an earlier delivery of this request "
+							+ "(claimed on the deletion ledger, gone now); recorded on redelivery");
 		}
-		if (this.properties.mode() == RemediationMode.DRY_RUN) {
-			return result(request, RemediationOutcome.DRY_RUN, pending, attempts, started,
-					"dry-run: would unenroll " + pending);
+		if (candidates.invalidIds() > 0) {
+			return results.of(RemediationOutcome.FAILED, List.of(), "Okta listed "
+					+ candidates.invalidIds() + " pending " + type + " factor(s) without a valid id; nothing deleted");
 		}
-		return unenroll(request, pending, attempts, started, deadline);
+		if (candidates.deletable().isEmpty()) {
+			if (!candidates.newer().isEmpty()) {
+				return results.of(RemediationOutcome.NEWER_THAN_FAILURE, List.of(), candidates.describeNewer());
+			}
+			return results.of(RemediationOutcome.NOT_PENDING, List.of(),
+					"no " + type + " factor in PENDING_ACTIVATION (" + candidates.describe() + ")");
+		}
+		List<String> ids = candidates.deletable().stream().map(UserFactor::id).toList();
+		if (!live) {
+			return results.of(RemediationOutcome.DRY_RUN, ids, "dry-run: would unenroll " + ids + candidates.skippedNote());
+		}
+		return unenroll(request, requestId, candidates, results, deadline, permits, readAt);
 	}
 
-	private RemediationResult unenroll(RemediationRequest request, List<String> pending, Attempts attempts,
-			Instant started, Instant deadline) {
+	/**
+	 * The result of a request whose DELETE Okta confirmed in an earlier delivery that could not
+	 * record it (results topic down, crash before the commit): DELETED, without calling Okta again.
+	 */
+	RemediationResult recordedLate(RemediationRequest request, List<String> deleted) {
+		Results results = new Results(request, this.properties.mode().label(), this.clock);
+		return results.of(RemediationOutcome.DELETED, deleted, "unenrolled " + deleted
+				+ " by an earlier delivery of this request (confirmed by Okta, on the deletion ledger); recorded on redelivery");
+	}
+
+	private RemediationResult unenroll(RemediationRequest request, String requestId, Candidates candidates,
+			Results results, Instant deadline, BudgetPermits listPermits, Instant listedAt) {
 		List<String> deleted = new ArrayList<>();
 		List<String> alreadyRemoved = new ArrayList<>();
-		for (String factorId : pending) {
-			if (!this.cap.tryTake()) {
-				return result(request, RemediationOutcome.FAILED, deleted, attempts, started,
-						"deletion cap reached: " + this.cap.max()
-								+ " deletions in the last hour (healer.remediation.max-deletions-per-hour)");
+		BudgetPermits permits = listPermits;
+		Instant readAt = listedAt;
+		for (UserFactor factor : candidates.deletable()) {
+			DeletionLedger.Claim claim = this.ledger.claim(requestId, request.userId(), factor.id(), deadline);
+			if (!claim.granted()) {
+				return results.of(RemediationOutcome.FAILED, deleted, Remediation.CAP_REACHED
+						+ this.ledger.max() + " deletions in the last hour (healer.remediation.max-deletions-per-hour), "
+						+ "or the deletion ledger could not be reached");
 			}
+			StatusGuard guard = new StatusGuard(this.okta, request, factor, failureTime(request),
+					this.properties.maxStatusAge(), deadline, this.clock, readAt, permits);
 			try {
 				pauseIfNeeded();
-				OktaAnswer<Unenrollment> answer = this.okta.deleteFactor(request.userId(), factorId, deadline);
-				attempts.add(answer.attempts());
+				OktaAnswer<Unenrollment> answer = this.okta.deleteFactor(request.userId(), factor.id(), deadline, guard);
+				results.attempts += answer.attempts() + guard.reads();
 				if (answer.value() == Unenrollment.DELETED) {
-					deleted.add(factorId);
+					this.ledger.deleted(claim);
+					deleted.add(factor.id());
 				}
 				else {
-					this.cap.giveBack();
-					alreadyRemoved.add(factorId);
+					releaseIfUnambiguous(claim, guard);
+					alreadyRemoved.add(factor.id());
 				}
 				this.nextCall.set(this.clock.instant().plus(this.properties.pauseAfterDelete()));
 			}
-			catch (OktaException ex) {
-				this.cap.giveBack();
-				attempts.add(ex.attempts());
-				return failed(request, "unenrolling factor " + factorId + " failed", ex, deleted, attempts, started);
+			catch (StatusGuard.Changed changed) {
+				results.attempts += guard.reads() + guard.unanswered();
+				if (changed.gone() && guard.unanswered() > 0) {
+					// our earlier attempt got no answer (5xx, timeout) but took effect
+					this.ledger.deleted(claim);
+					deleted.add(factor.id());
+					continue;
+				}
+				releaseIfUnambiguous(claim, guard);
+				if (changed.gone()) {
+					alreadyRemoved.add(factor.id());
+					continue;
+				}
+				return results.of(changed.outcome(), deleted, changed.getMessage());
 			}
+			catch (OktaException ex) {
+				results.attempts += ex.attempts() + guard.reads();
+				if (ex instanceof OktaException.Rejected) {
+					releaseIfUnambiguous(claim, guard);
+				}
+				return results.failed("unenrolling factor " + factor.id() + " failed", ex, deleted);
+			}
+			// a second factor needs a read of its own
+			permits = null;
+			readAt = Instant.MIN;
 		}
 		if (deleted.isEmpty()) {
-			return result(request, RemediationOutcome.ALREADY_REMOVED, alreadyRemoved, attempts, started,
-					"the pending factor was already gone (404 on DELETE)");
+			return results.of(RemediationOutcome.ALREADY_REMOVED, alreadyRemoved,
+					"the pending factor was already gone (404)");
 		}
 		List<String> all = new ArrayList<>(deleted);
 		all.addAll(alreadyRemoved);
-		return result(request, RemediationOutcome.DELETED, all, attempts, started, "unenrolled " + deleted);
+		return results.of(RemediationOutcome.DELETED, all, "unenrolled " + deleted + candidates.skippedNote());
+	}
+
+	/**
+	 * A slot goes back only when Okta definitively did not delete: every DELETE sent was answered
+	 * (404, another 4xx, 429), or none was sent; never after a timeout or 5xx, which may have taken
+	 * effect.
+	 */
+	private void releaseIfUnambiguous(DeletionLedger.Claim claim, StatusGuard guard) {
+		if (guard.unanswered() == 0) {
+			this.ledger.release(claim);
+		}
+	}
+
+	/** The failing event's time; for a request written before it was carried, when it was detected. */
+	static Instant failureTime(RemediationRequest request) {
+		return (request.published() != null) ? request.published() : request.detectedAt();
+	}
+
+	/** One request, however often it is delivered or replayed: the user, the event and the factor type. */
+	static String requestId(RemediationRequest request) {
+		return request.userId() + "/" + request.sourceEventUuid() + "/" + request.factorType();
 	}
 
 	private void pauseIfNeeded() {
@@ -135,34 +208,37 @@ class Remediator {
 		}
 	}
 
-	private RemediationResult failed(RemediationRequest request, String what, OktaException ex, List<String> factorIds,
-			Attempts attempts, Instant started) {
-		String detail = what + ": " + ex.getMessage() + (ex.status() > 0 ? " (HTTP " + ex.status() + ")" : "")
-				+ (ex.errorCode() != null ? " " + ex.errorCode() : "") + (ex.errorId() != null ? " errorId " + ex.errorId() : "");
-		return result(request, RemediationOutcome.FAILED, factorIds, attempts, started, detail);
-	}
+	/** Builds the result records of one request. */
+	private static final class Results {
 
-	private RemediationResult result(RemediationRequest request, RemediationOutcome outcome, List<String> factorIds,
-			Attempts attempts, Instant started, String detail) {
-		return new RemediationResult(outcome, request.userId(), request.factorType(), List.copyOf(factorIds),
-				attempts.count, this.properties.mode().label(), request.sourceEventUuid(), request.detectedAt(), started,
-				this.clock.instant(), detail, request.published());
-	}
+		final RemediationRequest request;
 
-	private static String describe(List<UserFactor> factors, String type) {
-		List<String> ofType = factors.stream()
-			.filter(f -> type.equals(f.factorType()))
-			.map(f -> f.id() + " " + f.status())
-			.toList();
-		return ofType.isEmpty() ? "none of that type" : String.join(", ", ofType);
-	}
+		final String mode;
 
-	private static final class Attempts {
+		final Clock clock;
 
-		private int count;
+		final Instant started;
 
-		void add(int attempts) {
-			this.count += attempts;
+		int attempts;
+
+		Results(RemediationRequest request, String mode, Clock clock) {
+			this.request = request;
+			this.mode = mode;
+			this.clock = clock;
+			this.started = clock.instant();
+		}
+
+		RemediationResult of(RemediationOutcome outcome, List<String> factorIds, String detail) {
+			return new RemediationResult(outcome, this.request.userId(), this.request.factorType(),
+					List.copyOf(factorIds), this.attempts, this.mode, this.request.sourceEventUuid(),
+					this.request.detectedAt(), this.started, this.clock.instant(), detail, this.request.published());
+		}
+
+		RemediationResult failed(String what, OktaException ex, List<String> factorIds) {
+			String detail = what + ": " + ex.getMessage() + (ex.status() > 0 ? " (HTTP " + ex.status() + ")" : "")
+					+ (ex.errorCode() != null ? " " + ex.errorCode() : "")
+					+ (ex.errorId() != null ? " errorId " + ex.errorId() : "");
+			return of(RemediationOutcome.FAILED, factorIds, detail);
 		}
 
 	}

@@ -125,6 +125,9 @@ public final class FakeOktaOrg implements AutoCloseable {
     private int resetsRemaining;
     private int deleteFailuresRemaining;
     private int deleteFailureStatus;
+    private String pendingRawReset;
+    private int activatingFailuresRemaining;
+    private int activatingFailureStatus;
 
     private FakeOktaOrg(MockWebServer server, String token) {
         this.server = server;
@@ -402,6 +405,46 @@ public final class FakeOktaOrg implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The next authenticated call gets 429 whose {@code X-Rate-Limit-Reset} is {@code rawReset} as
+     * given (e.g. milliseconds instead of seconds, a date hours ahead, garbage); the bucket's window
+     * is not touched, so the next call is served normally.
+     */
+    public FakeOktaOrg throttleNextWithRawReset(String rawReset) {
+        synchronized (lock) {
+            pendingRawReset = Objects.requireNonNull(rawReset, "rawReset");
+        }
+        return this;
+    }
+
+    /**
+     * The next n DELETEs of an existing factor answer {@code status} (e.g. 503) WITHOUT removing it,
+     * and meanwhile the factor turns ACTIVE: the user finished the enrollment while our DELETE
+     * failed. A client that retries the DELETE on its old read deletes an ACTIVE factor.
+     */
+    public FakeOktaOrg activateDuringFailedDelete(int n, int status) {
+        requireStatus(status);
+        synchronized (lock) {
+            activatingFailuresRemaining = n;
+            activatingFailureStatus = status;
+        }
+        return this;
+    }
+
+    /** Sets when a factor was created (e.g. a new enrollment started after a failure). */
+    public FakeOktaOrg setFactorCreated(String userId, String factorId, Instant created) {
+        synchronized (lock) {
+            User user = requireUser(userId);
+            FakeFactor factor = user.factors.get(factorId);
+            if (factor == null) {
+                throw new IllegalArgumentException("No factor " + factorId + " for user " + userId);
+            }
+            user.factors.put(factorId, new FakeFactor(factor.id(), factor.factorType(), factor.provider(),
+                    factor.vendorName(), factor.status(), created, factor.lastUpdated(), factor.profile()));
+        }
+        return this;
+    }
+
     /** Delays the headers of every answer by {@code delay}. */
     public FakeOktaOrg latency(Duration delay) {
         Objects.requireNonNull(delay, "delay");
@@ -446,6 +489,8 @@ public final class FakeOktaOrg implements AutoCloseable {
             latency = Duration.ZERO;
             resetsRemaining = 0;
             deleteFailuresRemaining = 0;
+            pendingRawReset = null;
+            activatingFailuresRemaining = 0;
         }
         return this;
     }
@@ -648,6 +693,13 @@ public final class FakeOktaOrg implements AutoCloseable {
             ex.window.forceThrottleUntil(ex.now.plus(pendingThrottle));
             pendingThrottle = null;
         }
+        if (pendingRawReset != null) {
+            String rawReset = pendingRawReset;
+            pendingRawReset = null;
+            ex.rate = ex.window.peek(ex.now);
+            ex.fault = RecordedCall.Fault.FORCED_THROTTLE;
+            return error(ex, OktaError.rateLimited()).newBuilder().setHeader("X-Rate-Limit-Reset", rawReset).build();
+        }
         ex.rate = ex.window.acquire(ex.now);
         if (!ex.rate.allowed()) {
             ex.fault = ex.rate.forced() ? RecordedCall.Fault.FORCED_THROTTLE : RecordedCall.Fault.RATE_LIMITED;
@@ -726,6 +778,12 @@ public final class FakeOktaOrg implements AutoCloseable {
         String rre = url.queryParameter("removeRecoveryEnrollment");
         if (rre != null && !rre.equalsIgnoreCase("true") && !rre.equalsIgnoreCase("false")) {
             return error(ex, OktaError.validation("removeRecoveryEnrollment", "must be true or false"));
+        }
+        if (activatingFailuresRemaining > 0) {
+            activatingFailuresRemaining--;
+            user.factors.put(factorId, factor.withStatus("ACTIVE", ex.now));
+            ex.fault = RecordedCall.Fault.FAIL_NEXT;
+            return error(ex, OktaError.forStatus(activatingFailureStatus));
         }
         user.factors.remove(factorId);
         factorsRemoved++;

@@ -92,7 +92,7 @@ class OktaConfigurationTests {
 				OktaPolicyProperties policy = context.getBean(OktaPolicyProperties.class);
 				assertThat(policy).isEqualTo(new OktaPolicyProperties(30, Duration.ofSeconds(2), Duration.ofSeconds(5), 5,
 						Duration.ofMillis(500), Duration.ofSeconds(20), 50, 20, Duration.ofSeconds(30),
-						Duration.ofSeconds(30), 0, false));
+						Duration.ofSeconds(30), 0, false, Duration.ofSeconds(60)));
 				assertThat(context.getBean(OktaTestingProperties.class).disableHttpsCheck()).isFalse();
 			});
 	}

@@ -43,6 +43,9 @@ class OktaFactorsClientTests {
 
 	private static final String EMAIL = "emfana000000000001";
 
+	/** A guard that trusts the caller's read for as long as the call lasts (this class tests the client, not the remediation's read rule). */
+	private static final DeleteGuard FRESH = (attempt, unanswered) -> new DeleteGuard.Check(Instant.MAX, null);
+
 	private FakeOktaOrg org;
 
 	private ExecutorService pool;
@@ -69,7 +72,7 @@ class OktaFactorsClientTests {
 		OktaClientFixture client = OktaClientFixture.against(this.org);
 
 		OktaAnswer<List<UserFactor>> factors = client.okta.listFactors(USER, in(Duration.ofSeconds(5)));
-		OktaAnswer<Unenrollment> deleted = client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)));
+		OktaAnswer<Unenrollment> deleted = client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
 
 		assertThat(factors.attempts()).isEqualTo(1);
 		assertThat(factors.value()).extracting(UserFactor::id, UserFactor::factorType, UserFactor::provider, UserFactor::status)
@@ -99,7 +102,7 @@ class OktaFactorsClientTests {
 	void sendsRemoveRecoveryEnrollmentOnlyWhenConfigured() {
 		OktaClientFixture client = OktaClientFixture.against(this.org, Map.of("remove-recovery-enrollment", "true"));
 
-		client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)));
+		client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
 
 		assertThat(this.org.deletes()).singleElement()
 			.satisfies(call -> assertThat(call.queryParameter("removeRecoveryEnrollment")).contains("true"));
@@ -109,7 +112,7 @@ class OktaFactorsClientTests {
 	void deletingAFactorThatIsGoneIsAlreadyRemoved(CapturedOutput output) {
 		OktaClientFixture client = OktaClientFixture.against(this.org);
 
-		OktaAnswer<Unenrollment> answer = client.okta.deleteFactor(USER, "smsgone00000000000", in(Duration.ofSeconds(5)));
+		OktaAnswer<Unenrollment> answer = client.okta.deleteFactor(USER, "smsgone00000000000", in(Duration.ofSeconds(5)), FRESH);
 
 		assertThat(answer).isEqualTo(new OktaAnswer<>(Unenrollment.ALREADY_REMOVED, 1));
 		assertThat(this.org.deleteCount()).isEqualTo(1);
@@ -121,7 +124,7 @@ class OktaFactorsClientTests {
 		OktaClientFixture client = OktaClientFixture.against(this.org);
 		this.org.deleteTakesEffectButFails(1, 503);
 
-		OktaAnswer<Unenrollment> answer = client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)));
+		OktaAnswer<Unenrollment> answer = client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
 
 		assertThat(answer).isEqualTo(new OktaAnswer<>(Unenrollment.ALREADY_REMOVED, 2));
 		assertThat(this.org.deletes()).extracting(RecordedCall::status).containsExactly(503, 404);
@@ -148,7 +151,7 @@ class OktaFactorsClientTests {
 		this.org.failNext(1, 403);
 
 		OktaException.Rejected forbidden = catchThrowableOfType(OktaException.Rejected.class,
-				() -> client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5))));
+				() -> client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH));
 		OktaException.Rejected unauthorized = catchThrowableOfType(OktaException.Rejected.class,
 				() -> OktaClientFixture.withToken(this.org, "not-the-token")
 					.okta.listFactors(USER, in(Duration.ofSeconds(5))));
@@ -187,7 +190,7 @@ class OktaFactorsClientTests {
 		OktaClientFixture client = OktaClientFixture.against(this.org);
 		this.org.resetConnections(2);
 
-		OktaAnswer<Unenrollment> deleted = client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)));
+		OktaAnswer<Unenrollment> deleted = client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
 		this.org.resetConnections(2);
 		OktaAnswer<List<UserFactor>> listed = client.okta.listFactors(USER, in(Duration.ofSeconds(5)));
 
@@ -243,7 +246,7 @@ class OktaFactorsClientTests {
 		OktaException.Unavailable first = catchThrowableOfType(OktaException.Unavailable.class,
 				() -> client.okta.listFactors(USER, in(Duration.ofSeconds(2))));
 		OktaException.Unavailable second = catchThrowableOfType(OktaException.Unavailable.class,
-				() -> client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(2))));
+				() -> client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(2)), FRESH));
 
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
 		assertThat(first.status()).isEqualTo(429);
@@ -290,7 +293,7 @@ class OktaFactorsClientTests {
 		int callsBefore = this.org.calls().size();
 
 		OktaException.Unavailable refused = catchThrowableOfType(OktaException.Unavailable.class,
-				() -> client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(1))));
+				() -> client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(1)), FRESH));
 
 		assertThat(callsBefore).isEqualTo(4);
 		assertThat(this.org.calls()).hasSize(callsBefore);
@@ -328,8 +331,8 @@ class OktaFactorsClientTests {
 			secretOrg.failNext(1, 503);
 			client.okta.listFactors(USER, in(Duration.ofSeconds(5)));
 			secretOrg.throttleNextWithReset(Duration.ofSeconds(1));
-			client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)));
-			client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)));
+			client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
+			client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
 			messages.add(catchThrowableOfType(OktaException.class,
 					() -> client.okta.listFactors("00unobody000000000", in(Duration.ofSeconds(5)))).getMessage());
 			secretOrg.latency(Duration.ofSeconds(1));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +24,8 @@ class OktaReplyTests {
 
 	private static final Duration MARGIN = Duration.ofMillis(250);
 
+	private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
 	@Test
 	void theResetCountsFromOktasDateNotFromTheLocalClock() {
 		Instant oktaNow = Instant.parse("2026-11-28T12:00:00Z");
@@ -30,7 +33,7 @@ class OktaReplyTests {
 		Instant localNow = oktaNow.plusSeconds(90);
 		OktaReply reply = reply(429, headers("100", "0", oktaNow.plusSeconds(5), oktaNow), "", localNow);
 
-		assertThat(reply.rateLimit().resumeAt(localNow, MARGIN)).isEqualTo(localNow.plusSeconds(5).plus(MARGIN));
+		assertThat(reply.rateLimit().resumeAt(localNow, MARGIN, MAX_WAIT)).isEqualTo(localNow.plusSeconds(5).plus(MARGIN));
 	}
 
 	@Test
@@ -40,21 +43,48 @@ class OktaReplyTests {
 
 		OktaReply reply = reply(429, headers, "", localNow);
 
-		assertThat(reply.rateLimit().resumeAt(localNow, MARGIN)).isEqualTo(Instant.parse("2026-11-28T12:00:03.250Z"));
+		assertThat(reply.rateLimit().resumeAt(localNow, MARGIN, MAX_WAIT)).isEqualTo(Instant.parse("2026-11-28T12:00:03.250Z"));
 	}
 
 	@Test
-	void aMissingOrPastResetMeansOneSecond() {
+	void aMissingPastOrGarbledResetMeansTheMaximumWait() {
 		Instant now = Instant.parse("2026-11-28T12:00:00Z");
 		OktaReply missing = reply(429, new HttpHeaders(), "", now);
 		OktaReply past = reply(429, headers("100", "0", now.minusSeconds(10), now), "", now);
 		HttpHeaders garbage = new HttpHeaders();
 		garbage.set("X-Rate-Limit-Reset", "soon");
 		garbage.set(HttpHeaders.DATE, "yesterday");
+		OktaReply garbled = reply(429, garbage, "", now);
 
-		assertThat(missing.rateLimit().resumeAt(now, MARGIN)).isEqualTo(now.plusSeconds(1));
-		assertThat(past.rateLimit().resumeAt(now, MARGIN)).isEqualTo(now.plusSeconds(1));
-		assertThat(reply(429, garbage, "", now).rateLimit().resumeAt(now, MARGIN)).isEqualTo(now.plusSeconds(1));
+		for (OktaReply reply : List.of(missing, past, garbled)) {
+			assertThat(reply.rateLimit().isTrusted(now, MAX_WAIT)).isFalse();
+			assertThat(reply.rateLimit().resumeAt(now, MARGIN, MAX_WAIT)).isEqualTo(now.plus(MAX_WAIT));
+		}
+		assertThat(garbled.rateLimit().rawReset()).isEqualTo("soon");
+	}
+
+	@Test
+	void aResetInMillisecondsOrHoursAheadIsCappedAtTheMaximumWait() {
+		Instant now = Instant.parse("2026-11-28T12:00:00Z");
+		HttpHeaders millis = headers("100", "0", now, now);
+		millis.set("X-Rate-Limit-Reset", Long.toString(now.plusSeconds(30).toEpochMilli()));
+		OktaReply inMillis = reply(429, millis, "", now);
+		OktaReply hoursAhead = reply(429, headers("100", "0", now.plusSeconds(3 * 3600), now), "", now);
+
+		for (OktaReply reply : List.of(inMillis, hoursAhead)) {
+			assertThat(reply.rateLimit().isTrusted(now, MAX_WAIT)).isFalse();
+			assertThat(reply.rateLimit().resumeAt(now, MARGIN, MAX_WAIT)).isEqualTo(now.plus(MAX_WAIT));
+		}
+	}
+
+	@Test
+	void aGenuineResetAMinuteAheadWithOktasRoundingIsTrusted() {
+		Instant now = Instant.parse("2026-11-28T12:00:00.900Z");
+		Instant date = Instant.parse("2026-11-28T12:00:00Z");
+		OktaReply reply = reply(429, headers("100", "0", date.plusSeconds(61), date), "", now);
+
+		assertThat(reply.rateLimit().isTrusted(now, MAX_WAIT)).isTrue();
+		assertThat(reply.rateLimit().resumeAt(now, MARGIN, MAX_WAIT)).isEqualTo(now.plusSeconds(61).plus(MARGIN));
 	}
 
 	@Test
