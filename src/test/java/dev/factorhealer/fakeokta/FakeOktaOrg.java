@@ -78,6 +78,12 @@ public final class FakeOktaOrg implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * When factors are created unless {@link #setFactorCreated} says otherwise: long before any
+     * failing event of the tests and the sample delivery, as for a factor stuck for months.
+     */
+    public static final Instant ENROLLED_LONG_AGO = Instant.parse("2025-01-15T08:00:00Z");
+
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter OKTA_TIME =
@@ -252,9 +258,8 @@ public final class FakeOktaOrg implements AutoCloseable {
             }
             Map<String, String> actualProfile = profile != null ? profile : defaultProfile(user, factorType);
             boolean fido = factorType.equals("webauthn") || factorType.equals("u2f");
-            Instant now = clock.instant();
             user.factors.put(id, new FakeFactor(id, factorType, fido ? "FIDO" : "OKTA", fido ? "FIDO" : "OKTA",
-                    status, now, now, actualProfile));
+                    status, ENROLLED_LONG_AGO, ENROLLED_LONG_AGO, actualProfile));
             String phone = actualProfile.get("phoneNumber");
             if (user.recoveryPhone == null && phone != null && isPhoneType(factorType)) {
                 user.recoveryPhone = phone;

@@ -21,6 +21,8 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
 		properties = { "healer.hook.secrets=" + HttpTestSupport.SECRET + "," + HttpTestSupport.ROTATED_SECRET,
 				"healer.remediation.mode=live", "healer.remediation.pause-after-delete=100ms",
 				"healer.remediation.request-timeout=20s", "healer.okta.requests-per-minute=600",
+				// the deletion ledger is shared by every test on the broker: the cap is tested on a ledger of its own
+				"healer.remediation.max-deletions-per-hour=100000",
 				"healer.okta.initial-backoff=100ms", "healer.okta.max-backoff=1s", "healer.okta.circuit-open-for=2s",
 				"healer.okta.read-timeout=1s", "healer.systemlog.enabled=false",
 				"healer.systemlog.requests-per-minute=600",
