@@ -9,8 +9,8 @@ package dev.factorhealer.okta;
  * consecutive periods and both calls go out at the start of the second. So the first call is
  * usable only within {@link OktaHttp#PAIR_START_SLACK} of that start and the second only until the
  * period ends: a permit that is not used in time is forfeited, never carried into a later period.
- * With {@code p} padded by {@link OktaHttp#PERIOD_PADDING} per period, no 60-second window holds
- * more than the budget (see {@link OktaHttp}). Not thread-safe: one request uses it.
+ * With {@code p} padded so that the periods a 60-second window spans add up to more than that slack
+ * ({@link OktaHttp#refreshPeriod}), no 60-second window holds more than the budget. Not thread-safe: one request uses it.
  */
 public final class BudgetPermits {
 

@@ -92,14 +92,6 @@ final class OktaHttp {
 
 	static final String USER_AGENT = "okta-factor-healer";
 
-	/**
-	 * Added to every refresh period, so that the first call of a {@link BudgetPermits pair}, which
-	 * goes out up to {@link #PAIR_START_SLACK} into the period after its permit's, can't make a
-	 * 60-second window hold one call more than the budget: {@code (B - 1)} paddings add up to more
-	 * than that slack.
-	 */
-	static final Duration PERIOD_PADDING = Duration.ofMillis(15);
-
 	/** How far into its period the first call of a pair may start; later, the pair's permit is forfeited. */
 	static final Duration PAIR_START_SLACK = Duration.ofMillis(12);
 
@@ -227,15 +219,18 @@ final class OktaHttp {
 
 	/**
 	 * {@code 60 s / (requestsPerMinute - 1)}, rounded up so that no 60-second window can hold more
-	 * than {@code requestsPerMinute} permits (see the class documentation), plus
-	 * {@link #PERIOD_PADDING}.
+	 * than {@code requestsPerMinute} permits (see the class documentation), plus a padding that
+	 * leaves room for the first call of a {@link BudgetPermits pair}.
 	 */
 	static Duration refreshPeriod(int requestsPerMinute) {
 		if (requestsPerMinute < 2) {
 			throw new IllegalArgumentException("requestsPerMinute must be at least 2: " + requestsPerMinute);
 		}
 		long slices = requestsPerMinute - 1L;
-		return Duration.ofNanos((MINUTE_NANOS + slices - 1) / slices).plus(PERIOD_PADDING);
+		// padding: the first call of a pair goes out up to PAIR_START_SLACK into the period after its
+		// permit's; the (B - 1) periods a 60-second window spans add up to twice that slack more
+		long padding = (2 * PAIR_START_SLACK.toNanos() + slices - 1) / slices;
+		return Duration.ofNanos((MINUTE_NANOS + slices - 1) / slices + padding);
 	}
 
 	/** An absolute URI on the org: {@code uri(b -> b.pathSegment("api", "v1", "users", id))}; values are encoded strictly. */
