@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +24,8 @@ import org.springframework.util.MimeTypeUtils;
 
 import dev.factorhealer.deadletter.StuckRecordHeaders;
 import dev.factorhealer.deadletter.UnprocessableRecordException;
+import dev.factorhealer.detection.StuckFactorDetector.Finding;
+import dev.factorhealer.detection.StuckFactorDetector.Ignored;
 import dev.factorhealer.detection.StuckFactorDetector.Match;
 
 /**
@@ -46,6 +50,8 @@ class Detection {
 
 	private final Counter coalescedUsers;
 
+	private final Map<IgnoredReason, Counter> ignored = new EnumMap<>(IgnoredReason.class);
+
 	Detection(StuckFactorDetector detector, DetectionMemory memory, ObjectMapper mapper, Clock clock,
 			MeterRegistry registry) {
 		this.detector = detector;
@@ -55,6 +61,13 @@ class Detection {
 		this.registry = registry;
 		this.duplicateEvents = duplicates(registry, "event");
 		this.coalescedUsers = duplicates(registry, "user");
+		for (IgnoredReason reason : IgnoredReason.values()) {
+			this.ignored.put(reason, Counter.builder("healer.detection.ignored")
+				.description("Events showing the stuck-factor pattern that asked for nothing: not of the rule's "
+						+ "event types, or not of its outcome results (counted per record read)")
+				.tag("reason", reason.tag())
+				.register(registry));
+		}
 	}
 
 	private static Counter duplicates(MeterRegistry registry, String reason) {
@@ -67,11 +80,21 @@ class Detection {
 	Message<byte[]> apply(Message<byte[]> record) {
 		JsonNode event = parse(record.getPayload());
 		String uuid = event.get("uuid").asString();
-		Optional<Match> found = this.detector.inspect(event);
+		Optional<Finding> found = this.detector.inspect(event);
 		if (found.isEmpty()) {
 			return null;
 		}
-		Match match = found.get();
+		if (found.get() instanceof Ignored ignored) {
+			this.ignored.get(ignored.reason()).increment();
+			// DEBUG: on a busy org these may be many; the event itself stays out of the log
+			if (log.isDebugEnabled()) {
+				log.debug("Event {} shows the pattern of rule {} but asks for nothing: {} {} is not one the rule acts on",
+						uuid, ignored.rule(), ignored.reason().tag(),
+						ignored.reason() == IgnoredReason.EVENT_TYPE ? eventType(event) : outcomeResult(event));
+			}
+			return null;
+		}
+		Match match = (Match) found.get();
 		String recordId = recordId(record.getHeaders());
 		boolean replayed = replayed(record.getHeaders());
 		if (!replayed && !this.memory.claimEvent(uuid, recordId)) {
@@ -116,6 +139,25 @@ class Detection {
 			throw new UnprocessableRecordException("not a System Log event: no uuid");
 		}
 		return event;
+	}
+
+	private static String eventType(JsonNode event) {
+		return printable(event.get("eventType"));
+	}
+
+	private static String outcomeResult(JsonNode event) {
+		JsonNode outcome = event.get("outcome");
+		return printable(outcome == null ? null : outcome.get("result"));
+	}
+
+	/** A short, single-line rendering of a field for a log line (it comes from outside). */
+	private static String printable(JsonNode node) {
+		if (node == null || !node.isString()) {
+			return "(none)";
+		}
+		String text = node.asString();
+		text = text.length() > 100 ? text.substring(0, 100) + "..." : text;
+		return text.replaceAll("\\p{Cntrl}", "?");
 	}
 
 	/** The event's {@code published} time, or {@code null} when it is missing or not an ISO-8601 instant. */

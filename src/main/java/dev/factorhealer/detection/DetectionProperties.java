@@ -31,19 +31,38 @@ record DetectionProperties(@NotEmpty @Valid List<Rule> rules, @DefaultValue("24h
 		@DefaultValue("200000") @Min(1000) long dedupeMaxEvents, @DefaultValue("10m") @NotNull Duration coalesceWindow,
 		@DefaultValue("100000") @Min(100) long coalesceMaxUsers) {
 
+	/** An exact event type, a prefix ending in {@code .*}, or {@code *}. */
+	private static final String EVENT_TYPE = "\\*|[\\w-]+(\\.[\\w-]+)*(\\.\\*)?";
+
+	private static final String EVENT_TYPES = "must list event types: exact names (user.authentication.auth_via_mfa), "
+			+ "prefixes ending in .* (system.sms.*), or * for any type";
+
+	private static final String OUTCOME_RESULTS = "must list outcome.result values as Okta writes them, in capitals "
+			+ "(FAILURE)";
+
 	/**
-	 * One pattern rule.
+	 * One pattern rule. The text of a stuck factor also shows in events that are no SMS failure
+	 * (a SUCCESS quoting an old error, an admin's search), so a rule acts only on failures of the
+	 * types where SMS failures show; the defaults live here, so rules of a deployment's own config
+	 * get them too.
 	 *
 	 * @param name the rule's name (the {@code rule} tag of {@code healer_detection_matches_total})
 	 * @param pattern a Java regex searched in {@code outcome.reason}, {@code displayMessage} and
 	 * every string in {@code debugContext.debugData}; a named group {@code userId}, when present,
 	 * gives the user id
-	 * @param eventTypes only events of these types (empty: any type)
-	 * @param outcomeResults only events with one of these {@code outcome.result} (empty: any)
+	 * @param eventTypes only events of these types: exact names, prefixes ending in {@code .*}
+	 * ({@code system.sms.*} is every type starting with {@code system.sms.}), or {@code *} for any
+	 * @param outcomeResults only events with one of these {@code outcome.result} (exact, e.g.
+	 * {@code FAILURE})
 	 * @param factorType the factor type the remediation should unenroll
 	 */
-	record Rule(@NotBlank String name, @NotBlank String pattern, @DefaultValue List<String> eventTypes,
-			@DefaultValue List<String> outcomeResults, @DefaultValue("sms") @NotBlank String factorType) {
+	record Rule(@NotBlank String name, @NotBlank String pattern,
+			@DefaultValue({ "system.sms.*", "user.mfa.*", "user.authentication.*" }) @NotEmpty(
+					message = EVENT_TYPES) List<@NotNull @jakarta.validation.constraints.Pattern(regexp = EVENT_TYPE,
+							message = EVENT_TYPES) String> eventTypes,
+			@DefaultValue("FAILURE") @NotEmpty(message = OUTCOME_RESULTS) List<@NotNull @jakarta.validation.constraints.Pattern(
+					regexp = "[A-Z_]+", message = OUTCOME_RESULTS) String> outcomeResults,
+			@DefaultValue("sms") @NotBlank String factorType) {
 
 		@AssertTrue(message = "pattern must be a valid Java regular expression")
 		boolean isPatternValid() {

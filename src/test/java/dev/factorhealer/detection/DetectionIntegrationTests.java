@@ -1,6 +1,8 @@
 package dev.factorhealer.detection;
 
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +24,7 @@ import dev.factorhealer.support.KafkaTestBroker;
 import dev.factorhealer.support.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class DetectionIntegrationTests extends IntegrationTestSupport {
 
@@ -59,6 +62,34 @@ class DetectionIntegrationTests extends IntegrationTestSupport {
 		assertThat(request.get("detectedAt").asString()).isNotBlank();
 	}
 
+	/**
+	 * The error in a SUCCESS and in an event of an unrelated type asks for nothing and is counted
+	 * by reason; the failure that follows for the same user (same key, same partition, so read
+	 * after them) is the user's only request.
+	 */
+	@Test
+	void theErrorOutsideAnSmsFailureIsCountedAsIgnoredAndAsksForNothing() {
+		String user = Deliveries.newUserId();
+		String failure = Deliveries.newUuid();
+		double outcomeBefore = ignored("outcome");
+		double typeBefore = ignored("event_type");
+
+		assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(
+				Deliveries.eventWithTheError(Deliveries.newUuid(), user, "user.authentication.auth_via_mfa", "SUCCESS"),
+				Deliveries.eventWithTheError(Deliveries.newUuid(), user, "user.account.update_profile", "FAILURE"),
+				Deliveries.eventWithTheError(failure, user, "system.sms.send_factor_verify_message", "FAILURE"))), SECRET)
+			.statusCode()).isEqualTo(200);
+
+		this.requests.awaitRecords(1, r -> user.equals(r.key()));
+		assertThat(this.requests.records(r -> user.equals(r.key())))
+			.extracting(r -> json.readTree(r.value()).get("sourceEventUuid").asString())
+			.containsExactly(failure);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(ignored("outcome") - outcomeBefore).isEqualTo(1);
+			assertThat(ignored("event_type") - typeBefore).isEqualTo(1);
+		});
+	}
+
 	@Test
 	void poisonRecordsGoToTheStuckTopicAndTheConsumerKeepsGoing() {
 		String poisonKey = Deliveries.newUserId();
@@ -83,6 +114,15 @@ class DetectionIntegrationTests extends IntegrationTestSupport {
 			assertThat(TopicProbe.header(r, StuckRecordHeaders.ATTEMPTS)).as("not retried").isEqualTo("1");
 		});
 		assertThat(this.requests.awaitRecords(1, r -> user.equals(r.key()))).hasSize(1);
+	}
+
+	/** {@code healer_detection_ignored_total} of one reason, as Prometheus scrapes it. */
+	private double ignored(String reason) {
+		String body = send(HttpRequest.newBuilder(url("/actuator/prometheus")).build()).body();
+		return body.lines()
+			.filter(line -> line.startsWith("healer_detection_ignored_total{") && line.contains("reason=\"" + reason + "\""))
+			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
 	}
 
 }

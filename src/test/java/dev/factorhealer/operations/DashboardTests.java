@@ -34,6 +34,7 @@ class DashboardTests {
 	/** Counters (with their {@code _total}) and gauges, by Prometheus name. */
 	private static final Set<String> SIMPLE_METRICS = Set.of("healer_hook_requests_total",
 			"healer_hook_events_total", "healer_detection_matches_total", "healer_detection_duplicates_total",
+			"healer_detection_ignored_total",
 			"healer_remediation_outcomes_total", "healer_okta_rate_limit_remaining", "healer_okta_throttled_total",
 			"healer_deadletter_records_total", "healer_replay_records_total", "healer_remediation_capped_total",
 			"healer_systemlog_events_total", "healer_systemlog_lag_seconds", "healer_systemlog_polls_total",

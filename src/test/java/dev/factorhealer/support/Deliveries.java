@@ -25,6 +25,21 @@ public final class Deliveries {
 			.formatted(uuid, userId, userId, userId, userId, userId);
 	}
 
+	/**
+	 * An event of the given type and {@code outcome.result} whose {@code outcome.reason} shows the
+	 * stuck-factor error for the user: detection acts on it only when it is a failure of an
+	 * SMS-related type.
+	 */
+	public static String eventWithTheError(String uuid, String userId, String eventType, String result) {
+		return """
+				{"uuid":"%s","published":"2026-11-28T09:12:44.123Z","eventType":"%s","version":"0",
+				 "displayMessage":"Test event","severity":"INFO",
+				 "actor":{"id":"%s","type":"User","alternateId":"%s@example.com","displayName":"Test User"},
+				 "outcome":{"result":"%s","reason":"Not found: Resource not found: %s (UserFactor)"},
+				 "target":[{"id":"%s","type":"User","alternateId":"%s@example.com","displayName":"Test User"}]}"""
+			.formatted(uuid, eventType, userId, userId, result, userId, userId, userId);
+	}
+
 	/** An unrelated, successful sign-in event. */
 	public static String sessionStartEvent(String uuid, String userId) {
 		return """
