@@ -56,7 +56,7 @@ class RemediationConfiguration {
 		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-deletion-ledger");
 		return new DeletionLedger(
 				KafkaProducers.template(kafka, "healer-deletion-ledger", new StringSerializer(), new ByteArraySerializer(),
-						Map.of(ProducerConfig.LINGER_MS_CONFIG, 0)),
+						Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)),
 				new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
 				properties.deletionsTopic(), mapper, Clock.systemUTC(), properties.maxDeletionsPerHour());
 	}

@@ -63,9 +63,9 @@ class OktaBudgetTests {
 				.as("%d periods at budget %d", budget - 1, budget)
 				.isGreaterThan(minute.plus(OktaHttp.PAIR_START_SLACK));
 			if (budget >= 20) {
-				// (budget - 1) / budget less the padding
+				// (budget - 1) / budget less the padding (2 x 12 ms a minute) and a nanosecond of rounding
 				double throughput = (double) minute.toNanos() / period.toNanos() / budget;
-				assertThat(throughput).as("share of budget %d used", budget).isGreaterThanOrEqualTo(0.95 - 1e-9);
+				assertThat(throughput).as("share of budget %d used", budget).isGreaterThanOrEqualTo(0.95 - 0.0005);
 			}
 		}
 		assertThat(OktaHttp.refreshPeriod(30)).isBetween(Duration.ofMillis(2069), Duration.ofMillis(2071));
