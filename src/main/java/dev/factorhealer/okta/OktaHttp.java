@@ -56,15 +56,19 @@ import org.springframework.web.util.UriComponentsBuilder;
  * permit, so with {@code p >= 60 s / (B - 1)} no window holds more than {@code (B - 1) + 1 = B}
  * calls. The price is one call per minute: throughput is {@code (B - 1) / B} of the budget, at
  * least 95 % for {@code B >= 20}. A call waits at most {@code permit-timeout}, and never past its
- * deadline, for a permit ({@code RequestNotPermitted} when none comes in time: retried).
+ * deadline, for a permit ({@code RequestNotPermitted} when none comes in time: retried). A status
+ * read and its DELETE take two consecutive permits at once ({@link BudgetPermits}) and go out at the
+ * start of the second period; each period is padded so that this, too, keeps every window within B.
  *
  * <h2>The throttle gate</h2>
  * After a 429, or an answer whose {@code X-Rate-Limit-Remaining} is at or below
  * {@code low-remaining-floor}, no call of this bucket starts, from any thread, before the reset
  * Okta announced ({@link OktaReply.RateLimit#resumeAt}: relative to the answer's {@code Date},
- * plus {@value #GATE_MARGIN_MILLIS} ms). Callers wait on their own thread before taking a permit
- * and look again right after getting it; a call whose deadline comes before the gate opens fails
- * at once with {@link OktaException.Unavailable}.
+ * plus {@value #GATE_MARGIN_MILLIS} ms; a reset more than {@code max-reset-wait} ahead, past,
+ * missing or garbled means that maximum). Callers wait on their own thread before taking a permit
+ * and look again right after getting it: a permit taken while the gate closed is forfeited, never
+ * used after the reset; a call whose deadline comes before the gate opens fails at once with
+ * {@link OktaException.Unavailable}. A DELETE also waits on its {@link DeleteGuard}.
  *
  * <h2>Retries</h2>
  * Retried: 429 (after the gate opens), 5xx, timeouts and connection errors, an open circuit, no
