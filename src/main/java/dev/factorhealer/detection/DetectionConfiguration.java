@@ -1,12 +1,19 @@
 package dev.factorhealer.detection;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -16,17 +23,38 @@ import dev.factorhealer.system.KafkaTopics;
 @Configuration(proxyBeanMethods = false)
 class DetectionConfiguration {
 
+	/** Where the detect function sends requests (its binding detect-out-0 says the same). */
+	static final String REQUESTS_TOPIC = "okta.remediation.requests";
+
 	@Bean
 	NewTopic remediationRequestsTopic() {
-		return KafkaTopics.topic("okta.remediation.requests", 6).build();
+		return KafkaTopics.topic(REQUESTS_TOPIC, 6).build();
 	}
 
 	@Bean
-	Detection detection(DetectionProperties properties, JsonMapper mapper, MeterRegistry registry) {
-		return new Detection(new StuckFactorDetector(properties.rules()),
-				new DetectionMemory(properties.dedupeTtl(), properties.dedupeMaxEvents(), properties.coalesceWindow(),
-						properties.coalesceMaxUsers()),
-				mapper, Clock.systemUTC(), registry);
+	DetectionMemory detectionMemory(DetectionProperties properties) {
+		return new DetectionMemory(properties.dedupeTtl(), properties.dedupeMaxEvents(), properties.coalesceWindow(),
+				properties.coalesceMaxUsers());
+	}
+
+	@Bean
+	Detection detection(DetectionProperties properties, DetectionMemory memory, JsonMapper mapper,
+			MeterRegistry registry) {
+		return new Detection(new StuckFactorDetector(properties.rules()), memory, mapper, Clock.systemUTC(), registry);
+	}
+
+	/** A replica given partitions of {@code okta.events} first reads back who was asked for recently. */
+	@Bean
+	MemoryRebuild detectionMemoryRebuild(DetectionProperties properties, DetectionMemory memory, KafkaProperties kafka,
+			JsonMapper mapper) {
+		Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-detection-memory");
+		return new MemoryRebuild(memory,
+				() -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
+				REQUESTS_TOPIC, properties.dedupeTtl(), properties.coalesceWindow(), mapper,
+				Clock.systemUTC());
 	}
 
 	/** {@code okta.events} to {@code okta.remediation.requests}; binding {@code detect-in-0}/{@code detect-out-0}. */

@@ -50,4 +50,11 @@ public interface OktaFactors {
 	 */
 	OktaAnswer<Unenrollment> deleteFactor(String userId, String factorId, Instant deadline, DeleteGuard guard);
 
+	/**
+	 * Takes this replica's share of the budget of the factors bucket: {@code owned} of the
+	 * {@code total} partitions of the requests topic (see {@code docs/replicas.md}).
+	 * @return the calls a minute this replica may now make
+	 */
+	int shareBudget(int owned, int total);
+
 }

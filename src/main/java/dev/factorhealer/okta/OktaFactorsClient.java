@@ -87,6 +87,11 @@ final class OktaFactorsClient implements OktaFactors {
 	}
 
 	@Override
+	public int shareBudget(int owned, int total) {
+		return this.http.share(owned, total);
+	}
+
+	@Override
 	public BudgetPermits reservePair(Instant deadline) {
 		return this.http.reservePair(deadline);
 	}

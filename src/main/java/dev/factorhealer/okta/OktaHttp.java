@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -23,6 +24,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.github.resilience4j.retry.Retry;
@@ -123,13 +125,20 @@ final class OktaHttp {
 
 	private final Duration maxResetWait;
 
-	private final long periodNanos;
+	private volatile long periodNanos;
 
 	private final int maxBodyBytes;
 
 	private final ThrottleGate gate;
 
-	private final RateLimiter rateLimiter;
+	/** Replaced when this replica's share of the budget changes (see {@link #share}). */
+	private final AtomicReference<RateLimiter> rateLimiter = new AtomicReference<>();
+
+	private final RateLimiterRegistry rateLimiters;
+
+	private final int budget;
+
+	private final Duration permitTimeout0;
 
 	private final CircuitBreaker circuitBreaker;
 
@@ -165,13 +174,10 @@ final class OktaHttp {
 		this.maxBodyBytes = maxBodyBytes;
 		this.gate = new ThrottleGate(clock);
 		resilience.requireUnused(name);
-		this.rateLimiter = resilience.rateLimiters.rateLimiter(name, RateLimiterConfig.custom()
-			.limitForPeriod(1)
-			.limitRefreshPeriod(refreshPeriod(requestsPerMinute))
-			// a pair of permits may need two periods
-			.timeoutDuration(max(policy.permitTimeout(), refreshPeriod(requestsPerMinute).multipliedBy(2).plusSeconds(1)))
-			.writableStackTraceEnabled(false)
-			.build());
+		this.rateLimiters = resilience.rateLimiters;
+		this.budget = requestsPerMinute;
+		this.permitTimeout0 = policy.permitTimeout();
+		this.rateLimiter.set(this.rateLimiters.rateLimiter(name, limiterConfig(requestsPerMinute)));
 		this.periodNanos = refreshPeriod(requestsPerMinute).toNanos();
 		int window = policy.circuitWindow();
 		this.circuitBreaker = resilience.circuitBreakers.circuitBreaker(name, CircuitBreakerConfig.custom()
@@ -237,6 +243,43 @@ final class OktaHttp {
 		return Duration.ofNanos((MINUTE_NANOS + slices - 1) / slices + padding);
 	}
 
+	/**
+	 * This replica's share of the bucket's budget: {@code floor(budget * owned / total)} calls a
+	 * minute, for the replica that owns {@code owned} of the {@code total} partitions its work comes
+	 * from. Shares of replicas that own disjoint partitions add up to at most the budget. The new
+	 * limiter grants its first permit only after one of its periods, so a change never lets a burst
+	 * through; a share under 2 calls a minute makes no calls at all (no partition should get less:
+	 * the settings are checked at start-up).
+	 * @return the calls a minute this replica now makes
+	 */
+	int share(int owned, int total) {
+		int share = (total <= 0) ? this.budget : (int) ((long) this.budget * Math.max(0, owned) / total);
+		RateLimiter next = RateLimiter.of(this.name, limiterConfig(Math.max(2, share)));
+		next.drainPermissions();
+		if (share < 2) {
+			// nothing to do for this replica: hold every permit back
+			next = RateLimiter.of(this.name, RateLimiterConfig.from(next.getRateLimiterConfig())
+				.limitRefreshPeriod(Duration.ofDays(1))
+				.build());
+			next.drainPermissions();
+		}
+		this.rateLimiters.replace(this.name, next);
+		this.rateLimiter.set(next);
+		this.periodNanos = next.getRateLimiterConfig().getLimitRefreshPeriod().toNanos();
+		return (share < 2) ? 0 : share;
+	}
+
+	private RateLimiterConfig limiterConfig(int requestsPerMinute) {
+		Duration period = refreshPeriod(requestsPerMinute);
+		return RateLimiterConfig.custom()
+			.limitForPeriod(1)
+			.limitRefreshPeriod(period)
+			// a pair of permits may need two periods
+			.timeoutDuration(max(this.permitTimeout0, period.multipliedBy(2).plusSeconds(1)))
+			.writableStackTraceEnabled(false)
+			.build();
+	}
+
 	/** An absolute URI on the org: {@code uri(b -> b.pathSegment("api", "v1", "users", id))}; values are encoded strictly. */
 	URI uri(Consumer<UriComponentsBuilder> path) {
 		UriComponentsBuilder builder = UriComponentsBuilder.fromUri(this.orgUrl);
@@ -293,7 +336,7 @@ final class OktaHttp {
 	BudgetPermits reservePair(Instant deadline) {
 		long left = Duration.between(this.clock.instant(), deadline).toNanos();
 		long reservedAt = System.nanoTime();
-		long nanos = (left > 0) ? this.rateLimiter.reservePermission(2) : -1;
+		long nanos = (left > 0) ? this.rateLimiter.get().reservePermission(2) : -1;
 		if (nanos < 0 || nanos >= left) {
 			throw new OktaException.Unavailable("Okta " + this.name + ": no pair of budget permits before the deadline "
 					+ deadline, 0, null, null, 0, null);
@@ -362,12 +405,12 @@ final class OktaHttp {
 
 	private void acquirePermit(Call call) {
 		long left = call.timeLeft().toNanos();
-		if (this.rateLimiter instanceof AtomicRateLimiter atomic && atomic.getDetailedMetrics().getNanosToWait() >= left) {
+		if (this.rateLimiter.get() instanceof AtomicRateLimiter atomic && atomic.getDetailedMetrics().getNanosToWait() >= left) {
 			throw call.fail(Kind.DEADLINE, "no budget permit before the deadline " + call.deadline, null);
 		}
-		long nanos = this.rateLimiter.reservePermission();
+		long nanos = this.rateLimiter.get().reservePermission();
 		if (nanos < 0) {
-			throw RequestNotPermitted.createRequestNotPermitted(this.rateLimiter);
+			throw RequestNotPermitted.createRequestNotPermitted(this.rateLimiter.get());
 		}
 		if (nanos >= call.timeLeft().toNanos() && nanos > 0) {
 			throw call.fail(Kind.DEADLINE, "no budget permit before the deadline " + call.deadline, null);

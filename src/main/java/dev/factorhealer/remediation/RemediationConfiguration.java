@@ -75,6 +75,12 @@ class RemediationConfiguration {
 				registry);
 	}
 
+	/** This replica's share of the Okta budget follows the request partitions it owns. */
+	@Bean
+	BudgetShare remediationBudgetShare(OktaFactors okta) {
+		return new BudgetShare(okta);
+	}
+
 	/** {@code okta.remediation.requests}; binding {@code remediate-in-0}. */
 	@Bean
 	Consumer<Message<byte[]>> remediate(Remediation remediation) {

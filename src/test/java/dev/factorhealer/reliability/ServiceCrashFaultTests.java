@@ -3,31 +3,22 @@ package dev.factorhealer.reliability;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.factorhealer.fakeokta.FakeFactor;
 import dev.factorhealer.fakeokta.FakeOktaOrg;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.ServiceProcess;
 import dev.factorhealer.support.StandaloneKafka;
+import dev.factorhealer.support.TopicDump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,8 +31,6 @@ import static org.awaitility.Awaitility.await;
 class ServiceCrashFaultTests {
 
 	private static final String SECRET = "fault-test-hook-secret";
-
-	private static final JsonMapper json = JsonMapper.builder().build();
 
 	@Test
 	void everyStuckFactorIsHealedAndNothingElseDeletedAcrossAServiceCrash() throws Exception {
@@ -123,25 +112,8 @@ class ServiceCrashFaultTests {
 
 	/** The {@code sourceEventUuid} of every record on a topic (requests, results and stuck requests all carry it). */
 	private static Set<String> sourceEvents(StandaloneKafka kafka, String topic) {
-		Properties props = new Properties();
-		props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
 		Set<String> ids = new HashSet<>();
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-				new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic)
-				.stream()
-				.map(p -> new TopicPartition(p.topic(), p.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-			while (!partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p))) {
-				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-					JsonNode value = json.readTree(new String(record.value(), StandardCharsets.UTF_8));
-					ids.add(value.get("sourceEventUuid").asString());
-				}
-			}
-		}
+		TopicDump.values(kafka.bootstrapServers(), topic).forEach(value -> ids.add(value.get("sourceEventUuid").asString()));
 		return ids;
 	}
 
