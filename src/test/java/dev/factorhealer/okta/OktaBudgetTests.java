@@ -20,6 +20,7 @@ import dev.factorhealer.fakeokta.RecordedCall;
 
 import static dev.factorhealer.okta.OktaClientFixture.in;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The call budget: sliced so that it holds in every sliding window, not only clock-aligned ones,
@@ -69,6 +70,40 @@ class OktaBudgetTests {
 			}
 		}
 		assertThat(OktaHttp.refreshPeriod(30)).isBetween(Duration.ofMillis(2069), Duration.ofMillis(2071));
+	}
+
+	@Test
+	void sharesOfDisjointPartitionsAddUpToAtMostTheBudget() {
+		int[][] splits = { { 6 }, { 3, 3 }, { 2, 2, 2 }, { 2, 2, 1, 1 }, { 1, 1, 1, 1, 1, 1 }, { 5, 1 } };
+		for (int budget : new int[] { 12, 13, 17, 29, 30, 31, 59, 60, 61, 100, 101, 599, 600, 601, 1200 }) {
+			OktaClientFixture client = OktaClientFixture.against(this.org,
+					Map.of("requests-per-minute", Integer.toString(budget)));
+			for (int[] split : splits) {
+				int sum = 0;
+				for (int owned : split) {
+					int share = client.http.share(owned, 6);
+					assertThat(share).as("share of %d of 6 partitions at budget %d", owned, budget).isGreaterThanOrEqualTo(2);
+					sum += share;
+				}
+				assertThat(sum).as("shares %s at budget %d", java.util.Arrays.toString(split), budget)
+					.isLessThanOrEqualTo(budget);
+			}
+		}
+	}
+
+	@Test
+	void aReplicaWithoutPartitionsMakesNoCallsAndItsShareFollowsItsPartitions() {
+		OktaClientFixture client = OktaClientFixture.against(this.org,
+				Map.of("requests-per-minute", "120", "permit-timeout", "1s", "max-attempts", "1"));
+
+		assertThat(client.http.share(0, 6)).isZero();
+		assertThatThrownBy(() -> client.okta.listFactors(USER, in(Duration.ofSeconds(2))))
+			.isInstanceOf(OktaException.Unavailable.class);
+		assertThat(this.org.calls()).isEmpty();
+
+		assertThat(client.http.share(3, 6)).isEqualTo(60);
+		assertThat(client.okta.listFactors(USER, in(Duration.ofSeconds(5))).value()).hasSize(1);
+		assertThat(this.org.calls()).hasSize(1);
 	}
 
 	@Test
