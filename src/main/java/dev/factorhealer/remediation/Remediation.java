@@ -86,7 +86,10 @@ class Remediation {
 		RemediationResult result = history.deleted().isEmpty() ? this.remediator.remediate(request)
 				: this.remediator.recordedLate(request, history.deleted());
 		publish(result);
-		if (!history.claimed().isEmpty() || !history.deleted().isEmpty() || result.outcome() == RemediationOutcome.DELETED) {
+		// done for good: a redelivery records nothing more (a FAILED request stays open for its replay)
+		if (result.outcome() != RemediationOutcome.FAILED && (!history.claimed().isEmpty()
+				|| !history.deleted().isEmpty() || result.outcome() == RemediationOutcome.DELETED
+				|| result.outcome() == RemediationOutcome.ALREADY_REMOVED)) {
 			this.ledger.recorded(requestId, request.userId());
 		}
 		this.outcomes.get(result.outcome()).increment();
