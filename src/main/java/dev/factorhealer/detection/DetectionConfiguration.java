@@ -1,13 +1,11 @@
 package dev.factorhealer.detection;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -18,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 
+import dev.factorhealer.system.KafkaReaders;
 import dev.factorhealer.system.KafkaTopics;
 
 @Configuration(proxyBeanMethods = false)
@@ -47,10 +46,7 @@ class DetectionConfiguration {
 	@Bean
 	MemoryRebuild detectionMemoryRebuild(DetectionProperties properties, DetectionMemory memory, KafkaProperties kafka,
 			JsonMapper mapper) {
-		Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-detection-memory");
+		Map<String, Object> config = KafkaReaders.config(kafka, "healer-detection-memory");
 		return new MemoryRebuild(memory,
 				() -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
 				REQUESTS_TOPIC, properties.dedupeTtl(), properties.coalesceWindow(), mapper,

@@ -2,13 +2,11 @@ package dev.factorhealer.remediation;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -27,6 +25,7 @@ import org.springframework.messaging.Message;
 
 import dev.factorhealer.okta.OktaFactors;
 import dev.factorhealer.system.KafkaProducers;
+import dev.factorhealer.system.KafkaReaders;
 import dev.factorhealer.system.KafkaTopics;
 
 @Configuration(proxyBeanMethods = false)
@@ -49,15 +48,10 @@ class RemediationConfiguration {
 
 	@Bean
 	DeletionLedger deletionLedger(RemediationProperties properties, KafkaProperties kafka, JsonMapper mapper) {
-		Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-deletion-ledger");
 		return new DeletionLedger(
 				KafkaProducers.template(kafka, "healer-deletion-ledger", new StringSerializer(), new ByteArraySerializer(),
 						Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)),
-				new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
+				new KafkaConsumer<>(KafkaReaders.config(kafka, "healer-deletion-ledger"), new StringDeserializer(), new ByteArrayDeserializer()),
 				properties.deletionsTopic(), mapper, Clock.systemUTC(), properties.maxDeletionsPerHour());
 	}
 

@@ -1,7 +1,6 @@
 package dev.factorhealer.replay;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.factorhealer.system.KafkaProducers;
+import dev.factorhealer.system.KafkaReaders;
 import dev.factorhealer.system.KafkaTopics;
 
 @Configuration(proxyBeanMethods = false)
@@ -38,12 +38,8 @@ class ReplayConfiguration {
 
 	@Bean
 	ReplayService replayService(KafkaProperties kafka, ReplayProperties properties, MeterRegistry registry) {
-		Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties());
-		consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		Map<String, Object> consumer = KafkaReaders.config(kafka, "healer-replay");
 		consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-		consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-replay");
 		return new ReplayService(
 				() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
 				KafkaProducers.template(kafka, "healer-replay", new ByteArraySerializer(), new ByteArraySerializer(),
