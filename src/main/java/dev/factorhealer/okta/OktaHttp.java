@@ -40,6 +40,8 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import dev.factorhealer.okta.OktaAuthorization.Challenge;
+
 /**
  * HTTP calls against one Okta rate-limit bucket: the factors endpoints ({@code okta}) and the
  * System Log ({@code okta-logs}: its own instance, name and budget, same machinery). Every call is
@@ -100,6 +102,8 @@ final class OktaHttp {
 
 	private final RestClient client;
 
+	private final OktaAuthorization authorization;
+
 	private final JsonMapper mapper;
 
 	private final OktaMetrics metrics;
@@ -128,9 +132,9 @@ final class OktaHttp {
 	 * @param name the bucket's name: resilience4j instances and their metrics carry it
 	 * @param requestsPerMinute this bucket's budget
 	 */
-	OktaHttp(String name, URI orgUrl, RestClient client, int requestsPerMinute, OktaPolicyProperties policy,
-			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock) {
-		this(name, orgUrl, client, requestsPerMinute, policy, resilience, metrics, mapper, clock,
+	OktaHttp(String name, URI orgUrl, RestClient client, OktaAuthorization authorization, int requestsPerMinute,
+			OktaPolicyProperties policy, OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock) {
+		this(name, orgUrl, client, authorization, requestsPerMinute, policy, resilience, metrics, mapper, clock,
 				OktaReply.MAX_BODY_BYTES);
 	}
 
@@ -138,11 +142,13 @@ final class OktaHttp {
 	 * @param maxBodyBytes bodies are read up to this many bytes (the rest is cut); the System Log's
 	 * pages are larger than factor lists
 	 */
-	OktaHttp(String name, URI orgUrl, RestClient client, int requestsPerMinute, OktaPolicyProperties policy,
-			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock, int maxBodyBytes) {
+	OktaHttp(String name, URI orgUrl, RestClient client, OktaAuthorization authorization, int requestsPerMinute,
+			OktaPolicyProperties policy, OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock,
+			int maxBodyBytes) {
 		this.name = name;
 		this.orgUrl = Objects.requireNonNull(orgUrl, "orgUrl");
 		this.client = client;
+		this.authorization = Objects.requireNonNull(authorization, "authorization");
 		this.mapper = mapper;
 		this.metrics = metrics;
 		this.clock = clock;
@@ -188,8 +194,9 @@ final class OktaHttp {
 	}
 
 	/**
-	 * The RestClient every bucket of one org uses: JDK HttpClient with the timeouts, base URL the
-	 * org, {@code Authorization: SSWS {token}}, JSON, no redirects followed.
+	 * The RestClient every bucket of one org (and its token endpoint) uses: JDK HttpClient with the
+	 * timeouts, base URL the org, JSON, no redirects followed. The {@link OktaAuthorization} sets
+	 * {@code Authorization} per attempt.
 	 */
 	static RestClient restClient(OktaClientProperties client, OktaPolicyProperties policy) {
 		HttpClient httpClient = HttpClient.newBuilder()
@@ -201,7 +208,6 @@ final class OktaHttp {
 		return RestClient.builder()
 			.requestFactory(requestFactory)
 			.baseUrl(client.orgUrl())
-			.defaultHeader(HttpHeaders.AUTHORIZATION, "SSWS " + client.token())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.defaultHeader(HttpHeaders.USER_AGENT, USER_AGENT)
 			.build();
@@ -235,12 +241,15 @@ final class OktaHttp {
 		Objects.requireNonNull(deadline, "deadline");
 		if (!sameOrigin(request.uri())) {
 			// the token must never leave for another host (e.g. a System Log "next" link)
-			throw new IllegalArgumentException("Refusing to send the Okta API token to " + request.uri().getScheme() + "://"
+			throw new IllegalArgumentException("Refusing to send the Okta API credentials to " + request.uri().getScheme() + "://"
 					+ request.uri().getRawAuthority() + ": not the org " + this.orgUrl);
 		}
 		Call call = new Call(request, deadline, this.clock);
 		try {
 			OktaReply reply = this.retry.executeSupplier(() -> attempt(call));
+			if (reply.status() == 403 && call.challenge.type() == Challenge.Type.INSUFFICIENT_SCOPE) {
+				throw missingScope(call, reply);
+			}
 			return new Result(reply, call.attempts.get(), call.lastLinks);
 		}
 		catch (FailedAttempt failure) {
@@ -256,6 +265,14 @@ final class OktaHttp {
 		if (call.timeLeft().isZero()) {
 			throw call.fail(Kind.DEADLINE, "the deadline " + call.deadline + " has passed", null);
 		}
+		// before the permit: a token request must not hold one of the API bucket's permits
+		try {
+			call.credential = this.authorization.credential(call.deadline);
+		}
+		catch (OktaTokenException ex) {
+			throw call.fail(ex.isTransient() ? Kind.TOKEN_UNAVAILABLE : Kind.TOKEN_REJECTED,
+					"no access token: " + ex.getMessage(), null);
+		}
 		awaitGate(call);
 		try {
 			return this.circuitBreaker.executeSupplier(() -> rateLimitedExchange(call));
@@ -268,6 +285,9 @@ final class OktaHttp {
 		}
 		catch (RetryableAnswer ex) {
 			throw call.fail(ex.reply.isThrottled() ? Kind.THROTTLED : Kind.SERVER_ERROR, ex.reply.describe(), null);
+		}
+		catch (RepeatAnswer ex) {
+			throw call.fail(Kind.REPEAT, ex.getMessage(), null);
 		}
 		catch (ResourceAccessException ex) {
 			boolean timeout = isTimeout(ex);
@@ -329,9 +349,11 @@ final class OktaHttp {
 		try {
 			reply = this.client.method(request.method())
 				.uri(request.uri())
+				.headers(headers -> this.authorization.apply(headers, call.credential, request.method(), request.uri()))
 				.exchange((clientRequest, response) -> {
 					OktaReply answer = read(response);
 					call.lastLinks = List.copyOf(response.getHeaders().getOrEmpty(HttpHeaders.LINK));
+					call.challenge = this.authorization.challenge(answer.status(), response.getHeaders());
 					return answer;
 				}, true);
 		}
@@ -346,7 +368,36 @@ final class OktaHttp {
 		if (reply.isThrottled() || reply.isServerError()) {
 			throw new RetryableAnswer(reply);
 		}
+		repeatIfTheCredentialAsks(call, reply);
 		return reply;
+	}
+
+	/**
+	 * A 401 {@code invalid_token} renews the token once and a {@code use_dpop_nonce} challenge
+	 * takes the nonce once; either repeats the call through the normal attempt path (a permit of
+	 * its own). A second such answer is final.
+	 */
+	private void repeatIfTheCredentialAsks(Call call, OktaReply reply) {
+		Challenge challenge = call.challenge;
+		if (challenge.type() == Challenge.Type.RENEW_TOKEN && !call.renewed) {
+			call.renewed = true;
+			this.authorization.renew(call.credential);
+			throw new RepeatAnswer(reply.describe() + ": renewing the access token");
+		}
+		if (challenge.type() == Challenge.Type.USE_NONCE && !call.nonceTaken) {
+			call.nonceTaken = true;
+			throw new RepeatAnswer(reply.describe() + ": use_dpop_nonce");
+		}
+	}
+
+	private OktaException.Rejected missingScope(Call call, OktaReply reply) {
+		String scope = (call.challenge.scope() != null) ? call.challenge.scope() : "(not named by Okta)";
+		String message = "Okta " + call.request.operation() + " " + call.request.subject() + " was rejected: "
+				+ reply.describe() + ": the access token lacks the scope " + scope
+				+ "; grant it to the service app and add it to okta.client.scopes (OKTA_CLIENT_SCOPES)";
+		log.warn("{}; not retried", message);
+		return new OktaException.Rejected(message, reply.status(), reply.error().errorCode(), reply.error().errorId(),
+				call.attempts.get());
 	}
 
 	private OktaReply read(ClientHttpResponse response) throws IOException {
@@ -392,6 +443,11 @@ final class OktaHttp {
 		OktaRequest request = call.request;
 		Duration wait;
 		String until;
+		if (failure.kind == Kind.REPEAT) {
+			log.info("Okta {} {}: attempt {}: {}; repeating", request.operation(), request.subject(), attempt,
+					failure.reason);
+			return 0;
+		}
 		if (failure.kind == Kind.THROTTLED) {
 			Instant opens = this.gate.opensAt();
 			if (opens.isAfter(call.deadline)) {
@@ -441,7 +497,7 @@ final class OktaHttp {
 	/** What the circuit breaker does not count at all: 429, no permit, out of time. */
 	private static boolean isNotCounted(Throwable ex) {
 		return (ex instanceof RetryableAnswer answer && answer.reply.isThrottled()) || ex instanceof RequestNotPermitted
-				|| ex instanceof FailedAttempt;
+				|| ex instanceof FailedAttempt || ex instanceof RepeatAnswer;
 	}
 
 	static boolean isTimeout(Throwable ex) {
@@ -486,7 +542,7 @@ final class OktaHttp {
 	enum Kind {
 
 		THROTTLED(true), SERVER_ERROR(true), TIMEOUT(true), IO_ERROR(true), CIRCUIT_OPEN(true), NO_PERMIT(true),
-		DEADLINE(false), INTERRUPTED(false);
+		TOKEN_UNAVAILABLE(true), REPEAT(true), DEADLINE(false), INTERRUPTED(false), TOKEN_REJECTED(false);
 
 		final boolean retryable;
 
@@ -512,6 +568,14 @@ final class OktaHttp {
 		volatile List<String> lastLinks = List.of();
 
 		volatile String giveUp;
+
+		volatile OktaAuthorization.Credential credential;
+
+		volatile Challenge challenge = Challenge.NONE;
+
+		volatile boolean renewed;
+
+		volatile boolean nonceTaken;
 
 		Call(OktaRequest request, Instant deadline, Clock clock) {
 			this.request = request;
@@ -565,6 +629,15 @@ final class OktaHttp {
 			this.call = call;
 			this.kind = kind;
 			this.reason = reason;
+		}
+
+	}
+
+	/** An answer that asks for the call to be repeated with a renewed credential; not counted by the circuit. */
+	private static final class RepeatAnswer extends RuntimeException {
+
+		RepeatAnswer(String reason) {
+			super(reason, null, false, false);
 		}
 
 	}

@@ -41,7 +41,7 @@ final class OktaClientFixture {
 		JsonMapper mapper = JsonMapper.builder().build();
 		OktaClientProperties client = new OktaClientProperties(URI.create(url), token);
 		this.http = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, this.policy),
-				this.policy.requestsPerMinute(), this.policy, new OktaResilience(this.registry),
+				new SswsAuthorization(token), this.policy.requestsPerMinute(), this.policy, new OktaResilience(this.registry),
 				new OktaMetrics(this.registry), mapper, Clock.systemUTC());
 		this.okta = new OktaFactorsClient(this.http, mapper, this.policy.removeRecoveryEnrollment());
 	}
