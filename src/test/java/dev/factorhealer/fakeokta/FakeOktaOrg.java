@@ -113,6 +113,7 @@ public final class FakeOktaOrg implements AutoCloseable {
     private final RateLimitWindow usersWindow = new RateLimitWindow(DEFAULT_LIMIT, DEFAULT_WINDOW);
     private final RateLimitWindow logsWindow = new RateLimitWindow(DEFAULT_LOGS_LIMIT, DEFAULT_WINDOW);
     private final FakeSystemLog systemLog = new FakeSystemLog();
+    private final FakeAuthorizationServer authorizationServer = new FakeAuthorizationServer(this::url, clock, lock);
     private long sequence;
     private long factorsRemoved;
     private int phoneCounter;
@@ -177,6 +178,11 @@ public final class FakeOktaOrg implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** The org authorization server: service apps, access tokens, DPoP. */
+    public FakeAuthorizationServer authorizationServer() {
+        return authorizationServer;
     }
 
     /** The SSWS API token this org accepts. */
@@ -592,7 +598,6 @@ public final class FakeOktaOrg implements AutoCloseable {
         String method = request.getMethod() == null ? "" : request.getMethod();
         String authorization = request.getHeaders().get("Authorization");
         boolean authPresent = authorization != null;
-        boolean authValid = authPresent && authorization.equals("SSWS " + token);
         List<String> segments = url.pathSegments();
         RateLimitBucket bucket = isLogsPath(segments) ? RateLimitBucket.LOGS : RateLimitBucket.USERS;
         Map<String, List<String>> queryParameters = new LinkedHashMap<>();
@@ -603,9 +608,14 @@ public final class FakeOktaOrg implements AutoCloseable {
         synchronized (lock) {
             Instant now = clock.instant();
             Exchange exchange = new Exchange(now, bucket == RateLimitBucket.LOGS ? logsWindow : usersWindow);
+            if (FakeAuthorizationServer.TOKEN_PATH.equals(url.encodedPath())) {
+                return tokenEndpoint(request, exchange, method, url, queryParameters, authPresent);
+            }
+            AuthFailure auth = authenticate(authorization, request.getHeaders().get("DPoP"), method, url, segments);
+            boolean authValid = auth == null;
             MockResponse response;
             try {
-                response = decide(exchange, method, url, segments, authValid);
+                response = decide(exchange, method, url, segments, auth);
             } catch (RuntimeException e) {
                 exchange.status = 500;
                 exchange.fault = RecordedCall.Fault.NONE;
@@ -634,15 +644,22 @@ public final class FakeOktaOrg implements AutoCloseable {
         }
     }
 
-    private MockResponse decide(Exchange ex, String method, HttpUrl url, List<String> segments, boolean authValid) {
+    private MockResponse decide(Exchange ex, String method, HttpUrl url, List<String> segments, AuthFailure auth) {
         if (resetsRemaining > 0) {
             resetsRemaining--;
             ex.fault = RecordedCall.Fault.CONNECTION_RESET;
             return dropConnection(ex);
         }
-        if (!authValid) {
+        if (auth != null) {
             ex.rate = ex.window.peek(ex.now);
-            return error(ex, OktaError.invalidToken());
+            MockResponse.Builder rejected = error(ex, auth.error()).newBuilder();
+            if (auth.wwwAuthenticate() != null) {
+                rejected.setHeader("WWW-Authenticate", auth.wwwAuthenticate());
+            }
+            if (auth.dpopNonce() != null) {
+                rejected.setHeader("DPoP-Nonce", auth.dpopNonce());
+            }
+            return rejected.build();
         }
         if (pendingThrottle != null) {
             ex.window.forceThrottleUntil(ex.now.plus(pendingThrottle));
@@ -664,6 +681,45 @@ public final class FakeOktaOrg implements AutoCloseable {
             return error(ex, OktaError.forStatus(failAlwaysStatus));
         }
         return route(ex, method, url, segments);
+    }
+
+    /** Why an API call's credentials were refused: the answer's body and headers. */
+    private record AuthFailure(OktaError error, String wwwAuthenticate, String dpopNonce) {
+    }
+
+    /** SSWS as before; a service app's token through the authorization server, then the endpoint's scopes. */
+    private AuthFailure authenticate(String authorization, String dpop, String method, HttpUrl url, List<String> segments) {
+        if (authorization == null || authorization.startsWith("SSWS ")) {
+            return (authorization != null && authorization.equals("SSWS " + token)) ? null
+                    : new AuthFailure(OktaError.invalidToken(), null, null);
+        }
+        FakeAuthorizationServer.Verdict verdict = authorizationServer.authenticate(authorization, dpop, method, url.toString());
+        if (!verdict.isAccepted()) {
+            OktaError error = verdict.status() == 400 ? OktaError.of(400, OktaError.VALIDATION, verdict.description())
+                    : OktaError.invalidToken();
+            return new AuthFailure(error, verdict.wwwAuthenticate(), verdict.nonce());
+        }
+        List<String> needed = FakeAuthorizationServer.scopesFor(method, segments);
+        if (needed != null && needed.stream().noneMatch(verdict.scopes()::contains)) {
+            String scheme = authorization.substring(0, authorization.indexOf(' '));
+            return new AuthFailure(OktaError.of(403, OktaError.FORBIDDEN,
+                    "You do not have permission to perform the requested action"),
+                    authorizationServer.insufficientScope(scheme, needed.get(0), url.encodedPath()), null);
+        }
+        return null;
+    }
+
+    private MockResponse tokenEndpoint(RecordedRequest request, Exchange ex, String method, HttpUrl url,
+            Map<String, List<String>> queryParameters, boolean authPresent) {
+        String body = request.getBody() == null ? "" : request.getBody().utf8();
+        FakeAuthorizationServer.Answer answer = authorizationServer.token(method, request.getHeaders().get("Content-Type"),
+                body, request.getHeaders().get("DPoP"));
+        MockResponse.Builder builder = new MockResponse.Builder().code(answer.status())
+                .setHeader("Date", HTTP_DATE.format(ex.now)).body(answer.body());
+        answer.headers().forEach(builder::setHeader);
+        calls.add(new RecordedCall(++sequence, ex.now, method, url.encodedPath(), url.encodedQuery(), queryParameters,
+                answer.status(), authPresent, answer.status() == 200, RateLimitBucket.USERS, false, RecordedCall.Fault.NONE));
+        return builder.build();
     }
 
     private MockResponse route(Exchange ex, String method, HttpUrl url, List<String> segments) {
