@@ -68,6 +68,8 @@ public final class FakeAuthorizationServer {
 
 	private Duration tokenLifetime = Duration.ofHours(1);
 
+	private boolean issueDeadTokens;
+
 	private String tokenNonce = newNonce();
 
 	private String resourceNonce;
@@ -141,6 +143,14 @@ public final class FakeAuthorizationServer {
 	public FakeAuthorizationServer revokeTokens() {
 		synchronized (this.lock) {
 			this.tokens.clear();
+		}
+		return this;
+	}
+
+	/** Tokens issued from now on are refused by the resource server (401 invalid_token), as if revoked at once. */
+	public FakeAuthorizationServer issueDeadTokens(boolean dead) {
+		synchronized (this.lock) {
+			this.issueDeadTokens = dead;
 		}
 		return this;
 	}
@@ -267,7 +277,9 @@ public final class FakeAuthorizationServer {
 		}
 		String value = "fake-at." + UUID.randomUUID() + "." + UUID.randomUUID();
 		long seconds = Math.max(1, this.tokenLifetime.toSeconds());
-		this.tokens.put(value, new IssuedToken(client.clientId(), Set.copyOf(requested), now.plusSeconds(seconds), jkt));
+		if (!this.issueDeadTokens) {
+			this.tokens.put(value, new IssuedToken(client.clientId(), Set.copyOf(requested), now.plusSeconds(seconds), jkt));
+		}
 		this.tokensIssued++;
 		this.allIssued.add(value);
 		ObjectNode json = FakeOktaOrg.JSON.createObjectNode();
