@@ -66,6 +66,8 @@ public final class FakeAuthorizationServer {
 
 	private final Set<String> allIssued = new HashSet<>();
 
+	private final Map<String, Integer> acceptedCalls = new LinkedHashMap<>();
+
 	private Duration tokenLifetime = Duration.ofHours(1);
 
 	private boolean issueDeadTokens;
@@ -188,6 +190,13 @@ public final class FakeAuthorizationServer {
 	public Map<String, Integer> tokenErrors() {
 		synchronized (this.lock) {
 			return Map.copyOf(this.tokenErrors);
+		}
+	}
+
+	/** API calls whose access token was accepted, by scheme ({@code DPoP}, {@code Bearer}). */
+	public Map<String, Integer> acceptedCalls() {
+		synchronized (this.lock) {
+			return Map.copyOf(this.acceptedCalls);
 		}
 	}
 
@@ -326,7 +335,7 @@ public final class FakeAuthorizationServer {
 			return rejected(401, "invalid_token", "The access token is expired.", challengeScheme, null);
 		}
 		if (token.jkt() == null) {
-			return "Bearer".equals(scheme) ? Verdict.accepted(token.scopes())
+			return "Bearer".equals(scheme) ? accepted("Bearer", token.scopes())
 					: rejected(401, "invalid_token", "A Bearer token must be sent with the Bearer scheme.", "Bearer", null);
 		}
 		if (!"DPoP".equals(scheme)) {
@@ -347,7 +356,12 @@ public final class FakeAuthorizationServer {
 		if (this.resourceNonce != null && !this.resourceNonce.equals(proof.nonce)) {
 			return rejected(401, "use_dpop_nonce", "Resource server requires nonce in DPoP proof.", "DPoP", this.resourceNonce);
 		}
-		return Verdict.accepted(token.scopes());
+		return accepted("DPoP", token.scopes());
+	}
+
+	private Verdict accepted(String scheme, Set<String> scopes) {
+		this.acceptedCalls.merge(scheme, 1, Integer::sum);
+		return Verdict.accepted(scopes);
 	}
 
 	private static Verdict rejected(int status, String error, String description, String scheme, String nonce) {
