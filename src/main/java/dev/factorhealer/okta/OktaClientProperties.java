@@ -101,6 +101,12 @@ record OktaClientProperties(
 		return this.orgUrl != null && "https".equalsIgnoreCase(this.orgUrl.getScheme());
 	}
 
+	/** The same settings asking for other scopes (the set-up commands ask only for what they need). */
+	OktaClientProperties withScopes(String otherScopes) {
+		return new OktaClientProperties(this.orgUrl, this.authorizationMode, this.token, this.clientId, this.privateKey, this.kid,
+				otherScopes, this.dpop);
+	}
+
 	/** The scopes to request, in order, without duplicates. */
 	List<String> scopeList() {
 		if (this.scopes == null) {

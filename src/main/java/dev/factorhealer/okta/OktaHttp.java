@@ -347,10 +347,13 @@ final class OktaHttp {
 		long started = System.nanoTime();
 		OktaReply reply;
 		try {
-			reply = this.client.method(request.method())
+			RestClient.RequestBodySpec spec = this.client.method(request.method())
 				.uri(request.uri())
-				.headers(headers -> this.authorization.apply(headers, call.credential, request.method(), request.uri()))
-				.exchange((clientRequest, response) -> {
+				.headers(headers -> this.authorization.apply(headers, call.credential, request.method(), request.uri()));
+			if (request.body() != null) {
+				spec = spec.contentType(MediaType.APPLICATION_JSON).body(request.body());
+			}
+			reply = spec.exchange((clientRequest, response) -> {
 					OktaReply answer = read(response);
 					call.lastLinks = List.copyOf(response.getHeaders().getOrEmpty(HttpHeaders.LINK));
 					call.challenge = this.authorization.challenge(answer.status(), response.getHeaders());
@@ -529,7 +532,12 @@ final class OktaHttp {
 	 * @param uri absolute, on the org (see {@link OktaHttp#uri})
 	 * @param subject who the call is about, for log lines (e.g. {@code user 00u... factor sms...})
 	 */
-	record OktaRequest(String operation, HttpMethod method, URI uri, String subject) {
+	record OktaRequest(String operation, HttpMethod method, URI uri, String subject, byte[] body) {
+
+		OktaRequest(String operation, HttpMethod method, URI uri, String subject) {
+			this(operation, method, uri, subject, null);
+		}
+
 	}
 
 	/**
