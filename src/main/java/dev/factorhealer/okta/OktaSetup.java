@@ -85,6 +85,16 @@ public final class OktaSetup {
 	public List<DoctorCheck> doctor(String hookName) {
 		List<DoctorCheck> checks = new ArrayList<>();
 		DoctorCheck credentials = credentials();
+		if (credentials == null) {
+			// an API token shows whether Okta takes it only in an answer
+			Probe probe = probe("doctor_factors", this.factors,
+					this.factors.uri(b -> b.pathSegment("api", "v1", "users", PROBE_USER, "factors")));
+			credentials = (probe.reply != null && probe.reply.status() == 401)
+					? DoctorCheck.fail("credentials", "Okta refused the SSWS API token (" + probe.reply.describe() + ")",
+							"the API token is invalid, revoked or expired (30 days after last use): create a new one "
+									+ "(okta.client.token), or use a service app")
+					: DoctorCheck.ok("credentials", "Okta takes the SSWS API token (okta.client.token)");
+		}
 		checks.add(credentials);
 		if (!credentials.ok()) {
 			String skipped = "not checked: no access token";
@@ -107,10 +117,11 @@ public final class OktaSetup {
 		return checks;
 	}
 
+	/** The service app's token request; {@code null} for an API token (only an answer shows whether it works). */
 	private DoctorCheck credentials() {
 		String name = "credentials";
 		if (!(this.service instanceof ServiceAppAuthorization serviceApp)) {
-			return DoctorCheck.ok(name, "SSWS API token set (okta.client.token); the factors check shows whether Okta takes it");
+			return null;
 		}
 		try {
 			AccessToken token = serviceApp.verify();
@@ -202,8 +213,9 @@ public final class OktaSetup {
 			hook = findHook(hookName);
 		}
 		catch (OktaException ex) {
-			return DoctorCheck.fail(name, ex.getMessage(), "the set-up commands need the scope " + HOOKS_SCOPE
-					+ " (the service does not): grant it to the service app");
+			return DoctorCheck.fail(name, ex.getMessage(), (ex.status() == 401) ? "fix the credentials first"
+					: "the set-up commands need the scope " + HOOKS_SCOPE
+							+ " (the service does not): grant it to the service app, or check the hook in the Admin Console");
 		}
 		if (hook.isEmpty()) {
 			return DoctorCheck.fail(name, "Okta has no event hook of that name",

@@ -14,6 +14,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.MapPropertySource;
 
 import dev.factorhealer.okta.OktaSetupConfiguration;
 
@@ -47,6 +48,11 @@ public final class SetupCommand {
 	}
 
 	public static int run(String[] args, PrintStream out, PrintStream err) {
+		return run(args, out, err, Map.of());
+	}
+
+	/** @param overrides settings above every configured source (tests pass theirs here) */
+	static int run(String[] args, PrintStream out, PrintStream err, Map<String, Object> overrides) {
 		Invocation invocation;
 		try {
 			invocation = parse(args);
@@ -62,6 +68,9 @@ public final class SetupCommand {
 		}
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SetupOnly.class)
 			.web(WebApplicationType.NONE)
+			.initializers(starting -> starting.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("setup-command-overrides", overrides)))
 			.properties("spring.main.banner-mode=off", "spring.cloud.function.definition=",
 					"spring.cloud.stream.function.autodetect=false", "logging.level.root=WARN")
 			.run()) {

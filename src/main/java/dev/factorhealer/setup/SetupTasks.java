@@ -137,7 +137,9 @@ class SetupTasks {
 		Map<String, Object> config = this.kafka.buildAdminProperties();
 		config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIME.toMillis());
 		config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIME.toMillis());
-		String servers = String.valueOf(config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+		Object configured = config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+		String servers = (configured instanceof List<?> list) ? String.join(",", list.stream().map(String::valueOf).toList())
+				: String.valueOf(configured);
 		try (Admin admin = Admin.create(config)) {
 			int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) KAFKA_TIME.toMillis()))
 				.nodes()

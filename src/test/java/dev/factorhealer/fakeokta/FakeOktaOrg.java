@@ -114,6 +114,7 @@ public final class FakeOktaOrg implements AutoCloseable {
     private final RateLimitWindow logsWindow = new RateLimitWindow(DEFAULT_LOGS_LIMIT, DEFAULT_WINDOW);
     private final FakeSystemLog systemLog = new FakeSystemLog();
     private final FakeAuthorizationServer authorizationServer = new FakeAuthorizationServer(this::url, clock, lock);
+    private final FakeEventHooks eventHooks = new FakeEventHooks(lock);
     private long sequence;
     private long factorsRemoved;
     private int phoneCounter;
@@ -183,6 +184,11 @@ public final class FakeOktaOrg implements AutoCloseable {
     /** The org authorization server: service apps, access tokens, DPoP. */
     public FakeAuthorizationServer authorizationServer() {
         return authorizationServer;
+    }
+
+    /** The org's event hooks ({@code /api/v1/eventHooks}). */
+    public FakeEventHooks eventHooks() {
+        return eventHooks;
     }
 
     /** The SSWS API token this org accepts. */
@@ -608,6 +614,7 @@ public final class FakeOktaOrg implements AutoCloseable {
         synchronized (lock) {
             Instant now = clock.instant();
             Exchange exchange = new Exchange(now, bucket == RateLimitBucket.LOGS ? logsWindow : usersWindow);
+            exchange.body = request.getBody() == null ? "" : request.getBody().utf8();
             if (FakeAuthorizationServer.TOKEN_PATH.equals(url.encodedPath())) {
                 return tokenEndpoint(request, exchange, method, url, queryParameters, authPresent);
             }
@@ -637,6 +644,7 @@ public final class FakeOktaOrg implements AutoCloseable {
         int status;
         boolean accepted;
         RecordedCall.Fault fault = RecordedCall.Fault.NONE;
+        String body = "";
 
         Exchange(Instant now, RateLimitWindow window) {
             this.now = now;
@@ -738,6 +746,14 @@ public final class FakeOktaOrg implements AutoCloseable {
         }
         if (isLogsPath(segments)) {
             return method.equals("GET") ? logs(ex, url) : methodNotAllowed(ex, "GET");
+        }
+        if (FakeEventHooks.handles(segments)) {
+            FakeEventHooks.Reply reply = eventHooks.handle(method, segments, ex.body, url());
+            if (reply.error() != null) {
+                return error(ex, reply.error());
+            }
+            ex.status = reply.status();
+            return reply.body() == null ? base(ex, reply.status()).build() : json(ex, reply.status(), reply.body());
         }
         return error(ex, OktaError.of(404, OktaError.NOT_FOUND, "Not found: Resource not found: " + url.encodedPath()));
     }
