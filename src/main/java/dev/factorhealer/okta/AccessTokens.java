@@ -2,6 +2,8 @@ package dev.factorhealer.okta;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
@@ -178,11 +178,10 @@ final class AccessTokens {
 					"the token request budget is spent (" + this.budget.getRateLimiterConfig().getLimitForPeriod() + " per "
 							+ this.budget.getRateLimiterConfig().getLimitRefreshPeriod().toSeconds() + " s)");
 		}
-		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-		form.add("grant_type", "client_credentials");
-		form.add("scope", String.join(" ", this.scopes));
-		form.add("client_assertion_type", ClientAssertion.TYPE);
-		form.add("client_assertion", this.assertion.create());
+		// encoded here, not by a message converter, which would describe the form (the assertion) in a debug line
+		byte[] form = ("grant_type=client_credentials&scope=" + encode(String.join(" ", this.scopes)) + "&client_assertion_type="
+				+ encode(ClientAssertion.TYPE) + "&client_assertion=" + encode(this.assertion.create()))
+			.getBytes(StandardCharsets.US_ASCII);
 		String nonceNow = this.nonce;
 		try {
 			return this.client.post()
@@ -236,6 +235,10 @@ final class AccessTokens {
 					+ "'Require Demonstrating Proof of Possession (DPoP)' setting");
 			default -> new OktaTokenException(Reason.REJECTED, "Okta refused the token request of " + app + " (" + said + ")");
 		};
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 	private static String shorten(String text) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -79,6 +81,26 @@ class OktaServiceAppTests {
 		assertThat(this.org.calls()).filteredOn(call -> call.path().startsWith("/api/"))
 			.extracting(RecordedCall::status)
 			.containsExactly(200, 204);
+	}
+
+	@Test
+	void evenAtDebugLevelNoSecretIsLogged() {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		List<String> loggers = List.of("dev.factorhealer", "org.springframework.web", "org.springframework.http",
+				"jdk.internal.httpclient", "com.nimbusds");
+		loggers.forEach(logger -> logging.setLogLevel(logger, LogLevel.TRACE));
+		try {
+			this.app.registerWith(this.org, FakeServiceApp.DEFAULT_SCOPES, true);
+			OktaClientFixture fixture = fixture(true, Map.of());
+			this.org.authorizationServer().demandResourceNonce(true);
+			fixture.okta.listFactors(USER, in(Duration.ofSeconds(10)));
+			this.org.authorizationServer().revokeTokens();
+			fixture.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(10)));
+			assertThat(this.org.authorizationServer().tokensIssued()).isEqualTo(2);
+		}
+		finally {
+			loggers.forEach(logger -> logging.setLogLevel(logger, null));
+		}
 	}
 
 	@Test
