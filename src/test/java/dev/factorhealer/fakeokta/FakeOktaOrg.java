@@ -41,13 +41,17 @@ import tools.jackson.databind.node.ObjectNode;
  *     (204; 404 E0000007 "(User)" / "(UserFactor)"; <b>403 E0000006</b> when the user is deactivated;
  *     400 E0000001 when removeRecoveryEnrollment is not true/false),</li>
  * <li>{@code GET /api/v1/logs?since&until&limit&filter&after} (see {@link #appendLogEvent(JsonNode)}),</li>
+ * <li>{@code POST /oauth2/v1/token} and OAuth access tokens on every API call ({@link FakeAuthorizationServer}:
+ *     service apps, DPoP, scopes per endpoint),</li>
+ * <li>{@code /api/v1/eventHooks} ({@link FakeEventHooks}, with a real verification GET),</li>
  * <li>any other path: 404 E0000007; a known path with another method: 405 E0000022.</li>
  * </ul>
  *
  * <p>Order in which a request is handled (all under one lock, so the dispatcher threads see one
  * consistent org): (1) {@link #resetConnections} drops the connection (no state change, not counted);
- * (2) a missing or wrong {@code Authorization: SSWS <token>} gets 401 E0000011 (not counted against
- * the bucket); (3) rate limiting of the path's bucket: a forced throttle or a used-up window gets
+ * (2) a missing or wrong {@code Authorization: SSWS <token>} gets 401 E0000011, a refused access
+ * token 401 (or 400 for a bad DPoP proof) with {@code WWW-Authenticate}, a token without the
+ * endpoint's scope 403 E0000006 {@code insufficient_scope} (none counted against the bucket); (3) rate limiting of the path's bucket: a forced throttle or a used-up window gets
  * 429 E0000047 (not counted); (4) the call is now <em>accepted</em> and consumes one unit of its
  * bucket; {@link #failNext}, then {@link #failAlways}, answer their status without touching state;
  * (5) the endpoint runs; a successful DELETE may then be turned into an error or a drop by
