@@ -17,16 +17,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import dev.factorhealer.fakeokta.FakeOktaOrg;
 import dev.factorhealer.fakeokta.FakeServiceApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Start-up in PrivateKey mode: a token is fetched before the context is up, and a wrong key, an
@@ -93,6 +99,21 @@ class OktaServiceAppStartupTests {
 				.hasMessageContaining("wrong key")
 				.hasMessageContaining("okta.client.private-key")
 				.hasMessageContaining("invalid_client"));
+	}
+
+	@Test
+	void theServiceReportsAFailedCheckInShortWithWhatToDo(CapturedOutput output) {
+		List<String> args = new ArrayList<>();
+		this.app.settings(this.org, true).forEach((name, value) -> args.add("--" + name + "=" + value));
+
+		assertThatThrownBy(() -> new SpringApplicationBuilder(Minimal.class).web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off")
+			.run(args.toArray(String[]::new))).isInstanceOf(BeanCreationException.class);
+
+		assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
+			.contains("unknown client id")
+			.contains("Set okta.client.client-id (OKTA_CLIENT_CLIENTID) to the Client ID of the service app")
+			.contains("doctor");
 	}
 
 	@Test
@@ -165,6 +186,22 @@ class OktaServiceAppStartupTests {
 	@EnableConfigurationProperties({ OktaClientProperties.class, OktaTestingProperties.class,
 			OktaPolicyProperties.class })
 	static class Settings {
+
+	}
+
+	/** The okta module alone, started as the service starts (failure analyzers included). */
+	@Import({ OktaConfiguration.class, Settings.class })
+	static class Minimal {
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		}
+
+		@Bean
+		JsonMapper jsonMapper() {
+			return JsonMapper.builder().build();
+		}
 
 	}
 
