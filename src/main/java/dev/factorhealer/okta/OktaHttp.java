@@ -79,6 +79,13 @@ import dev.factorhealer.okta.OktaAuthorization.Challenge;
  * this class: the JDK HttpClient resends a GET, never a DELETE, once when the server closes the
  * connection before any byte of an answer, i.e. when the first request was not served.
  *
+ * <h2>Credentials</h2>
+ * The {@link OktaAuthorization} sets {@code Authorization} (and a DPoP proof) on every attempt; a
+ * service app's token is obtained before the attempt takes its permit. A 401 renews the token once
+ * and a {@code use_dpop_nonce} challenge takes the nonce once: either is repeated as a normal
+ * attempt (a permit of its own, counted by Retry, not by the circuit). A 403
+ * {@code insufficient_scope} ends the call with {@link OktaException.Rejected} naming the scope.
+ *
  * <h2>The circuit breaker</h2>
  * Count-based over the last {@code circuit-window} calls; 5xx answers, timeouts and connection
  * errors are failures, every other answer a success, 429 and waits that ran out of time are not
