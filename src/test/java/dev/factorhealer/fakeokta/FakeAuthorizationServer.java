@@ -28,6 +28,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import okhttp3.HttpUrl;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -315,6 +316,35 @@ public final class FakeAuthorizationServer {
 	}
 
 	// ------------------------------------------------------------------ resource server
+
+	/** Why an API call's credentials were refused: the answer's Okta error and headers. */
+	record Refusal(OktaError error, String wwwAuthenticate, String dpopNonce) {
+	}
+
+	/**
+	 * SSWS as before ({@code ssws} is the org's API token); a service app's token through
+	 * {@link #authenticate}, then the endpoint's scopes.
+	 * @return {@code null} when the call may proceed
+	 */
+	Refusal check(String authorization, String dpop, String method, HttpUrl url, String ssws) {
+		if (authorization == null || authorization.startsWith("SSWS ")) {
+			return (authorization != null && authorization.equals("SSWS " + ssws)) ? null
+					: new Refusal(OktaError.invalidToken(), null, null);
+		}
+		Verdict verdict = authenticate(authorization, dpop, method, url.toString());
+		if (!verdict.isAccepted()) {
+			OktaError error = (verdict.status() == 400) ? OktaError.of(400, OktaError.VALIDATION, verdict.description())
+					: OktaError.invalidToken();
+			return new Refusal(error, verdict.wwwAuthenticate(), verdict.nonce());
+		}
+		List<String> needed = scopesFor(method, url.pathSegments());
+		if (needed != null && needed.stream().noneMatch(verdict.scopes()::contains)) {
+			String scheme = authorization.substring(0, authorization.indexOf(' '));
+			return new Refusal(OktaError.of(403, OktaError.FORBIDDEN, "You do not have permission to perform the requested action"),
+					insufficientScope(scheme, needed.get(0), url.encodedPath()), null);
+		}
+		return null;
+	}
 
 	/**
 	 * Checks an API call's {@code Authorization: Bearer|DPoP <token>} (and its {@code DPoP} proof).

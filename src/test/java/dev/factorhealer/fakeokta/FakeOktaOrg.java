@@ -622,7 +622,8 @@ public final class FakeOktaOrg implements AutoCloseable {
             if (FakeAuthorizationServer.TOKEN_PATH.equals(url.encodedPath())) {
                 return tokenEndpoint(request, exchange, method, url, queryParameters, authPresent);
             }
-            AuthFailure auth = authenticate(authorization, request.getHeaders().get("DPoP"), method, url, segments);
+            FakeAuthorizationServer.Refusal auth = authorizationServer.check(authorization, request.getHeaders().get("DPoP"),
+                    method, url, token);
             boolean authValid = auth == null;
             MockResponse response;
             try {
@@ -656,7 +657,8 @@ public final class FakeOktaOrg implements AutoCloseable {
         }
     }
 
-    private MockResponse decide(Exchange ex, String method, HttpUrl url, List<String> segments, AuthFailure auth) {
+    private MockResponse decide(Exchange ex, String method, HttpUrl url, List<String> segments,
+            FakeAuthorizationServer.Refusal auth) {
         if (resetsRemaining > 0) {
             resetsRemaining--;
             ex.fault = RecordedCall.Fault.CONNECTION_RESET;
@@ -693,32 +695,6 @@ public final class FakeOktaOrg implements AutoCloseable {
             return error(ex, OktaError.forStatus(failAlwaysStatus));
         }
         return route(ex, method, url, segments);
-    }
-
-    /** Why an API call's credentials were refused: the answer's body and headers. */
-    private record AuthFailure(OktaError error, String wwwAuthenticate, String dpopNonce) {
-    }
-
-    /** SSWS as before; a service app's token through the authorization server, then the endpoint's scopes. */
-    private AuthFailure authenticate(String authorization, String dpop, String method, HttpUrl url, List<String> segments) {
-        if (authorization == null || authorization.startsWith("SSWS ")) {
-            return (authorization != null && authorization.equals("SSWS " + token)) ? null
-                    : new AuthFailure(OktaError.invalidToken(), null, null);
-        }
-        FakeAuthorizationServer.Verdict verdict = authorizationServer.authenticate(authorization, dpop, method, url.toString());
-        if (!verdict.isAccepted()) {
-            OktaError error = verdict.status() == 400 ? OktaError.of(400, OktaError.VALIDATION, verdict.description())
-                    : OktaError.invalidToken();
-            return new AuthFailure(error, verdict.wwwAuthenticate(), verdict.nonce());
-        }
-        List<String> needed = FakeAuthorizationServer.scopesFor(method, segments);
-        if (needed != null && needed.stream().noneMatch(verdict.scopes()::contains)) {
-            String scheme = authorization.substring(0, authorization.indexOf(' '));
-            return new AuthFailure(OktaError.of(403, OktaError.FORBIDDEN,
-                    "You do not have permission to perform the requested action"),
-                    authorizationServer.insufficientScope(scheme, needed.get(0), url.encodedPath()), null);
-        }
-        return null;
     }
 
     private MockResponse tokenEndpoint(RecordedRequest request, Exchange ex, String method, HttpUrl url,
