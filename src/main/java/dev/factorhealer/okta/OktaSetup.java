@@ -73,16 +73,21 @@ public final class OktaSetup {
 		return this.client.orgUrl() + " with " + this.service.describe();
 	}
 
-	/** The hook named {@code hookName}, if the org has one. */
+	/** The hook named {@code hookName}, if the org has one (the first, if it has several). */
 	public Optional<EventHook> findHook(String hookName) {
-		return this.hooks.list(deadline()).stream().filter(hook -> hookName.equals(hook.name())).findFirst();
+		return findHooks(hookName).stream().findFirst();
+	}
+
+	/** Every hook named {@code hookName}, in Okta's order. */
+	public List<EventHook> findHooks(String hookName) {
+		return this.hooks.list(deadline()).stream().filter(hook -> hookName.equals(hook.name())).toList();
 	}
 
 	/**
 	 * The Okta checks: credentials, factors API, System Log, rate-limit headroom of both buckets,
-	 * and the event hook named {@code hookName}.
+	 * and the event hook named {@code hookName} (ACTIVE, VERIFIED, carrying {@code hookEventTypes}).
 	 */
-	public List<DoctorCheck> doctor(String hookName) {
+	public List<DoctorCheck> doctor(String hookName, List<String> hookEventTypes) {
 		List<DoctorCheck> checks = new ArrayList<>();
 		DoctorCheck credentials = credentials();
 		if (credentials == null) {
@@ -113,7 +118,7 @@ public final class OktaSetup {
 			checks.add(headroom("rate limit, System Log bucket", logsProbe, this.logsBudget,
 					"healer.systemlog.requests-per-minute (HEALER_SYSTEMLOG_REQUESTSPERMINUTE)"));
 		}
-		checks.add(hookCheck(hookName));
+		checks.add(hookCheck(hookName, hookEventTypes));
 		return checks;
 	}
 
@@ -206,7 +211,7 @@ public final class OktaSetup {
 		return DoctorCheck.ok(name, seen);
 	}
 
-	private DoctorCheck hookCheck(String hookName) {
+	private DoctorCheck hookCheck(String hookName, List<String> eventTypes) {
 		String name = "event hook '" + hookName + "'";
 		Optional<EventHook> hook;
 		try {
@@ -224,9 +229,11 @@ public final class OktaSetup {
 		EventHook found = hook.get();
 		String seen = found.id() + " " + found.status() + " " + found.verificationStatus() + " -> " + found.uri() + ", "
 				+ found.eventTypes().size() + " event types";
-		if (!found.isActive() || !found.isVerified()) {
+		List<String> missing = eventTypes.stream().filter(type -> !found.eventTypes().contains(type)).toList();
+		if (!found.isActive() || !found.isVerified() || !missing.isEmpty()) {
+			seen = seen + (missing.isEmpty() ? "" : "; missing event types " + missing);
 			return DoctorCheck.fail(name, seen, "run hook create --url " + found.uri() + " --name " + hookName
-					+ " again: it activates and verifies the hook (the service must be reachable from Okta)");
+					+ " again: it updates, activates and verifies the hook (the service must be reachable from Okta)");
 		}
 		return DoctorCheck.ok(name, seen);
 	}

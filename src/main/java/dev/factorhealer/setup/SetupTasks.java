@@ -69,14 +69,18 @@ class SetupTasks {
 		String header = this.environment.getProperty(AUTH_HEADER, "Authorization");
 		EventHook.Spec spec = new EventHook.Spec(hookName, url, this.settings.hookEventTypes(), header, secrets.get(0));
 		out.println("Okta org " + this.okta.describe());
-		Optional<EventHook> existing = this.okta.findHook(hookName);
+		List<EventHook> existing = this.okta.findHooks(hookName);
+		if (existing.size() > 1) {
+			err.println("hook create: Okta has " + existing.size() + " event hooks named '" + hookName + "'; updating "
+					+ existing.get(0).id() + ". Delete the others in the Admin Console: each would deliver every event again.");
+		}
 		EventHook hook;
-		if (existing.isPresent()) {
-			hook = this.okta.eventHooks().replace(existing.get().id(), spec, deadline());
+		if (!existing.isEmpty()) {
+			hook = this.okta.eventHooks().replace(existing.get(0).id(), spec, deadline());
 			out.println("updated event hook '" + hookName + "' (" + hook.id() + ")");
 		}
 		else {
-			hook = this.okta.eventHooks().create(spec, deadline());
+			hook = create(spec);
 			out.println("created event hook '" + hookName + "' (" + hook.id() + ")");
 		}
 		if (!hook.isActive()) {
@@ -94,6 +98,20 @@ class SetupTasks {
 		}
 		print(hook, out);
 		return (hook.isActive() && hook.isVerified()) ? 0 : 1;
+	}
+
+	/**
+	 * Creates the hook. A create that failed after Okta may have taken it (a 5xx, a timeout) is
+	 * looked up by name before giving up. (The Okta client retries a 5xx, so a create Okta took but
+	 * answered 5xx can leave a second hook of the name: the next run warns about it.)
+	 */
+	private EventHook create(EventHook.Spec spec) {
+		try {
+			return this.okta.eventHooks().create(spec, deadline());
+		}
+		catch (OktaException.Unavailable ex) {
+			return this.okta.findHook(spec.name()).orElseThrow(() -> ex);
+		}
 	}
 
 	int showHook(String name, PrintStream out, PrintStream err) {
@@ -119,7 +137,7 @@ class SetupTasks {
 	int doctor(String name, PrintStream out) {
 		String hookName = (name != null) ? name : this.settings.hookName();
 		out.println("Okta org " + this.okta.describe());
-		List<DoctorCheck> checks = new ArrayList<>(this.okta.doctor(hookName));
+		List<DoctorCheck> checks = new ArrayList<>(this.okta.doctor(hookName, this.settings.hookEventTypes()));
 		checks.add(kafka());
 		for (DoctorCheck check : checks) {
 			out.println((check.ok() ? "OK   " : "FAIL ") + check.name() + ": " + check.detail());

@@ -67,6 +67,27 @@ class SetupCommandIntegrationTests extends IntegrationTestSupport {
 	}
 
 	@Test
+	void aHookThatLacksAWatchedEventTypeIsReportedAndRepairedByCreate() {
+		Map<String, Object> older = sswsSettings();
+		older.put("healer.setup.hook-event-types", SetupProperties.AUTH_VIA_MFA);
+		assertThat(run(older, "hook", "create", "--url", url("/hooks/okta").toString(), "--name", this.hookName).code).isZero();
+
+		Run show = run(sswsSettings(), "hook", "show", "--name", this.hookName);
+		Run doctor = run(sswsSettings(), "doctor", "--name", this.hookName);
+		Run repair = run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name", this.hookName);
+		Run after = run(sswsSettings(), "hook", "show", "--name", this.hookName);
+
+		assertThat(show.code).isOne();
+		assertThat(show.err).contains("lacks event types [" + SetupProperties.SEND_PHONE_VERIFICATION_SMS + "]");
+		assertThat(doctor.code).isOne();
+		assertThat(doctor.out).contains("FAIL event hook '" + this.hookName + "'")
+			.contains("missing event types [" + SetupProperties.SEND_PHONE_VERIFICATION_SMS + "]");
+		assertThat(repair.code).as(repair.err).isZero();
+		assertThat(after.code).as(after.err).isZero();
+		assertThat(hooks(this.hookName)).hasSize(1);
+	}
+
+	@Test
 	void hookCreateSaysSoWhenOktaCannotVerifyTheHook() {
 		// an endpoint of the service that does not echo the challenge
 		Run run = run(sswsSettings(), "hook", "create", "--url", url("/actuator/health").toString(), "--name", this.hookName);
