@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import dev.factorhealer.replay.ReplayCommand;
+import dev.factorhealer.setup.SetupCommand;
 
 /**
  * Heals Okta users whose SMS factor is stuck in {@code PENDING_ACTIVATION}: System Log events
@@ -20,6 +21,9 @@ public class FactorHealerApplication {
 	public static void main(String[] args) {
 		if (args.length > 0 && "replay".equals(args[0])) {
 			System.exit(ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+		}
+		if (SetupCommand.handles(args)) {
+			System.exit(SetupCommand.run(args, System.out, System.err));
 		}
 		SpringApplication.run(FactorHealerApplication.class, args);
 	}

@@ -2,7 +2,9 @@ package dev.factorhealer;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,12 +17,16 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import dev.factorhealer.fakeokta.FakeOktaOrg;
+import dev.factorhealer.fakeokta.FakeServiceApp;
 
 /**
  * The embedded default ({@code ./mvnw spring-boot:test-run}): the real service, plus a real
  * in-process KRaft Kafka broker when no {@code spring.kafka.bootstrap-servers} is configured and a
  * local Okta sandbox seeded with demo users when no {@code okta.client.org-url} is configured.
- * Prints the hook URL and a ready {@code curl}.
+ * Prints the hook URL and a ready {@code curl}. The sandbox takes the SSWS API token by default;
+ * {@code -Dhealer.local.okta-mode=PrivateKey} (or {@code HEALER_LOCAL_OKTAMODE=PrivateKey}) makes it
+ * register a service app with a fresh key instead, and the service then gets DPoP-bound access
+ * tokens from the sandbox's authorization server, as from a real org.
  */
 public final class LocalFactorHealer {
 
@@ -28,6 +34,9 @@ public final class LocalFactorHealer {
 
 	/** The hook secret of local runs; shown in the README, never used when secrets are configured. */
 	static final String DEMO_SECRET = "local-demo-hook-secret";
+
+	/** Selects how the service authenticates to the local sandbox: {@code SSWS} (default) or {@code PrivateKey}. */
+	static final String OKTA_MODE = "healer.local.okta-mode";
 
 	/** Port of the local Okta sandbox. */
 	static final int SANDBOX_PORT = 8089;
@@ -75,8 +84,19 @@ public final class LocalFactorHealer {
 			}
 			if (!environment.containsProperty("okta.client.org-url")) {
 				this.sandbox = FakeOktaOrg.start(SANDBOX_PORT).seedDemo();
-				local.put("okta.client.org-url", this.sandbox.url());
-				local.put("okta.client.token", this.sandbox.token());
+				if ("PrivateKey".equalsIgnoreCase(environment.getProperty(OKTA_MODE, "SSWS"))) {
+					FakeServiceApp app = FakeServiceApp.rsa();
+					Set<String> scopes = new HashSet<>(FakeServiceApp.DEFAULT_SCOPES);
+					scopes.add("okta.eventHooks.manage");
+					app.registerWith(this.sandbox, scopes, true);
+					local.putAll(app.settings(this.sandbox, true));
+					log.info("Local Okta sandbox: the service authenticates as the service app {} (private_key_jwt, DPoP)",
+							app.clientId());
+				}
+				else {
+					local.put("okta.client.org-url", this.sandbox.url());
+					local.put("okta.client.token", this.sandbox.token());
+				}
 				local.put("okta.testing.disable-https-check", "true");
 				local.put("healer.remediation.mode", "live");
 				log.info("No okta.client.org-url set: started a local Okta sandbox at {} with demo users "

@@ -46,15 +46,33 @@ class OktaConfiguration {
 		return new OktaResilience(registry);
 	}
 
+	/**
+	 * The API token, or the service app whose first access token is fetched here, before the
+	 * service reports ready: a wrong key, client id or scope stops the start with a message that
+	 * says which.
+	 */
+	@Bean
+	OktaAuthorization oktaAuthorization(OktaClientProperties client, OktaTestingProperties testing,
+			OktaPolicyProperties policy, OktaResilience resilience, MeterRegistry registry, JsonMapper mapper) {
+		requireHttps(client, testing);
+		OktaAuthorization authorization = OktaAuthorizations.create(client, policy, resilience, registry, mapper,
+				Clock.systemUTC());
+		if (authorization instanceof ServiceAppAuthorization serviceApp) {
+			OktaAuthorizations.verifyAtStartUp(serviceApp, client);
+		}
+		log.info("Okta org {}: calls are authorized with {}", client.orgUrl(), authorization.describe());
+		return authorization;
+	}
+
 	@Bean
 	OktaHttp oktaFactorsHttp(OktaClientProperties client, OktaTestingProperties testing, OktaPolicyProperties policy,
-			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper) {
+			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, OktaAuthorization authorization) {
 		requireHttps(client, testing);
 		log.info("Okta client for {}: {} requests per minute (one permit every {} ms), {} attempts per call", client.orgUrl(),
 				policy.requestsPerMinute(), OktaHttp.refreshPeriod(policy.requestsPerMinute()).toMillis(),
 				policy.maxAttempts());
-		return new OktaHttp(FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy), policy.requestsPerMinute(),
-				policy, resilience, metrics, mapper, Clock.systemUTC());
+		return new OktaHttp(FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy), authorization,
+				policy.requestsPerMinute(), policy, resilience, metrics, mapper, Clock.systemUTC());
 	}
 
 	@Bean
@@ -70,7 +88,7 @@ class OktaConfiguration {
 	 */
 	@Bean
 	OktaSystemLog oktaSystemLog(OktaClientProperties client, OktaTestingProperties testing, OktaPolicyProperties policy,
-			OktaResilience resilience, MeterRegistry registry, JsonMapper mapper,
+			OktaResilience resilience, MeterRegistry registry, JsonMapper mapper, OktaAuthorization authorization,
 			@Value("${" + LOGS_BUDGET + ":" + OktaSystemLog.DEFAULT_REQUESTS_PER_MINUTE + "}") int requestsPerMinute) {
 		if (!client.usesHttps() && !testing.disableHttpsCheck()) {
 			requireHttps(client, testing);
@@ -81,7 +99,8 @@ class OktaConfiguration {
 		}
 		log.info("Okta System Log client for {}: {} requests per minute (one permit every {} ms)", client.orgUrl(),
 				requestsPerMinute, OktaHttp.refreshPeriod(requestsPerMinute).toMillis());
-		OktaHttp http = new OktaHttp(LOGS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy), requestsPerMinute,
+		OktaHttp http = new OktaHttp(LOGS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy), authorization,
+				requestsPerMinute,
 				policy, resilience, new OktaMetrics(registry, false), mapper, Clock.systemUTC(), MAX_LOG_PAGE_BYTES);
 		return new OktaSystemLogClient(http, client.orgUrl(), mapper, MAX_LOG_PAGE_BYTES);
 	}
@@ -92,7 +111,7 @@ class OktaConfiguration {
 		}
 		if (!testing.disableHttpsCheck()) {
 			throw new InvalidConfigurationPropertyValueException("okta.client.org-url", client.orgUrl(),
-					"the Okta org URL (OKTA_CLIENT_ORGURL) must use https: the API token travels in every request. "
+					"the Okta org URL (OKTA_CLIENT_ORGURL) must use https: the API token or access token travels in every request. "
 							+ "Only for a local sandbox or tests, set okta.testing.disable-https-check=true "
 							+ "(OKTA_TESTING_DISABLEHTTPSCHECK=true)");
 		}

@@ -42,6 +42,8 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import dev.factorhealer.okta.OktaAuthorization.Challenge;
+
 /**
  * HTTP calls against one Okta rate-limit bucket: the factors endpoints ({@code okta}) and the
  * System Log ({@code okta-logs}: its own instance, name and budget, same machinery). Every call is
@@ -83,6 +85,13 @@ import org.springframework.web.util.UriComponentsBuilder;
  * this class: the JDK HttpClient resends a GET, never a DELETE, once when the server closes the
  * connection before any byte of an answer, i.e. when the first request was not served.
  *
+ * <h2>Credentials</h2>
+ * The {@link OktaAuthorization} sets {@code Authorization} (and a DPoP proof) on every attempt; a
+ * service app's token is obtained before the attempt takes its permit. A 401 renews the token once
+ * and a {@code use_dpop_nonce} challenge takes the nonce once: either is repeated as a normal
+ * attempt (a permit of its own, counted by Retry, not by the circuit). A 403
+ * {@code insufficient_scope} ends the call with {@link OktaException.Rejected} naming the scope.
+ *
  * <h2>The circuit breaker</h2>
  * Count-based over the last {@code circuit-window} calls; 5xx answers, timeouts and connection
  * errors are failures, every other answer a success, 429 and waits that ran out of time are not
@@ -108,6 +117,8 @@ final class OktaHttp {
 	private final URI orgUrl;
 
 	private final RestClient client;
+
+	private final OktaAuthorization authorization;
 
 	private final JsonMapper mapper;
 
@@ -148,9 +159,9 @@ final class OktaHttp {
 	 * @param name the bucket's name: resilience4j instances and their metrics carry it
 	 * @param requestsPerMinute this bucket's budget
 	 */
-	OktaHttp(String name, URI orgUrl, RestClient client, int requestsPerMinute, OktaPolicyProperties policy,
-			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock) {
-		this(name, orgUrl, client, requestsPerMinute, policy, resilience, metrics, mapper, clock,
+	OktaHttp(String name, URI orgUrl, RestClient client, OktaAuthorization authorization, int requestsPerMinute,
+			OktaPolicyProperties policy, OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock) {
+		this(name, orgUrl, client, authorization, requestsPerMinute, policy, resilience, metrics, mapper, clock,
 				OktaReply.MAX_BODY_BYTES);
 	}
 
@@ -158,11 +169,13 @@ final class OktaHttp {
 	 * @param maxBodyBytes bodies are read up to this many bytes (the rest is cut); the System Log's
 	 * pages are larger than factor lists
 	 */
-	OktaHttp(String name, URI orgUrl, RestClient client, int requestsPerMinute, OktaPolicyProperties policy,
-			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock, int maxBodyBytes) {
+	OktaHttp(String name, URI orgUrl, RestClient client, OktaAuthorization authorization, int requestsPerMinute,
+			OktaPolicyProperties policy, OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock,
+			int maxBodyBytes) {
 		this.name = name;
 		this.orgUrl = Objects.requireNonNull(orgUrl, "orgUrl");
 		this.client = client;
+		this.authorization = Objects.requireNonNull(authorization, "authorization");
 		this.mapper = mapper;
 		this.metrics = metrics;
 		this.clock = clock;
@@ -208,8 +221,9 @@ final class OktaHttp {
 	}
 
 	/**
-	 * The RestClient every bucket of one org uses: JDK HttpClient with the timeouts, base URL the
-	 * org, {@code Authorization: SSWS {token}}, JSON, no redirects followed.
+	 * The RestClient every bucket of one org (and its token endpoint) uses: JDK HttpClient with the
+	 * timeouts, base URL the org, JSON, no redirects followed. The {@link OktaAuthorization} sets
+	 * {@code Authorization} per attempt.
 	 */
 	static RestClient restClient(OktaClientProperties client, OktaPolicyProperties policy) {
 		HttpClient httpClient = HttpClient.newBuilder()
@@ -221,7 +235,6 @@ final class OktaHttp {
 		return RestClient.builder()
 			.requestFactory(requestFactory)
 			.baseUrl(client.orgUrl())
-			.defaultHeader(HttpHeaders.AUTHORIZATION, "SSWS " + client.token())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.defaultHeader(HttpHeaders.USER_AGENT, USER_AGENT)
 			.build();
@@ -315,11 +328,14 @@ final class OktaHttp {
 		Objects.requireNonNull(call.deadline, "deadline");
 		if (!sameOrigin(request.uri())) {
 			// the token must never leave for another host (e.g. a System Log "next" link)
-			throw new IllegalArgumentException("Refusing to send the Okta API token to " + request.uri().getScheme() + "://"
+			throw new IllegalArgumentException("Refusing to send the Okta API credentials to " + request.uri().getScheme() + "://"
 					+ request.uri().getRawAuthority() + ": not the org " + this.orgUrl);
 		}
 		try {
 			OktaReply reply = this.retry.executeSupplier(() -> attempt(call));
+			if (reply.status() == 403 && call.challenge.type() == Challenge.Type.INSUFFICIENT_SCOPE) {
+				throw missingScope(call, reply);
+			}
 			return new Result(reply, call.attempts.get(), call.lastLinks);
 		}
 		catch (FailedAttempt failure) {
@@ -365,6 +381,14 @@ final class OktaHttp {
 			call.permits = check.permits();
 			call.freshUntil = check.freshUntil();
 		}
+		// before the permit: a token request must not hold one of the API bucket's permits
+		try {
+			call.credential = this.authorization.credential(call.deadline);
+		}
+		catch (OktaTokenException ex) {
+			throw call.fail(ex.isTransient() ? Kind.TOKEN_UNAVAILABLE : Kind.TOKEN_REJECTED,
+					"no access token: " + ex.getMessage(), null);
+		}
 		awaitGate(call);
 		try {
 			return this.circuitBreaker.executeSupplier(() -> rateLimitedExchange(call));
@@ -377,6 +401,9 @@ final class OktaHttp {
 		}
 		catch (RetryableAnswer ex) {
 			throw call.fail(ex.reply.isThrottled() ? Kind.THROTTLED : Kind.SERVER_ERROR, ex.reply.describe(), null);
+		}
+		catch (RepeatAnswer ex) {
+			throw call.fail(Kind.REPEAT, ex.getMessage(), null);
 		}
 		catch (ResourceAccessException ex) {
 			boolean timeout = isTimeout(ex);
@@ -447,11 +474,16 @@ final class OktaHttp {
 		long started = System.nanoTime();
 		OktaReply reply;
 		try {
-			reply = this.client.method(request.method())
+			RestClient.RequestBodySpec spec = this.client.method(request.method())
 				.uri(request.uri())
-				.exchange((clientRequest, response) -> {
+				.headers(headers -> this.authorization.apply(headers, call.credential, request.method(), request.uri()));
+			if (request.body() != null) {
+				spec = spec.contentType(MediaType.APPLICATION_JSON).body(request.body());
+			}
+			reply = spec.exchange((clientRequest, response) -> {
 					OktaReply answer = read(response);
 					call.lastLinks = List.copyOf(response.getHeaders().getOrEmpty(HttpHeaders.LINK));
+					call.challenge = this.authorization.challenge(answer.status(), response.getHeaders());
 					return answer;
 				}, true);
 		}
@@ -470,7 +502,36 @@ final class OktaHttp {
 		if (reply.isThrottled() || reply.isServerError()) {
 			throw new RetryableAnswer(reply);
 		}
+		repeatIfTheCredentialAsks(call, reply);
 		return reply;
+	}
+
+	/**
+	 * A 401 {@code invalid_token} renews the token once and a {@code use_dpop_nonce} challenge
+	 * takes the nonce once; either repeats the call through the normal attempt path (a permit of
+	 * its own). A second such answer is final.
+	 */
+	private void repeatIfTheCredentialAsks(Call call, OktaReply reply) {
+		Challenge challenge = call.challenge;
+		if (challenge.type() == Challenge.Type.RENEW_TOKEN && !call.renewed) {
+			call.renewed = true;
+			this.authorization.renew(call.credential);
+			throw new RepeatAnswer(reply.describe() + ": renewing the access token");
+		}
+		if (challenge.type() == Challenge.Type.USE_NONCE && !call.nonceTaken) {
+			call.nonceTaken = true;
+			throw new RepeatAnswer(reply.describe() + ": use_dpop_nonce");
+		}
+	}
+
+	private OktaException.Rejected missingScope(Call call, OktaReply reply) {
+		String scope = (call.challenge.scope() != null) ? call.challenge.scope() : "(not named by Okta)";
+		String message = "Okta " + call.request.operation() + " " + call.request.subject() + " was rejected: "
+				+ reply.describe() + ": the access token lacks the scope " + scope
+				+ "; grant it to the service app and add it to okta.client.scopes (OKTA_CLIENT_SCOPES)";
+		log.warn("{}; not retried", message);
+		return new OktaException.Rejected(message, reply.status(), reply.error().errorCode(), reply.error().errorId(),
+				call.attempts.get());
 	}
 
 	private OktaReply read(ClientHttpResponse response) throws IOException {
@@ -525,6 +586,11 @@ final class OktaHttp {
 		if (failure.kind == Kind.STALE) {
 			return 0;
 		}
+		if (failure.kind == Kind.REPEAT) {
+			log.info("Okta {} {}: attempt {}: {}; repeating", request.operation(), request.subject(), attempt,
+					failure.reason);
+			return 0;
+		}
 		if (failure.kind == Kind.THROTTLED) {
 			Instant opens = this.gate.opensAt();
 			if (opens.isAfter(call.deadline)) {
@@ -574,7 +640,7 @@ final class OktaHttp {
 	/** What the circuit breaker does not count at all: 429, no permit, out of time. */
 	private static boolean isNotCounted(Throwable ex) {
 		return (ex instanceof RetryableAnswer answer && answer.reply.isThrottled()) || ex instanceof RequestNotPermitted
-				|| ex instanceof FailedAttempt;
+				|| ex instanceof FailedAttempt || ex instanceof RepeatAnswer;
 	}
 
 	static boolean isTimeout(Throwable ex) {
@@ -610,7 +676,12 @@ final class OktaHttp {
 	 * @param uri absolute, on the org (see {@link OktaHttp#uri})
 	 * @param subject who the call is about, for log lines (e.g. {@code user 00u... factor sms...})
 	 */
-	record OktaRequest(String operation, HttpMethod method, URI uri, String subject) {
+	record OktaRequest(String operation, HttpMethod method, URI uri, String subject, byte[] body) {
+
+		OktaRequest(String operation, HttpMethod method, URI uri, String subject) {
+			this(operation, method, uri, subject, null);
+		}
+
 	}
 
 	/**
@@ -623,10 +694,12 @@ final class OktaHttp {
 	enum Kind {
 
 		THROTTLED(true), SERVER_ERROR(true), TIMEOUT(true), IO_ERROR(true), CIRCUIT_OPEN(true), NO_PERMIT(true),
+		TOKEN_UNAVAILABLE(true), REPEAT(true),
+
 		/** A DELETE's status read got too old before the attempt could start: confirm it again, no wait. */
 		STALE(true),
 
-		DEADLINE(false), INTERRUPTED(false);
+		DEADLINE(false), INTERRUPTED(false), TOKEN_REJECTED(false);
 
 		final boolean retryable;
 
@@ -663,6 +736,14 @@ final class OktaHttp {
 		BudgetPermits permits;
 
 		Instant freshUntil;
+
+		volatile OktaAuthorization.Credential credential;
+
+		volatile Challenge challenge = Challenge.NONE;
+
+		volatile boolean renewed;
+
+		volatile boolean nonceTaken;
 
 		Call(OktaRequest request, Instant deadline, Clock clock, BudgetPermits permits, DeleteGuard guard) {
 			this.request = request;
@@ -718,6 +799,15 @@ final class OktaHttp {
 			this.call = call;
 			this.kind = kind;
 			this.reason = reason;
+		}
+
+	}
+
+	/** An answer that asks for the call to be repeated with a renewed credential; not counted by the circuit. */
+	private static final class RepeatAnswer extends RuntimeException {
+
+		RepeatAnswer(String reason) {
+			super(reason, null, false, false);
 		}
 
 	}

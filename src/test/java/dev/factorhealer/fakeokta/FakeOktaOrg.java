@@ -41,13 +41,17 @@ import tools.jackson.databind.node.ObjectNode;
  *     (204; 404 E0000007 "(User)" / "(UserFactor)"; <b>403 E0000006</b> when the user is deactivated;
  *     400 E0000001 when removeRecoveryEnrollment is not true/false),</li>
  * <li>{@code GET /api/v1/logs?since&until&limit&filter&after} (see {@link #appendLogEvent(JsonNode)}),</li>
+ * <li>{@code POST /oauth2/v1/token} and OAuth access tokens on every API call ({@link FakeAuthorizationServer}:
+ *     service apps, DPoP, scopes per endpoint),</li>
+ * <li>{@code /api/v1/eventHooks} ({@link FakeEventHooks}, with a real verification GET),</li>
  * <li>any other path: 404 E0000007; a known path with another method: 405 E0000022.</li>
  * </ul>
  *
  * <p>Order in which a request is handled (all under one lock, so the dispatcher threads see one
  * consistent org): (1) {@link #resetConnections} drops the connection (no state change, not counted);
- * (2) a missing or wrong {@code Authorization: SSWS <token>} gets 401 E0000011 (not counted against
- * the bucket); (3) rate limiting of the path's bucket: a forced throttle or a used-up window gets
+ * (2) a missing or wrong {@code Authorization: SSWS <token>} gets 401 E0000011, a refused access
+ * token 401 (or 400 for a bad DPoP proof) with {@code WWW-Authenticate}, a token without the
+ * endpoint's scope 403 E0000006 {@code insufficient_scope} (none counted against the bucket); (3) rate limiting of the path's bucket: a forced throttle or a used-up window gets
  * 429 E0000047 (not counted); (4) the call is now <em>accepted</em> and consumes one unit of its
  * bucket; {@link #failNext}, then {@link #failAlways}, answer their status without touching state;
  * (5) the endpoint runs; a successful DELETE may then be turned into an error or a drop by
@@ -119,6 +123,8 @@ public final class FakeOktaOrg implements AutoCloseable {
     private final RateLimitWindow usersWindow = new RateLimitWindow(DEFAULT_LIMIT, DEFAULT_WINDOW);
     private final RateLimitWindow logsWindow = new RateLimitWindow(DEFAULT_LOGS_LIMIT, DEFAULT_WINDOW);
     private final FakeSystemLog systemLog = new FakeSystemLog();
+    private final FakeAuthorizationServer authorizationServer = new FakeAuthorizationServer(this::url, clock, lock);
+    private final FakeEventHooks eventHooks = new FakeEventHooks(lock);
     private long sequence;
     private long factorsRemoved;
     private int phoneCounter;
@@ -186,6 +192,16 @@ public final class FakeOktaOrg implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** The org authorization server: service apps, access tokens, DPoP. */
+    public FakeAuthorizationServer authorizationServer() {
+        return authorizationServer;
+    }
+
+    /** The org's event hooks ({@code /api/v1/eventHooks}). */
+    public FakeEventHooks eventHooks() {
+        return eventHooks;
     }
 
     /** The SSWS API token this org accepts. */
@@ -642,7 +658,6 @@ public final class FakeOktaOrg implements AutoCloseable {
         String method = request.getMethod() == null ? "" : request.getMethod();
         String authorization = request.getHeaders().get("Authorization");
         boolean authPresent = authorization != null;
-        boolean authValid = authPresent && authorization.equals("SSWS " + token);
         List<String> segments = url.pathSegments();
         RateLimitBucket bucket = isLogsPath(segments) ? RateLimitBucket.LOGS : RateLimitBucket.USERS;
         Map<String, List<String>> queryParameters = new LinkedHashMap<>();
@@ -653,9 +668,16 @@ public final class FakeOktaOrg implements AutoCloseable {
         synchronized (lock) {
             Instant now = clock.instant();
             Exchange exchange = new Exchange(now, bucket == RateLimitBucket.LOGS ? logsWindow : usersWindow);
+            exchange.body = request.getBody() == null ? "" : request.getBody().utf8();
+            if (FakeAuthorizationServer.TOKEN_PATH.equals(url.encodedPath())) {
+                return tokenEndpoint(request, exchange, method, url, queryParameters, authPresent);
+            }
+            FakeAuthorizationServer.Refusal auth = authorizationServer.check(authorization, request.getHeaders().get("DPoP"),
+                    method, url, token);
+            boolean authValid = auth == null;
             MockResponse response;
             try {
-                response = decide(exchange, method, url, segments, authValid);
+                response = decide(exchange, method, url, segments, auth);
             } catch (RuntimeException e) {
                 exchange.status = 500;
                 exchange.fault = RecordedCall.Fault.NONE;
@@ -677,6 +699,7 @@ public final class FakeOktaOrg implements AutoCloseable {
         int status;
         boolean accepted;
         RecordedCall.Fault fault = RecordedCall.Fault.NONE;
+        String body = "";
 
         Exchange(Instant now, RateLimitWindow window) {
             this.now = now;
@@ -684,15 +707,23 @@ public final class FakeOktaOrg implements AutoCloseable {
         }
     }
 
-    private MockResponse decide(Exchange ex, String method, HttpUrl url, List<String> segments, boolean authValid) {
+    private MockResponse decide(Exchange ex, String method, HttpUrl url, List<String> segments,
+            FakeAuthorizationServer.Refusal auth) {
         if (resetsRemaining > 0) {
             resetsRemaining--;
             ex.fault = RecordedCall.Fault.CONNECTION_RESET;
             return dropConnection(ex);
         }
-        if (!authValid) {
+        if (auth != null) {
             ex.rate = ex.window.peek(ex.now);
-            return error(ex, OktaError.invalidToken());
+            MockResponse.Builder rejected = error(ex, auth.error()).newBuilder();
+            if (auth.wwwAuthenticate() != null) {
+                rejected.setHeader("WWW-Authenticate", auth.wwwAuthenticate());
+            }
+            if (auth.dpopNonce() != null) {
+                rejected.setHeader("DPoP-Nonce", auth.dpopNonce());
+            }
+            return rejected.build();
         }
         if (pendingThrottle != null) {
             ex.window.forceThrottleUntil(ex.now.plus(pendingThrottle));
@@ -723,6 +754,19 @@ public final class FakeOktaOrg implements AutoCloseable {
         return route(ex, method, url, segments);
     }
 
+    private MockResponse tokenEndpoint(RecordedRequest request, Exchange ex, String method, HttpUrl url,
+            Map<String, List<String>> queryParameters, boolean authPresent) {
+        String body = request.getBody() == null ? "" : request.getBody().utf8();
+        FakeAuthorizationServer.Answer answer = authorizationServer.token(method, request.getHeaders().get("Content-Type"),
+                body, request.getHeaders().get("DPoP"));
+        MockResponse.Builder builder = new MockResponse.Builder().code(answer.status())
+                .setHeader("Date", HTTP_DATE.format(ex.now)).body(answer.body());
+        answer.headers().forEach(builder::setHeader);
+        calls.add(new RecordedCall(++sequence, ex.now, method, url.encodedPath(), url.encodedQuery(), queryParameters,
+                answer.status(), authPresent, answer.status() == 200, RateLimitBucket.USERS, false, RecordedCall.Fault.NONE));
+        return builder.build();
+    }
+
     private MockResponse route(Exchange ex, String method, HttpUrl url, List<String> segments) {
         int size = segments.size();
         boolean usersFactors = size >= 5 && segments.get(0).equals("api") && segments.get(1).equals("v1")
@@ -739,6 +783,14 @@ public final class FakeOktaOrg implements AutoCloseable {
         }
         if (isLogsPath(segments)) {
             return method.equals("GET") ? logs(ex, url) : methodNotAllowed(ex, "GET");
+        }
+        if (FakeEventHooks.handles(segments)) {
+            FakeEventHooks.Reply reply = eventHooks.handle(method, segments, ex.body, url());
+            if (reply.error() != null) {
+                return error(ex, reply.error());
+            }
+            ex.status = reply.status();
+            return reply.body() == null ? base(ex, reply.status()).build() : json(ex, reply.status(), reply.body());
         }
         return error(ex, OktaError.of(404, OktaError.NOT_FOUND, "Not found: Resource not found: " + url.encodedPath()));
     }

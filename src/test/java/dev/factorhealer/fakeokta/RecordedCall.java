@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param queryParameters        decoded query parameters (immutable)
  * @param status                 status answered, or {@link #CONNECTION_DROPPED} when the connection was dropped
  * @param authorizationPresent   an {@code Authorization} header was sent
- * @param authorizationValid     it was exactly {@code SSWS <token>}
+ * @param authorizationValid     it was accepted: exactly {@code SSWS <token>}, or a service app's valid access
+ *                               token (with its DPoP proof); on the token endpoint: a token was issued
  * @param bucket                 the rate-limit bucket the path belongs to
  * @param accepted               the call passed authentication and rate limiting, i.e. it consumed one
  *                               unit of its bucket (these are what {@link FakeOktaOrg#maxCallsInAnySlidingWindow} counts)

@@ -23,6 +23,12 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
  */
 final class OktaClientFixture {
 
+	/**
+	 * A DELETE guard that trusts the caller's read for as long as the call lasts: the client tests
+	 * test the client, not the remediation's read rule.
+	 */
+	static final DeleteGuard TRUSTING = (attempt, unanswered) -> new DeleteGuard.Check(Instant.MAX, null);
+
 	/** Fast settings: 6000 calls per minute (a permit every 10 ms), short backoffs, no circuit trips. */
 	static final Map<String, String> FAST = Map.of("requests-per-minute", "6000", "initial-backoff", "20ms",
 			"max-backoff", "100ms", "connect-timeout", "1s", "read-timeout", "2s", "circuit-window", "100",
@@ -36,12 +42,21 @@ final class OktaClientFixture {
 
 	final OktaFactors okta;
 
+	final OktaResilience resilience = new OktaResilience(this.registry);
+
+	final OktaAuthorization authorization;
+
 	private OktaClientFixture(String url, String token, Map<String, String> settings) {
+		this(new OktaClientProperties(URI.create(url), token), settings);
+	}
+
+	private OktaClientFixture(OktaClientProperties client, Map<String, String> settings) {
 		this.policy = policy(settings);
 		JsonMapper mapper = JsonMapper.builder().build();
-		OktaClientProperties client = new OktaClientProperties(URI.create(url), token);
+		this.authorization = OktaAuthorizations.create(client, this.policy, this.resilience, this.registry, mapper,
+				Clock.systemUTC());
 		this.http = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, this.policy),
-				this.policy.requestsPerMinute(), this.policy, new OktaResilience(this.registry),
+				this.authorization, this.policy.requestsPerMinute(), this.policy, this.resilience,
 				new OktaMetrics(this.registry), mapper, Clock.systemUTC());
 		this.okta = new OktaFactorsClient(this.http, mapper, this.policy.removeRecoveryEnrollment());
 	}
@@ -53,6 +68,28 @@ final class OktaClientFixture {
 	/** {@link #FAST} settings overridden by {@code settings} (names below {@code healer.okta}). */
 	static OktaClientFixture against(FakeOktaOrg org, Map<String, String> settings) {
 		return new OktaClientFixture(org.url(), org.token(), merged(settings));
+	}
+
+	/** PrivateKey mode: {@code clientSettings} are the {@code okta.client.*} settings (full names). */
+	static OktaClientFixture serviceApp(Map<String, String> clientSettings, Map<String, String> settings) {
+		OktaClientProperties client = new Binder(new MapConfigurationPropertySource(clientSettings))
+			.bindOrCreate("okta.client", OktaClientProperties.class);
+		return new OktaClientFixture(client, merged(settings));
+	}
+
+	/** A System Log client on its own bucket, with this fixture's authorization. */
+	OktaSystemLog systemLog(String url) {
+		JsonMapper mapper = JsonMapper.builder().build();
+		OktaHttp logs = new OktaHttp(OktaConfiguration.LOGS_BUCKET, URI.create(url),
+				OktaHttp.restClient(new OktaClientProperties(URI.create(url), "unused"), this.policy), this.authorization,
+				this.policy.requestsPerMinute(), this.policy, this.resilience, new OktaMetrics(this.registry, false), mapper,
+				Clock.systemUTC(), OktaConfiguration.MAX_LOG_PAGE_BYTES);
+		return new OktaSystemLogClient(logs, URI.create(url), mapper, OktaConfiguration.MAX_LOG_PAGE_BYTES);
+	}
+
+	double counter(String name, String... tags) {
+		io.micrometer.core.instrument.Counter counter = this.registry.find(name).tags(tags).counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	static OktaClientFixture withToken(FakeOktaOrg org, String token) {

@@ -43,8 +43,7 @@ class OktaFactorsClientTests {
 
 	private static final String EMAIL = "emfana000000000001";
 
-	/** A guard that trusts the caller's read for as long as the call lasts (this class tests the client, not the remediation's read rule). */
-	private static final DeleteGuard FRESH = (attempt, unanswered) -> new DeleteGuard.Check(Instant.MAX, null);
+	private static final DeleteGuard FRESH = OktaClientFixture.TRUSTING;
 
 	private FakeOktaOrg org;
 

@@ -113,7 +113,7 @@ class OktaSystemLogContractTests {
 			assertThatThrownBy(() -> log.fetch(URI.create("https://elsewhere.example/api/v1/logs?after=x"), null, null, 0,
 					in(Duration.ofSeconds(5))))
 				.isInstanceOf(IllegalArgumentException.class)
-				.hasMessageContaining("Refusing to send the Okta API token");
+				.hasMessageContaining("Refusing to send the Okta API credentials");
 			take();
 			assertThat(this.server.takeRequest(200, TimeUnit.MILLISECONDS)).isNull();
 		});
