@@ -92,6 +92,8 @@ public final class LocalFactorHealer {
 
 		void printWelcome(ConfigurableEnvironment environment) {
 			String port = environment.getProperty("local.server.port", "8080");
+			String managementPort = environment.getProperty("local.management.port",
+					environment.getProperty("management.server.port", port));
 			String hook = "http://localhost:" + port + "/hooks/okta";
 			String secret = this.demoSecret ? DEMO_SECRET : "<your configured hook secret>";
 			String sample = Path.of("src/test/resources/sample-delivery.json").toAbsolutePath().normalize().toString();
@@ -100,8 +102,8 @@ public final class LocalFactorHealer {
 					==> okta-factor-healer is ready
 					    hook URL:  {}
 					    try it:    curl -i -X POST {} -H 'Authorization: {}' -H 'Content-Type: application/json' --data-binary @{}
-					    metrics:   http://localhost:{}/actuator/prometheus{}
-					""", hook, hook, secret, sample, port,
+					    metrics:   http://localhost:{}/actuator/prometheus (management port: actuator, /admin/*){}
+					""", hook, hook, secret, sample, managementPort,
 					this.sandbox == null ? "" : "\n    sandbox:   " + this.sandbox.url() + "/api/v1/users/"
 							+ FakeOktaOrg.DEMO_ANA_USER_ID + "/factors (SSWS " + this.sandbox.token() + ")");
 		}

@@ -20,12 +20,15 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.factorhealer.system.AdminEndpoints;
+
 /**
- * {@code POST /admin/replay}, behind its own bearer token ({@code healer.admin.token}); absent
- * when no token is configured.
+ * {@code POST /admin/replay} on the management port, behind its own bearer token
+ * ({@code healer.admin.token}); absent when no token is configured.
  */
 @RestController
 @ConditionalOnProperty("healer.admin.token")
+@AdminEndpoints.ConditionalOnManagementServer
 class AdminReplayController {
 
 	private static final Logger log = LoggerFactory.getLogger(AdminReplayController.class);

@@ -59,7 +59,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), failing))),
 					SECRET);
 			stuck.awaitRecords(1, r -> failing.equals(r.key()));
-			send(HttpRequest.newBuilder(url("/admin/replay"))
+			send(HttpRequest.newBuilder(managementUrl("/admin/replay"))
 				.header("Authorization", "Bearer " + ADMIN_TOKEN)
 				.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"okta.remediation.requests.dlq\",\"userId\":\"" + failing + "\"}"))
 				.build());
@@ -115,7 +115,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 				    metrics_path: /actuator/prometheus
 				    static_configs:
 				      - targets: ['127.0.0.1:%d']
-				""".formatted(Path.of("monitoring/alerts.yml").toAbsolutePath(), this.port));
+				""".formatted(Path.of("monitoring/alerts.yml").toAbsolutePath(), this.managementPort));
 		Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
 				"--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
 				"--log.level=warn")
@@ -145,7 +145,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 		okta().appendStuckSmsEvent(okta().seedStuckUsers(1).get(0));
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
 				SECRET);
-		send(HttpRequest.newBuilder(url("/admin/replay"))
+		send(HttpRequest.newBuilder(managementUrl("/admin/replay"))
 			.header("Authorization", "Bearer " + ADMIN_TOKEN)
 			.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"okta.events.dlq\",\"max\":1}"))
 			.build());
@@ -173,7 +173,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 	}
 
 	private Map<String, Double> scrape() {
-		String body = send(HttpRequest.newBuilder(url("/actuator/prometheus")).build()).body();
+		String body = send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).build()).body();
 		Map<String, Double> values = new HashMap<>();
 		for (String line : body.lines().toList()) {
 			if (line.startsWith("#") || line.isBlank()) {

@@ -24,8 +24,18 @@ public abstract class HttpTestSupport {
 	@Value("${local.server.port}")
 	protected int port;
 
+	/** The management port: actuator and {@code /admin/*}. */
+	@Value("${local.management.port}")
+	protected int managementPort;
+
+	/** A path on the hook port (the one Okta posts to). */
 	protected URI url(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	/** A path on the management port (actuator, {@code /admin/*}). */
+	protected URI managementUrl(String path) {
+		return URI.create("http://127.0.0.1:" + this.managementPort + path);
 	}
 
 	protected HttpResponse<String> postHook(byte[] body, String secret) {

@@ -18,7 +18,7 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
  * beans, with the fast logs budget set here.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "healer.hook.secrets=" + HttpTestSupport.SECRET + "," + HttpTestSupport.ROTATED_SECRET,
+		properties = { "management.server.port=0", "healer.hook.secrets=" + HttpTestSupport.SECRET + "," + HttpTestSupport.ROTATED_SECRET,
 				"healer.remediation.mode=live", "healer.remediation.pause-after-delete=100ms",
 				"healer.remediation.request-timeout=20s", "healer.okta.requests-per-minute=600",
 				"healer.okta.initial-backoff=100ms", "healer.okta.max-backoff=1s", "healer.okta.circuit-open-for=2s",
