@@ -27,7 +27,7 @@ public final class LocalFactorHealer {
 	private static final Logger log = LoggerFactory.getLogger(LocalFactorHealer.class);
 
 	/** The hook secret of local runs; shown in the README, never used when secrets are configured. */
-	static final String DEMO_SECRET = "local-demo-hook-secret";
+	static final String DEMO_SECRET = "local-demo-sUf72W7qv5RlpZ_iyAkjJdcUPI5KsS5u";
 
 	/** Port of the local Okta sandbox. */
 	static final int SANDBOX_PORT = 8089;

@@ -49,7 +49,7 @@ import dev.factorhealer.support.StandaloneKafka;
  */
 public final class HookBenchmark {
 
-	private static final String SECRET = "bench-hook-secret-not-a-real-one";
+	private static final String SECRET = "bench-kjovkGpRDWQ5gj9t7GkRZdnRI7eZko52";
 
 	private static final String TOPIC = "okta.events";
 

@@ -1,11 +1,18 @@
 package dev.factorhealer.remediation;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -32,15 +39,38 @@ class RemediationConfiguration {
 	}
 
 	@Bean
-	Remediation remediation(RemediationProperties properties, OktaFactors okta, KafkaProperties kafka,
+	NewTopic remediationModeTopic() {
+		return KafkaTopics.topic(RemediationModeSwitch.TOPIC, 1)
+			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+			.build();
+	}
+
+	@Bean
+	RemediationModeSwitch remediationModeSwitch(RemediationProperties properties, KafkaProperties kafka,
 			JsonMapper mapper, MeterRegistry registry) {
-		log.info("Remediation mode: {}{}; factor types {}; at most {} deletions per hour; {} pause after a DELETE",
+		Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties());
+		consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-mode-switch");
+		return new RemediationModeSwitch(properties.mode(), RemediationModeSwitch.TOPIC,
+				() -> new KafkaConsumer<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()),
+				KafkaProducers.template(kafka, "healer-mode-switch", new StringSerializer(), new ByteArraySerializer(),
+						Map.of()),
+				mapper, Clock.systemUTC(), Duration.ofSeconds(30), registry);
+	}
+
+	@Bean
+	Remediation remediation(RemediationProperties properties, OktaFactors okta, KafkaProperties kafka,
+			JsonMapper mapper, MeterRegistry registry, RemediationModeSwitch modes) {
+		log.info("Remediation mode at start: {}{} (changed at run time with POST /admin/mode); factor types {}; "
+				+ "at most {} deletions per hour; {} pause after a DELETE",
 				properties.mode().label(),
 				properties.mode() == RemediationMode.DRY_RUN ? " (factors are checked, never deleted)" : "",
 				properties.factorTypes(), properties.maxDeletionsPerHour(), properties.pauseAfterDelete());
 		Clock clock = Clock.systemUTC();
 		Remediator remediator = new Remediator(okta, properties,
-				new DeletionCap(properties.maxDeletionsPerHour(), clock), clock);
+				new DeletionCap(properties.maxDeletionsPerHour(), clock), modes, clock);
 		return new Remediation(remediator, KafkaProducers.template(kafka, "healer-remediation-results",
 				new StringSerializer(), new ByteArraySerializer(), Map.of()), properties.resultsTopic(), mapper,
 				registry);

@@ -32,15 +32,19 @@ class Remediator {
 
 	private final DeletionCap cap;
 
+	private final RemediationModeSwitch mode;
+
 	private final Clock clock;
 
 	/** When this worker thread may make its next Okta call (the pause after a DELETE). */
 	private final ThreadLocal<Instant> nextCall = ThreadLocal.withInitial(() -> Instant.MIN);
 
-	Remediator(OktaFactors okta, RemediationProperties properties, DeletionCap cap, Clock clock) {
+	Remediator(OktaFactors okta, RemediationProperties properties, DeletionCap cap, RemediationModeSwitch mode,
+			Clock clock) {
 		this.okta = okta;
 		this.properties = properties;
 		this.cap = cap;
+		this.mode = mode;
 		this.clock = clock;
 	}
 
@@ -77,7 +81,7 @@ class Remediator {
 			return result(request, RemediationOutcome.NOT_PENDING, List.of(), attempts, started,
 					"no " + type + " factor in PENDING_ACTIVATION (" + describe(factors, type) + ")");
 		}
-		if (this.properties.mode() == RemediationMode.DRY_RUN) {
+		if (this.mode.current() == RemediationMode.DRY_RUN) {
 			return result(request, RemediationOutcome.DRY_RUN, pending, attempts, started,
 					"dry-run: would unenroll " + pending);
 		}
@@ -145,7 +149,7 @@ class Remediator {
 	private RemediationResult result(RemediationRequest request, RemediationOutcome outcome, List<String> factorIds,
 			Attempts attempts, Instant started, String detail) {
 		return new RemediationResult(outcome, request.userId(), request.factorType(), List.copyOf(factorIds),
-				attempts.count, this.properties.mode().label(), request.sourceEventUuid(), request.detectedAt(), started,
+				attempts.count, this.mode.current().label(), request.sourceEventUuid(), request.detectedAt(), started,
 				this.clock.instant(), detail);
 	}
 

@@ -15,9 +15,9 @@ import org.springframework.beans.factory.annotation.Value;
 /** HTTP calls to the service under test, as Okta and operators make them. */
 public abstract class HttpTestSupport {
 
-	public static final String SECRET = "test-hook-secret-current";
+	public static final String SECRET = "test-current-8DFjlpiv7rz9rXUVC-M6p9G7R3R9UAUq";
 
-	public static final String ROTATED_SECRET = "test-hook-secret-next";
+	public static final String ROTATED_SECRET = "test-next-DneB_K9irm0mdAl0xt3Aw4t7tYYwfOkY";
 
 	protected static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -27,7 +27,7 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
 				"healer.admin.token=" + IntegrationTestSupport.ADMIN_TOKEN })
 public abstract class IntegrationTestSupport extends HttpTestSupport {
 
-	public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+	public static final String ADMIN_TOKEN = "test-admin-qb55Q_0uCY8L6cXA5dEjiwYN4L68loKx";
 
 	private static FakeOktaOrg okta;
 
