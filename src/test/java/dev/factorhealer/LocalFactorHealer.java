@@ -70,6 +70,9 @@ public final class LocalFactorHealer {
 				this.kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
 				this.kafka.afterPropertiesSet();
 				local.put("spring.kafka.bootstrap-servers", this.kafka.getBrokersAsString());
+				// one local broker: one copy of each partition
+				local.put("healer.topics.replication-factor", "1");
+				local.put("healer.topics.min-insync-replicas", "1");
 				log.info("No spring.kafka.bootstrap-servers set: started an embedded KRaft Kafka broker at {}",
 						this.kafka.getBrokersAsString());
 			}

@@ -56,6 +56,8 @@ final class ServiceUnderTest implements AutoCloseable {
 		command.add("--server.address=127.0.0.1");
 		command.add("--management.server.port=" + managementPort);
 		command.add("--management.server.address=127.0.0.1");
+		command.add("--healer.topics.replication-factor=1");
+		command.add("--healer.topics.min-insync-replicas=1");
 		settings.forEach((key, value) -> command.add("--" + key + "=" + value));
 		try {
 			Files.createDirectories(logDir);

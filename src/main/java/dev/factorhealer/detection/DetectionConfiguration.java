@@ -11,14 +11,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 
-import dev.factorhealer.system.KafkaTopics;
+import dev.factorhealer.system.TopicFactory;
 
 @Configuration(proxyBeanMethods = false)
 class DetectionConfiguration {
 
 	@Bean
-	NewTopic remediationRequestsTopic() {
-		return KafkaTopics.topic("okta.remediation.requests", 6).build();
+	NewTopic remediationRequestsTopic(TopicFactory topics) {
+		return topics.pipeline("okta.remediation.requests", 6);
 	}
 
 	@Bean

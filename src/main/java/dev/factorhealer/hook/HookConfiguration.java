@@ -18,6 +18,7 @@ import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.KafkaTopics;
 import dev.factorhealer.system.RefusalLog;
 import dev.factorhealer.system.SecretStrength;
+import dev.factorhealer.system.TopicFactory;
 
 /**
  * The hook's own producer: idempotent, {@code acks=all}, and quick to give up waiting for
@@ -27,8 +28,8 @@ import dev.factorhealer.system.SecretStrength;
 class HookConfiguration {
 
 	@Bean
-	NewTopic oktaEventsTopic(HookProperties properties) {
-		return KafkaTopics.topic(properties.topic(), properties.partitions()).build();
+	NewTopic oktaEventsTopic(HookProperties properties, TopicFactory topics) {
+		return topics.pipeline(properties.topic(), properties.partitions());
 	}
 
 	@Bean

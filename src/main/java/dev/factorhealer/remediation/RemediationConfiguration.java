@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,7 +25,7 @@ import org.springframework.messaging.Message;
 
 import dev.factorhealer.okta.OktaFactors;
 import dev.factorhealer.system.KafkaProducers;
-import dev.factorhealer.system.KafkaTopics;
+import dev.factorhealer.system.TopicFactory;
 
 @Configuration(proxyBeanMethods = false)
 class RemediationConfiguration {
@@ -34,15 +33,13 @@ class RemediationConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(RemediationConfiguration.class);
 
 	@Bean
-	NewTopic remediationResultsTopic(RemediationProperties properties) {
-		return KafkaTopics.topic(properties.resultsTopic(), 3).build();
+	NewTopic remediationResultsTopic(RemediationProperties properties, TopicFactory topics) {
+		return topics.results(properties.resultsTopic(), 3);
 	}
 
 	@Bean
-	NewTopic remediationModeTopic() {
-		return KafkaTopics.topic(RemediationModeSwitch.TOPIC, 1)
-			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-			.build();
+	NewTopic remediationModeTopic(TopicFactory topics) {
+		return topics.state(RemediationModeSwitch.TOPIC, 1);
 	}
 
 	@Bean

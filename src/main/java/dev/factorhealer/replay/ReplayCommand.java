@@ -17,6 +17,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
 import dev.factorhealer.system.BuildVersion;
+import dev.factorhealer.system.SystemConfiguration;
 
 /**
  * {@code java -jar okta-factor-healer.jar replay --topic okta.remediation.requests.dlq [--since
@@ -153,7 +154,7 @@ public final class ReplayCommand {
 	 * component scan nor a test's search for the boot configuration picks it up.
 	 */
 	@EnableAutoConfiguration
-	@Import(ReplayConfiguration.class)
+	@Import({ SystemConfiguration.class, ReplayConfiguration.class })
 	static class ReplayOnly {
 
 	}

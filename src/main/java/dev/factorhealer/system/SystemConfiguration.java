@@ -11,9 +11,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+/**
+ * Shared beans: topic settings, the admin token check, the refusal log. Public so that the jar's
+ * commands, which start only the parts they need, can import it.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AdminProperties.class)
-class SystemConfiguration {
+@EnableConfigurationProperties({ AdminProperties.class, TopicProperties.class })
+public class SystemConfiguration {
 
 	/** One summary line per minute at most for each kind of refused request. */
 	static final Duration REFUSAL_SUMMARY_INTERVAL = Duration.ofMinutes(1);
@@ -21,6 +25,11 @@ class SystemConfiguration {
 	@Bean(destroyMethod = "close")
 	RefusalLogFlusher refusalLogFlusher(RefusalLog refusals) {
 		return new RefusalLogFlusher(refusals);
+	}
+
+	@Bean
+	TopicFactory topicFactory(TopicProperties properties) {
+		return new TopicFactory(properties);
 	}
 
 	@Bean

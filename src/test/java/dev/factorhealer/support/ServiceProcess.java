@@ -58,6 +58,9 @@ public final class ServiceProcess implements AutoCloseable {
 		List<String> args = new ArrayList<>();
 		args.add("--server.port=" + this.port);
 		args.add("--management.server.port=" + this.managementPort);
+		// one test broker: one copy of each partition
+		args.add("--healer.topics.replication-factor=1");
+		args.add("--healer.topics.min-insync-replicas=1");
 		this.settings.forEach((key, value) -> args.add("--" + key + "=" + value));
 		this.process = ChildProcesses.startJava("dev.factorhealer.FactorHealerApplication",
 				List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), args, this.log);
