@@ -124,7 +124,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			.start();
 		try {
 			driveEverything();
-			List<String> queries = dashboardQueries();
+			List<String> queries = dashboardQueries("127.0.0.1:" + this.managementPort);
 			Map<String, Integer> series = new HashMap<>();
 			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
 				for (String query : queries) {
@@ -151,13 +151,17 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			.build());
 	}
 
-	private static List<String> dashboardQueries() throws IOException {
+	private static List<String> dashboardQueries(String instance) throws IOException {
 		JsonNode dashboard = json.readTree(Path.of("monitoring/grafana/dashboards/okta-factor-healer.json").toFile());
 		List<String> queries = new ArrayList<>();
 		for (JsonNode panel : dashboard.get("panels")) {
 			JsonNode targets = panel.get("targets");
 			if (targets != null) {
-				targets.forEach(t -> queries.add(t.get("expr").asString().replace("$__rate_interval", "1m")));
+				// the dashboard's variables applied: this replica as the instance, a 1m rate interval
+				targets.forEach(t -> queries.add(t.get("expr")
+					.asString()
+					.replace("$__rate_interval", "1m")
+					.replace("$instance", instance)));
 			}
 		}
 		return queries;

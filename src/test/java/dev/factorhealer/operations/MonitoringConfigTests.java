@@ -132,7 +132,7 @@ class MonitoringConfigTests {
 	}
 
 	private static String withGrafanaVariablesReplaced(String expr) {
-		return expr.replace("$__rate_interval", "1m").replace("$__interval", "1m").replace("$__range", "1h");
+		return expr.replace("$instance", ".*").replace("$__rate_interval", "1m").replace("$__interval", "1m").replace("$__range", "1h");
 	}
 
 	private static void assertSucceeds(Path tool, String... args) {
