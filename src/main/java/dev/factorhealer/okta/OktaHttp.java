@@ -365,6 +365,9 @@ final class OktaHttp {
 		if (remaining != null) {
 			this.metrics.remaining(remaining);
 		}
+		if (reply.rateLimit().limit() != null) {
+			this.metrics.limit(reply.rateLimit().limit());
+		}
 		if (reply.isThrottled()) {
 			this.metrics.throttled();
 			Instant until = reply.rateLimit().resumeAt(reply.receivedAt(), GATE_MARGIN);

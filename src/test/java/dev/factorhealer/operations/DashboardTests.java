@@ -40,7 +40,7 @@ class DashboardTests {
 			"resilience4j_circuitbreaker_state", "resilience4j_ratelimiter_available_permissions",
 			"spring_cloud_stream_binder_kafka_offset", "kafka_consumer_fetch_manager_records_lag_max",
 			"jvm_memory_used_bytes", "http_server_requests_seconds_count", "healer_remediation_mode",
-			"healer_remediation_mode_changes_total", "up");
+			"healer_remediation_mode_changes_total", "up", "healer_okta_rate_limit_limit");
 
 	/** Histograms (Micrometer timers), exported as {@code _bucket}, {@code _count}, {@code _sum}, {@code _max}. */
 	private static final Set<String> HISTOGRAMS = Set.of("healer_hook_publish_seconds",

@@ -88,11 +88,17 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			assertThat(delta.of("healer_okta_throttled_total")).isEqualTo(1);
 			assertThat(after.entrySet()
 				.stream()
-				.filter(e -> e.getKey().startsWith("healer_okta_rate_limit_remaining"))
+				.filter(e -> e.getKey().startsWith("healer_okta_rate_limit_remaining{")
+						&& e.getKey().contains("bucket=\"factors\""))
 				.map(Map.Entry::getValue)).allSatisfy(v -> assertThat(v).isBetween(0.0, 600.0)).isNotEmpty();
 			assertThat(delta.of("healer_deadletter_records_total", "topic=\"okta.remediation.requests.dlq\""))
 				.isEqualTo(1);
 			assertThat(delta.of("healer_replay_records_total", "result=\"replayed\"")).isEqualTo(1);
+			assertThat(after.entrySet()
+				.stream()
+				.filter(e -> e.getKey().startsWith("healer_okta_rate_limit_limit{")
+						&& e.getKey().contains("bucket=\"factors\""))
+				.map(Map.Entry::getValue)).allSatisfy(v -> assertThat(v).isPositive()).isNotEmpty();
 			assertThat(after.keySet()).anyMatch(k -> k.startsWith("healer_remediation_capped_total"));
 			assertThat(after.keySet()).anyMatch(k -> k.startsWith("resilience4j_circuitbreaker_state"));
 			assertThat(after.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
