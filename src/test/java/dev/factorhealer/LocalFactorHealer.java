@@ -29,6 +29,9 @@ public final class LocalFactorHealer {
 	/** The hook secret of local runs; shown in the README, never used when secrets are configured. */
 	static final String DEMO_SECRET = "local-demo-sUf72W7qv5RlpZ_iyAkjJdcUPI5KsS5u";
 
+	/** The admin token of local runs (kill switch, replay); never used when a token is configured. */
+	static final String DEMO_ADMIN_TOKEN = "local-admin-Vq4mT8zR2xK6pW9sN3bJ7dF5hL1cY0aE";
+
 	/** Port of the local Okta sandbox. */
 	static final int SANDBOX_PORT = 8089;
 
@@ -63,6 +66,8 @@ public final class LocalFactorHealer {
 
 		private boolean demoSecret;
 
+		private boolean demoAdminToken;
+
 		void start(ConfigurableEnvironment environment) {
 			Map<String, Object> local = new HashMap<>();
 			if (!environment.containsProperty("spring.kafka.bootstrap-servers")) {
@@ -90,6 +95,10 @@ public final class LocalFactorHealer {
 				local.put("healer.hook.secrets", DEMO_SECRET);
 				this.demoSecret = true;
 			}
+			if (!environment.containsProperty("healer.admin.token")) {
+				local.put("healer.admin.token", DEMO_ADMIN_TOKEN);
+				this.demoAdminToken = true;
+			}
 			environment.getPropertySources().addFirst(new MapPropertySource("local-embedded-default", local));
 		}
 
@@ -105,8 +114,10 @@ public final class LocalFactorHealer {
 					==> okta-factor-healer is ready
 					    hook URL:  {}
 					    try it:    curl -i -X POST {} -H 'Authorization: {}' -H 'Content-Type: application/json' --data-binary @{}
-					    metrics:   http://localhost:{}/actuator/prometheus (management port: actuator, /admin/*){}
-					""", hook, hook, secret, sample, managementPort,
+					    metrics:   http://localhost:{}/actuator/prometheus (management port: actuator, /admin/*)
+					    mode:      curl -s http://localhost:{}/admin/mode -H 'Authorization: Bearer {}'{}
+					""", hook, hook, secret, sample, managementPort, managementPort,
+					this.demoAdminToken ? DEMO_ADMIN_TOKEN : "<your configured admin token>",
 					this.sandbox == null ? "" : "\n    sandbox:   " + this.sandbox.url() + "/api/v1/users/"
 							+ FakeOktaOrg.DEMO_ANA_USER_ID + "/factors (SSWS " + this.sandbox.token() + ")");
 		}
