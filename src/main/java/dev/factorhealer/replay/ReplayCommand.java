@@ -21,7 +21,8 @@ import dev.factorhealer.system.SystemConfiguration;
 
 /**
  * {@code java -jar okta-factor-healer.jar replay --topic okta.remediation.requests.dlq [--since
- * ISO] [--until ISO] [--user-id ID] [--exception TEXT] [--max N] [--reset ISO] [--dry-run]}:
+ * ISO] [--until ISO] [--user-id ID] [--exception TEXT] [--max N] [--reset ISO] [--dry-run] [--confirm]}
+ * (also {@code --topic okta.remediation.parked --confirm}: release parked records after review):
  * runs one replay with only Kafka and the replay module started, prints the report as JSON and
  * exits 0, or prints the reason and exits 1 (2 for bad arguments).
  */
