@@ -7,7 +7,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import dev.factorhealer.replay.ReplayCommand;
+import dev.factorhealer.replay.StuckCommand;
 import dev.factorhealer.setup.SetupCommand;
+import dev.factorhealer.system.BuildVersion;
 
 /**
  * Heals Okta users whose SMS factor is stuck in {@code PENDING_ACTIVATION}: System Log events
@@ -18,14 +20,33 @@ import dev.factorhealer.setup.SetupCommand;
 @ConfigurationPropertiesScan
 public class FactorHealerApplication {
 
+	static final String USAGE = """
+			usage: java -jar okta-factor-healer.jar [COMMAND] [--setting=value ...]
+			  (no command)   run the service: hook on server.port (8080), actuator and /admin/* on
+			                 management.server.port (8081)
+			  replay         re-publish stuck records to their original topic (replay --help)
+			  stuck list     list stuck records with why, when and where from (stuck --help)
+			  hook create    create or update and verify the Okta event hook (hook --help)
+			  hook show      show the event hook's status and event types
+			  doctor         check credentials, scopes, rate-limit headroom, the hook and Kafka
+			  --help, --version
+			  Settings: environment variables (OKTA_CLIENT_ORGURL, OKTA_CLIENT_TOKEN, HEALER_HOOK_SECRETS,
+			  SPRING_KAFKA_BOOTSTRAP_SERVERS, HEALER_REMEDIATION_MODE, HEALER_ADMIN_TOKEN, ...) or
+			  ./config/application.yml, which documents every one.""";
+
 	public static void main(String[] args) {
-		if (args.length > 0 && "replay".equals(args[0])) {
-			System.exit(ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
-		}
+		String command = args.length > 0 ? args[0] : "";
+		String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
 		if (SetupCommand.handles(args)) {
 			System.exit(SetupCommand.run(args, System.out, System.err));
 		}
-		SpringApplication.run(FactorHealerApplication.class, args);
+		switch (command) {
+			case "replay" -> System.exit(ReplayCommand.run(rest, System.out, System.err));
+			case "stuck" -> System.exit(StuckCommand.run(rest, System.out, System.err));
+			case "--help", "-h" -> System.out.println(USAGE);
+			case "--version" -> System.out.println(BuildVersion.describe());
+			default -> SpringApplication.run(FactorHealerApplication.class, args);
+		}
 	}
 
 }

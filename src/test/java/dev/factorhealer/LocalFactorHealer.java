@@ -33,7 +33,10 @@ public final class LocalFactorHealer {
 	private static final Logger log = LoggerFactory.getLogger(LocalFactorHealer.class);
 
 	/** The hook secret of local runs; shown in the README, never used when secrets are configured. */
-	static final String DEMO_SECRET = "local-demo-hook-secret";
+	static final String DEMO_SECRET = "local-demo-sUf72W7qv5RlpZ_iyAkjJdcUPI5KsS5u";
+
+	/** The admin token of local runs (kill switch, replay); never used when a token is configured. */
+	static final String DEMO_ADMIN_TOKEN = "local-admin-Vq4mT8zR2xK6pW9sN3bJ7dF5hL1cY0aE";
 
 	/** Selects how the service authenticates to the local sandbox: {@code SSWS} (default) or {@code PrivateKey}. */
 	static final String OKTA_MODE = "healer.local.okta-mode";
@@ -72,6 +75,8 @@ public final class LocalFactorHealer {
 
 		private boolean demoSecret;
 
+		private boolean demoAdminToken;
+
 		void start(ConfigurableEnvironment environment) {
 			Map<String, Object> local = new HashMap<>();
 			if (!environment.containsProperty("spring.kafka.bootstrap-servers")) {
@@ -79,6 +84,9 @@ public final class LocalFactorHealer {
 				this.kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
 				this.kafka.afterPropertiesSet();
 				local.put("spring.kafka.bootstrap-servers", this.kafka.getBrokersAsString());
+				// one local broker: one copy of each partition
+				local.put("healer.topics.replication-factor", "1");
+				local.put("healer.topics.min-insync-replicas", "1");
 				log.info("No spring.kafka.bootstrap-servers set: started an embedded KRaft Kafka broker at {}",
 						this.kafka.getBrokersAsString());
 			}
@@ -107,11 +115,17 @@ public final class LocalFactorHealer {
 				local.put("healer.hook.secrets", DEMO_SECRET);
 				this.demoSecret = true;
 			}
+			if (!environment.containsProperty("healer.admin.token")) {
+				local.put("healer.admin.token", DEMO_ADMIN_TOKEN);
+				this.demoAdminToken = true;
+			}
 			environment.getPropertySources().addFirst(new MapPropertySource("local-embedded-default", local));
 		}
 
 		void printWelcome(ConfigurableEnvironment environment) {
 			String port = environment.getProperty("local.server.port", "8080");
+			String managementPort = environment.getProperty("local.management.port",
+					environment.getProperty("management.server.port", port));
 			String hook = "http://localhost:" + port + "/hooks/okta";
 			String secret = this.demoSecret ? DEMO_SECRET : "<your configured hook secret>";
 			String sample = Path.of("src/test/resources/sample-delivery.json").toAbsolutePath().normalize().toString();
@@ -120,8 +134,10 @@ public final class LocalFactorHealer {
 					==> okta-factor-healer is ready
 					    hook URL:  {}
 					    try it:    curl -i -X POST {} -H 'Authorization: {}' -H 'Content-Type: application/json' --data-binary @{}
-					    metrics:   http://localhost:{}/actuator/prometheus{}
-					""", hook, hook, secret, sample, port,
+					    metrics:   http://localhost:{}/actuator/prometheus (management port: actuator, /admin/*)
+					    mode:      curl -s http://localhost:{}/admin/mode -H 'Authorization: Bearer {}'{}
+					""", hook, hook, secret, sample, managementPort, managementPort,
+					this.demoAdminToken ? DEMO_ADMIN_TOKEN : "<your configured admin token>",
 					this.sandbox == null ? "" : "\n    sandbox:   " + this.sandbox.url() + "/api/v1/users/"
 							+ FakeOktaOrg.DEMO_ANA_USER_ID + "/factors (SSWS " + this.sandbox.token() + ")");
 		}

@@ -49,7 +49,7 @@ import dev.factorhealer.support.StandaloneKafka;
  */
 public final class HookBenchmark {
 
-	private static final String SECRET = "bench-hook-secret-not-a-real-one";
+	private static final String SECRET = "bench-kjovkGpRDWQ5gj9t7GkRZdnRI7eZko52";
 
 	private static final String TOPIC = "okta.events";
 
@@ -245,10 +245,10 @@ public final class HookBenchmark {
 		this.log.printf("Open loop at %.0f deliveries/s (half of %.0f) for %d s%n", rate, saturation,
 				latencyPhase.toSeconds());
 		Cpu cpu = Cpu.start(service.pid(), brokerPid);
-		PublishHistogram before = PublishHistogram.scrape(service.url("/actuator/prometheus"));
+		PublishHistogram before = PublishHistogram.scrape(service.managementUrl("/actuator/prometheus"));
 		report.open = load.openLoop("half", rate, latencyPhase, 64);
 		report.openCpu = cpu.stop();
-		report.openServerSide = PublishHistogram.scrape(service.url("/actuator/prometheus")).since(before);
+		report.openServerSide = PublishHistogram.scrape(service.managementUrl("/actuator/prometheus")).since(before);
 		this.log.println("  inside the service (healer_hook_publish_seconds): " + report.openServerSide);
 		this.log.println("  service threads: " + cpu.serviceThreads());
 		this.log.printf("  ack latency p50 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms; %,d ok, failures %s%n",

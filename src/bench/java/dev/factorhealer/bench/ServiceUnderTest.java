@@ -32,9 +32,12 @@ final class ServiceUnderTest implements AutoCloseable {
 
 	private final Duration startup;
 
-	private ServiceUnderTest(Process process, int port, Path log, Duration startup) {
+	private final int managementPort;
+
+	private ServiceUnderTest(Process process, int port, int managementPort, Path log, Duration startup) {
 		this.process = process;
 		this.port = port;
+		this.managementPort = managementPort;
 		this.log = log;
 		this.startup = startup;
 	}
@@ -42,6 +45,7 @@ final class ServiceUnderTest implements AutoCloseable {
 	static ServiceUnderTest start(String name, Path jar, List<String> jvmOptions, Map<String, String> settings,
 			Path logDir) {
 		int port = ChildProcesses.freePort();
+		int managementPort = ChildProcesses.freePort();
 		Path log = logDir.resolve(name + ".log");
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -50,6 +54,10 @@ final class ServiceUnderTest implements AutoCloseable {
 		command.add(jar.toString());
 		command.add("--server.port=" + port);
 		command.add("--server.address=127.0.0.1");
+		command.add("--management.server.port=" + managementPort);
+		command.add("--management.server.address=127.0.0.1");
+		command.add("--healer.topics.replication-factor=1");
+		command.add("--healer.topics.min-insync-replicas=1");
 		settings.forEach((key, value) -> command.add("--" + key + "=" + value));
 		try {
 			Files.createDirectories(logDir);
@@ -60,17 +68,17 @@ final class ServiceUnderTest implements AutoCloseable {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
 				.start();
-			Duration startup = awaitReady(process, port, log, started);
-			return new ServiceUnderTest(process, port, log, startup);
+			Duration startup = awaitReady(process, managementPort, log, started);
+			return new ServiceUnderTest(process, port, managementPort, log, startup);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	private static Duration awaitReady(Process process, int port, Path log, long started) {
+	private static Duration awaitReady(Process process, int managementPort, Path log, long started) {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-		URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+		URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
 		long deadline = started + TimeUnit.SECONDS.toNanos(120);
 		while (System.nanoTime() < deadline) {
 			if (!process.isAlive()) {
@@ -96,8 +104,14 @@ final class ServiceUnderTest implements AutoCloseable {
 		throw new IllegalStateException("the service was not ready within 120 s: see " + log);
 	}
 
+	/** A path on the hook port. */
 	URI url(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	/** A path on the management port (actuator, admin). */
+	URI managementUrl(String path) {
+		return URI.create("http://127.0.0.1:" + this.managementPort + path);
 	}
 
 	long pid() {

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.factorhealer.system.KafkaProducers;
-import dev.factorhealer.system.KafkaTopics;
+import dev.factorhealer.system.TopicFactory;
 
 @Configuration(proxyBeanMethods = false)
 class DeadLetterConfiguration {
@@ -23,13 +23,13 @@ class DeadLetterConfiguration {
 	static final String REQUESTS_DLQ = "okta.remediation.requests.dlq";
 
 	@Bean
-	NewTopic oktaEventsDlqTopic() {
-		return KafkaTopics.topic(EVENTS_DLQ, 3).build();
+	NewTopic oktaEventsDlqTopic(TopicFactory topics) {
+		return topics.stuck(EVENTS_DLQ, 3);
 	}
 
 	@Bean
-	NewTopic remediationRequestsDlqTopic() {
-		return KafkaTopics.topic(REQUESTS_DLQ, 3).build();
+	NewTopic remediationRequestsDlqTopic(TopicFactory topics) {
+		return topics.stuck(REQUESTS_DLQ, 3);
 	}
 
 	@Bean

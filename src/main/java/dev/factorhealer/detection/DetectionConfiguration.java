@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 
 import dev.factorhealer.system.KafkaReaders;
-import dev.factorhealer.system.KafkaTopics;
+import dev.factorhealer.system.TopicFactory;
 
 @Configuration(proxyBeanMethods = false)
 class DetectionConfiguration {
@@ -26,8 +26,8 @@ class DetectionConfiguration {
 	static final String REQUESTS_TOPIC = "okta.remediation.requests";
 
 	@Bean
-	NewTopic remediationRequestsTopic() {
-		return KafkaTopics.topic(REQUESTS_TOPIC, 6).build();
+	NewTopic remediationRequestsTopic(TopicFactory topics) {
+		return topics.pipeline(REQUESTS_TOPIC, 6);
 	}
 
 	@Bean

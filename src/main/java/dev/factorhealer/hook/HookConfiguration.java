@@ -16,6 +16,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.KafkaTopics;
+import dev.factorhealer.system.RefusalLog;
+import dev.factorhealer.system.SecretStrength;
+import dev.factorhealer.system.TopicFactory;
 
 /**
  * The hook's own producer: idempotent, {@code acks=all}, and quick to give up waiting for
@@ -25,8 +28,8 @@ import dev.factorhealer.system.KafkaTopics;
 class HookConfiguration {
 
 	@Bean
-	NewTopic oktaEventsTopic(HookProperties properties) {
-		return KafkaTopics.topic(properties.topic(), properties.partitions()).build();
+	NewTopic oktaEventsTopic(HookProperties properties, TopicFactory topics) {
+		return topics.pipeline(properties.topic(), properties.partitions());
 	}
 
 	@Bean
@@ -45,8 +48,10 @@ class HookConfiguration {
 
 	@Bean
 	OktaHookController oktaHookController(HookProperties properties, OktaEventPublisher publisher, JsonMapper mapper,
-			HookMetrics metrics) {
-		return new OktaHookController(properties, new HookSecrets(properties.secrets()), publisher, mapper, metrics);
+			HookMetrics metrics, RefusalLog refusals) {
+		properties.secrets().forEach((secret) -> SecretStrength.check("healer.hook.secrets [HEALER_HOOK_SECRETS]", secret));
+		return new OktaHookController(properties, new HookSecrets(properties.secrets()), publisher, mapper, metrics,
+				refusals);
 	}
 
 }

@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.factorhealer.hook.HookDelivery.InvalidDeliveryException;
 import dev.factorhealer.hook.HookMetrics.Outcome;
 import dev.factorhealer.hook.OktaEventPublisher.EventsNotDurableException;
+import dev.factorhealer.system.RefusalLog;
 
 /**
  * {@code /hooks/okta}: Okta's verification challenge and event deliveries. Checks run cheapest
@@ -45,8 +46,11 @@ class OktaHookController {
 
 	private final HookMetrics metrics;
 
+	private final RefusalLog refusals;
+
 	OktaHookController(HookProperties properties, HookSecrets secrets, OktaEventPublisher publisher,
-			ObjectMapper mapper, HookMetrics metrics) {
+			ObjectMapper mapper, HookMetrics metrics, RefusalLog refusals) {
+		this.refusals = refusals;
 		this.properties = properties;
 		this.secrets = secrets;
 		this.publisher = publisher;
@@ -68,8 +72,8 @@ class OktaHookController {
 	ResponseEntity<?> receive(HttpServletRequest request) throws IOException {
 		long started = System.nanoTime();
 		if (!this.secrets.accepts(request.getHeader(this.properties.authHeader()))) {
-			log.warn("Rejected a hook delivery from {}: missing or wrong secret in header {}", request.getRemoteAddr(),
-					this.properties.authHeader());
+			this.refusals.refused("POST /hooks/okta", "missing or wrong secret in header " + this.properties.authHeader(),
+					request.getRemoteAddr());
 			return reject(Outcome.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
 					"missing or wrong secret in header " + this.properties.authHeader());
 		}

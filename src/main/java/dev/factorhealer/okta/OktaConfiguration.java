@@ -100,8 +100,8 @@ class OktaConfiguration {
 		log.info("Okta System Log client for {}: {} requests per minute (one permit every {} ms)", client.orgUrl(),
 				requestsPerMinute, OktaHttp.refreshPeriod(requestsPerMinute).toMillis());
 		OktaHttp http = new OktaHttp(LOGS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy), authorization,
-				requestsPerMinute,
-				policy, resilience, new OktaMetrics(registry, false), mapper, Clock.systemUTC(), MAX_LOG_PAGE_BYTES);
+				requestsPerMinute, policy, resilience, new OktaMetrics(registry, OktaMetrics.LOGS_BUCKET), mapper,
+				Clock.systemUTC(), MAX_LOG_PAGE_BYTES);
 		return new OktaSystemLogClient(http, client.orgUrl(), mapper, MAX_LOG_PAGE_BYTES);
 	}
 

@@ -550,6 +550,9 @@ final class OktaHttp {
 		if (remaining != null) {
 			this.metrics.remaining(remaining);
 		}
+		if (reply.rateLimit().limit() != null) {
+			this.metrics.limit(reply.rateLimit().limit());
+		}
 		boolean lowRemaining = remaining != null && remaining <= this.lowRemainingFloor;
 		if (!reply.isThrottled() && !lowRemaining) {
 			return;

@@ -58,9 +58,11 @@ public final class OktaSetup {
 		this.factors = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy),
 				this.service, policy.requestsPerMinute(), policy, resilience, metrics, mapper, clock);
 		this.logs = new OktaHttp(OktaConfiguration.LOGS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy),
-				this.service, Math.max(2, logsBudget), policy, resilience, new OktaMetrics(registry, false), mapper, clock);
+				this.service, Math.max(2, logsBudget), policy, resilience, new OktaMetrics(registry, OktaMetrics.LOGS_BUCKET), mapper,
+				clock);
 		this.hooks = new OktaEventHooksClient(new OktaHttp("okta-setup", client.orgUrl(), OktaHttp.restClient(client, policy),
-				setup, policy.requestsPerMinute(), policy, resilience, new OktaMetrics(registry, false), mapper, clock), mapper);
+				setup, policy.requestsPerMinute(), policy, resilience, new OktaMetrics(registry, "event_hooks"), mapper, clock),
+				mapper);
 	}
 
 	/** The org's event hooks, with the set-up credential. */

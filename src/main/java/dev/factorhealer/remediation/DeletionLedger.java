@@ -46,6 +46,9 @@ final class DeletionLedger implements SmartLifecycle {
 
 	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
+	/** How long the ledger keeps a claim: far beyond the cap's hour, so that a request replayed days later is recognised. */
+	static final Duration RETENTION = Duration.ofDays(7);
+
 	/** What happened to one claimed DELETE, in the order it happens. */
 	enum State {
 

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
@@ -74,8 +75,22 @@ class Remediation {
 			.register(registry);
 	}
 
+	/**
+	 * Handles one request with its user id, event uuid and (once known) outcome in the logging
+	 * context: structured logs ({@code logging.structured.format.console}) carry them as fields.
+	 */
 	void accept(Message<byte[]> message) {
 		RemediationRequest request = parse(message.getPayload());
+		try (MDC.MDCCloseable user = MDC.putCloseable("userId", request.userId());
+				MDC.MDCCloseable event = MDC.putCloseable("eventUuid", request.sourceEventUuid())) {
+			remediate(request);
+		}
+		finally {
+			MDC.remove("outcome");
+		}
+	}
+
+	private void remediate(RemediationRequest request) {
 		String requestId = Remediator.requestId(request);
 		DeletionLedger.History history = this.ledger.history(requestId);
 		if (history.recorded()) {
@@ -85,6 +100,7 @@ class Remediation {
 		}
 		RemediationResult result = history.deleted().isEmpty() ? this.remediator.remediate(request)
 				: this.remediator.recordedLate(request, history.deleted());
+		MDC.put("outcome", result.outcome().name());
 		publish(result);
 		// done for good: a redelivery records nothing more (a FAILED request stays open for its replay)
 		if (result.outcome() != RemediationOutcome.FAILED && (!history.claimed().isEmpty()

@@ -26,7 +26,7 @@ import org.springframework.messaging.Message;
 import dev.factorhealer.okta.OktaFactors;
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.KafkaReaders;
-import dev.factorhealer.system.KafkaTopics;
+import dev.factorhealer.system.TopicFactory;
 
 @Configuration(proxyBeanMethods = false)
 class RemediationConfiguration {
@@ -34,15 +34,31 @@ class RemediationConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(RemediationConfiguration.class);
 
 	@Bean
-	NewTopic remediationResultsTopic(RemediationProperties properties) {
-		return KafkaTopics.topic(properties.resultsTopic(), 3).build();
+	NewTopic remediationResultsTopic(RemediationProperties properties, TopicFactory topics) {
+		return topics.results(properties.resultsTopic(), 3);
 	}
 
-	/** The deletion ledger: one partition (one order for every replica), kept a week. */
 	@Bean
-	NewTopic remediationDeletionsTopic(RemediationProperties properties) {
-		return KafkaTopics.topic(properties.deletionsTopic(), 1)
-			.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))
+	NewTopic remediationModeTopic(TopicFactory topics) {
+		return topics.state(RemediationModeSwitch.TOPIC, 1);
+	}
+
+	@Bean
+	RemediationModeSwitch remediationModeSwitch(RemediationProperties properties, KafkaProperties kafka,
+			JsonMapper mapper, MeterRegistry registry) {
+		Map<String, Object> consumer = KafkaReaders.config(kafka, "healer-mode-switch");
+		return new RemediationModeSwitch(properties.mode(), RemediationModeSwitch.TOPIC,
+				() -> new KafkaConsumer<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()),
+				KafkaProducers.template(kafka, "healer-mode-switch", new StringSerializer(), new ByteArraySerializer(),
+						Map.of()),
+				mapper, Clock.systemUTC(), Duration.ofSeconds(30), registry);
+	}
+
+	/** The deletion ledger: one partition (one order for every replica), with the replication of every topic, kept a week. */
+	@Bean
+	NewTopic remediationDeletionsTopic(RemediationProperties properties, TopicFactory topics) {
+		return topics.builder(properties.deletionsTopic(), 1)
+			.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DeletionLedger.RETENTION.toMillis()))
 			.build();
 	}
 
@@ -57,13 +73,14 @@ class RemediationConfiguration {
 
 	@Bean
 	Remediation remediation(RemediationProperties properties, OktaFactors okta, KafkaProperties kafka,
-			JsonMapper mapper, MeterRegistry registry, DeletionLedger ledger) {
-		log.info("Remediation mode: {}{}; factor types {}; at most {} deletions per hour; {} pause after a DELETE",
+			JsonMapper mapper, MeterRegistry registry, DeletionLedger ledger, RemediationModeSwitch modes) {
+		log.info("Remediation mode at start: {}{} (changed at run time with POST /admin/mode); factor types {}; "
+				+ "at most {} deletions per hour; {} pause after a DELETE",
 				properties.mode().label(),
 				properties.mode() == RemediationMode.DRY_RUN ? " (factors are checked, never deleted)" : "",
 				properties.factorTypes(), properties.maxDeletionsPerHour(), properties.pauseAfterDelete());
 		Clock clock = Clock.systemUTC();
-		Remediator remediator = new Remediator(okta, properties, ledger, clock);
+		Remediator remediator = new Remediator(okta, properties, ledger, modes, clock);
 		return new Remediation(remediator, ledger, KafkaProducers.template(kafka, "healer-remediation-results",
 				new StringSerializer(), new ByteArraySerializer(), Map.of()), properties.resultsTopic(), mapper,
 				registry);

@@ -1,7 +1,10 @@
 package dev.factorhealer.remediation;
 
-/** {@code healer.remediation.mode}: {@code dry-run} (the default) never deletes. */
-enum RemediationMode {
+/**
+ * {@code live} deletes; {@code dry-run} (the default of {@code healer.remediation.mode}) never
+ * deletes. The current one is {@link RemediationModeSwitch#current()}.
+ */
+public enum RemediationMode {
 
 	LIVE("live"), DRY_RUN("dry-run");
 
@@ -11,8 +14,21 @@ enum RemediationMode {
 		this.label = label;
 	}
 
-	String label() {
+	/** As written in settings, on the mode topic and in results: {@code live}, {@code dry-run}. */
+	public String label() {
 		return this.label;
+	}
+
+	/**
+	 * @throws IllegalArgumentException for anything but {@code live} and {@code dry-run}
+	 */
+	public static RemediationMode of(String label) {
+		for (RemediationMode mode : values()) {
+			if (mode.label.equals(label)) {
+				return mode;
+			}
+		}
+		throw new IllegalArgumentException("mode must be 'live' or 'dry-run'");
 	}
 
 }

@@ -31,27 +31,33 @@ class Remediator {
 
 	private final DeletionLedger ledger;
 
+	private final RemediationModeSwitch mode;
+
 	private final Clock clock;
 
 	/** When this worker thread may make its next Okta call (the pause after a DELETE). */
 	private final ThreadLocal<Instant> nextCall = ThreadLocal.withInitial(() -> Instant.MIN);
 
-	Remediator(OktaFactors okta, RemediationProperties properties, DeletionLedger ledger, Clock clock) {
+	Remediator(OktaFactors okta, RemediationProperties properties, DeletionLedger ledger, RemediationModeSwitch mode,
+			Clock clock) {
 		this.okta = okta;
 		this.properties = properties;
 		this.ledger = ledger;
+		this.mode = mode;
 		this.clock = clock;
 	}
 
 	RemediationResult remediate(RemediationRequest request) {
-		Results results = new Results(request, this.properties.mode().label(), this.clock);
+		// one mode for the whole request, whatever the kill switch says meanwhile
+		RemediationMode mode = this.mode.current();
+		Results results = new Results(request, mode.label(), this.clock);
 		Instant deadline = results.started.plus(this.properties.requestTimeout());
 		String type = request.factorType();
 		if (!this.properties.factorTypes().contains(type)) {
 			return results.of(RemediationOutcome.FAILED, List.of(), "factor type '"
 					+ type + "' is not in healer.remediation.factor-types " + this.properties.factorTypes());
 		}
-		boolean live = this.properties.mode() == RemediationMode.LIVE;
+		boolean live = mode == RemediationMode.LIVE;
 		String requestId = requestId(request);
 		DeletionLedger.History history = live ? this.ledger.history(requestId) : DeletionLedger.History.NONE;
 		List<UserFactor> factors;
@@ -105,7 +111,7 @@ class Remediator {
 	 * record it (results topic down, crash before the commit): DELETED, without calling Okta again.
 	 */
 	RemediationResult recordedLate(RemediationRequest request, List<String> deleted) {
-		Results results = new Results(request, this.properties.mode().label(), this.clock);
+		Results results = new Results(request, RemediationMode.LIVE.label(), this.clock);
 		return results.of(RemediationOutcome.DELETED, deleted, "unenrolled " + deleted
 				+ " by an earlier delivery of this request (confirmed by Okta, on the deletion ledger); recorded on redelivery");
 	}

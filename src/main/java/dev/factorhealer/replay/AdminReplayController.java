@@ -1,8 +1,6 @@
 package dev.factorhealer.replay;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,12 +18,16 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.factorhealer.system.AdminAuthentication;
+import dev.factorhealer.system.AdminEndpoints;
+
 /**
- * {@code POST /admin/replay}, behind its own bearer token ({@code healer.admin.token}); absent
- * when no token is configured.
+ * {@code POST /admin/replay} on the management port, behind its own bearer token
+ * ({@code healer.admin.token}); absent when no token is configured.
  */
 @RestController
 @ConditionalOnProperty("healer.admin.token")
+@AdminEndpoints.ConditionalOnManagementServer
 class AdminReplayController {
 
 	private static final Logger log = LoggerFactory.getLogger(AdminReplayController.class);
@@ -34,22 +36,19 @@ class AdminReplayController {
 
 	private final ReplayService replay;
 
-	private final byte[] expected;
+	private final AdminAuthentication authentication;
 
 	private final ObjectReader reader;
 
-	AdminReplayController(ReplayService replay, AdminProperties properties, JsonMapper mapper) {
+	AdminReplayController(ReplayService replay, AdminAuthentication authentication, JsonMapper mapper) {
 		this.replay = replay;
-		this.expected = ("Bearer " + properties.token()).getBytes(StandardCharsets.UTF_8);
+		this.authentication = authentication;
 		this.reader = mapper.readerFor(ReplayRequest.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 	}
 
 	@PostMapping("/admin/replay")
 	ResponseEntity<?> replay(HttpServletRequest request) throws IOException {
-		String presented = request.getHeader("Authorization");
-		if (presented == null
-				|| !MessageDigest.isEqual(this.expected, presented.getBytes(StandardCharsets.UTF_8))) {
-			log.warn("Refused POST /admin/replay from {}: missing or wrong bearer token", request.getRemoteAddr());
+		if (!this.authentication.isAuthorized(request)) {
 			return error(HttpStatus.UNAUTHORIZED, "unauthorized", "missing or wrong bearer token");
 		}
 		byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);

@@ -16,15 +16,36 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
+import dev.factorhealer.system.BuildVersion;
+import dev.factorhealer.system.SystemConfiguration;
+
 /**
  * {@code java -jar okta-factor-healer.jar replay --topic okta.remediation.requests.dlq [--since
- * ISO] [--until ISO] [--user-id ID] [--exception TEXT] [--max N] [--reset ISO] [--dry-run]}:
+ * ISO] [--until ISO] [--user-id ID] [--exception TEXT] [--max N] [--reset ISO] [--dry-run] [--confirm]}
+ * (also {@code --topic okta.remediation.parked --confirm}: release parked records after review):
  * runs one replay with only Kafka and the replay module started, prints the report as JSON and
  * exits 0, or prints the reason and exits 1 (2 for bad arguments).
  */
 public final class ReplayCommand {
 
-	private static final Set<String> FLAGS = Set.of("dry-run");
+	private static final Set<String> FLAGS = Set.of("dry-run", "confirm");
+
+	static final String USAGE = """
+			usage: java -jar okta-factor-healer.jar replay --topic TOPIC [options]
+			  Re-publishes stuck records to their original topic (once: a ledger remembers what was sent).
+			  --topic TOPIC       okta.remediation.requests.dlq, okta.events.dlq, or okta.remediation.parked
+			                      (parked records go back only with --confirm, after review with 'stuck list')
+			  --since ISO-8601    only records stuck at or after this instant
+			  --until ISO-8601    only records stuck before this instant
+			  --user-id ID        only records of this Okta user
+			  --exception TEXT    only records whose exception or reason contains TEXT (any case)
+			  --max N             at most N records (default 1000)
+			  --reset ISO-8601    replay again what got stuck since then, even if replayed before
+			  --dry-run           list what would move, send nothing
+			  --confirm           release parked records (okta.remediation.parked) to their original topic
+			  --help, --version
+			  Settings (Kafka, ...) as for the service: environment variables or ./config/application.yml.
+			  Prints the report as JSON; exit 0, 1 when the replay failed, 2 for bad arguments.""";
 
 	private static final Set<String> OPTIONS = Set.of("topic", "since", "until", "user-id", "exception", "max", "reset");
 
@@ -32,14 +53,21 @@ public final class ReplayCommand {
 	}
 
 	public static int run(String[] args, PrintStream out, PrintStream err) {
+		if (BuildVersion.wantsHelp(args)) {
+			out.println(USAGE);
+			return 0;
+		}
+		if (BuildVersion.wantsVersion(args)) {
+			out.println(BuildVersion.describe());
+			return 0;
+		}
 		ReplayRequest request;
 		try {
 			request = parse(args).validated();
 		}
 		catch (IllegalArgumentException ex) {
 			err.println("replay: " + ex.getMessage());
-			err.println("usage: replay --topic okta.remediation.requests.dlq|okta.events.dlq [--since ISO-8601] "
-					+ "[--until ISO-8601] [--user-id ID] [--exception TEXT] [--max N] [--reset ISO-8601] [--dry-run]");
+			err.println(USAGE);
 			return 2;
 		}
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplayOnly.class)
@@ -62,6 +90,7 @@ public final class ReplayCommand {
 	static ReplayRequest parse(String[] args) {
 		Map<String, String> values = new HashMap<>();
 		boolean dryRun = false;
+		boolean confirm = false;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (!arg.startsWith("--")) {
@@ -75,7 +104,13 @@ public final class ReplayCommand {
 				name = name.substring(0, eq);
 			}
 			if (FLAGS.contains(name)) {
-				dryRun = value == null || Boolean.parseBoolean(value);
+				boolean on = value == null || Boolean.parseBoolean(value);
+				if (name.equals("confirm")) {
+					confirm = on;
+				}
+				else {
+					dryRun = on;
+				}
 				continue;
 			}
 			if (!OPTIONS.contains(name)) {
@@ -90,7 +125,8 @@ public final class ReplayCommand {
 			values.put(name, value);
 		}
 		return new ReplayRequest(values.get("topic"), instant(values, "since"), instant(values, "until"),
-				values.get("user-id"), values.get("exception"), integer(values, "max"), dryRun, instant(values, "reset"));
+				values.get("user-id"), values.get("exception"), integer(values, "max"), dryRun, instant(values, "reset"),
+				confirm);
 	}
 
 	private static Instant instant(Map<String, String> values, String name) {
@@ -119,7 +155,7 @@ public final class ReplayCommand {
 	 * component scan nor a test's search for the boot configuration picks it up.
 	 */
 	@EnableAutoConfiguration
-	@Import(ReplayConfiguration.class)
+	@Import({ SystemConfiguration.class, ReplayConfiguration.class })
 	static class ReplayOnly {
 
 	}

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -18,22 +17,20 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.KafkaReaders;
-import dev.factorhealer.system.KafkaTopics;
+import dev.factorhealer.system.TopicFactory;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReplayProperties.class)
 class ReplayConfiguration {
 
 	@Bean
-	NewTopic parkedTopic(ReplayProperties properties) {
-		return KafkaTopics.topic(properties.parkedTopic(), 3).build();
+	NewTopic parkedTopic(ReplayProperties properties, TopicFactory topics) {
+		return topics.stuck(properties.parkedTopic(), 3);
 	}
 
 	@Bean
-	NewTopic replayLedgerTopic(ReplayProperties properties) {
-		return KafkaTopics.topic(properties.ledgerTopic(), 1)
-			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-			.build();
+	NewTopic replayLedgerTopic(ReplayProperties properties, TopicFactory topics) {
+		return topics.ledger(properties.ledgerTopic(), 1);
 	}
 
 	@Bean

@@ -17,11 +17,19 @@ import java.util.Set;
  * @param dryRun report what would be replayed, send nothing
  * @param reset replay again records dead-lettered at or after this instant even if they were
  * replayed before (starts over from that time)
+ * @param confirm required to release records from {@code okta.remediation.parked} (after review)
  */
 public record ReplayRequest(String topic, Instant since, Instant until, String userId, String exception, Integer max,
-		Boolean dryRun, Instant reset) {
+		Boolean dryRun, Instant reset, Boolean confirm) {
 
 	public static final Set<String> STUCK_TOPICS = Set.of("okta.events.dlq", "okta.remediation.requests.dlq");
+
+	/** Where the loop guard parks records; released to their original topic only with {@code confirm}. */
+	public static final String PARKED_TOPIC = "okta.remediation.parked";
+
+	public boolean isConfirmed() {
+		return Boolean.TRUE.equals(this.confirm);
+	}
 
 	public static final int DEFAULT_MAX = 1000;
 
@@ -42,8 +50,15 @@ public record ReplayRequest(String topic, Instant since, Instant until, String u
 		if (this.topic == null || this.topic.isBlank()) {
 			throw new IllegalArgumentException("'topic' is required: one of " + STUCK_TOPICS);
 		}
-		if (!STUCK_TOPICS.contains(this.topic)) {
-			throw new IllegalArgumentException("'topic' must be a stuck-event topic: one of " + STUCK_TOPICS);
+		if (PARKED_TOPIC.equals(this.topic)) {
+			if (!isConfirmed() && !isDryRun()) {
+				throw new IllegalArgumentException("records of " + PARKED_TOPIC + " were replayed too often: review them "
+						+ "(stuck list --topic " + PARKED_TOPIC + ") and release them with confirm (--confirm)");
+			}
+		}
+		else if (!STUCK_TOPICS.contains(this.topic)) {
+			throw new IllegalArgumentException(
+					"'topic' must be a stuck-event topic: one of " + STUCK_TOPICS + " or " + PARKED_TOPIC);
 		}
 		if (this.since != null && this.until != null && !this.since.isBefore(this.until)) {
 			throw new IllegalArgumentException("'since' must be before 'until'");

@@ -149,9 +149,11 @@ public class ReplayService {
 			return;
 		}
 		int replayCount = StuckRecordHeaders.replayCount(record.headers());
-		boolean park = replayCount >= this.properties.maxReplays();
+		// a parked record released after review goes back with its loop guard starting over
+		boolean release = request.topic().equals(this.properties.parkedTopic());
+		boolean park = !release && replayCount >= this.properties.maxReplays();
 		String target = park ? this.properties.parkedTopic() : originalTopic;
-		run.moved(record, originalTopic, replayCount, park);
+		run.moved(record, originalTopic, replayCount, park, release);
 		if (request.isDryRun()) {
 			return;
 		}
@@ -164,8 +166,9 @@ public class ReplayService {
 		if (park) {
 			headers.remove(StuckRecordHeaders.REPLAY_COUNT);
 		}
+		int count = park ? replayCount : release ? 0 : replayCount + 1;
 		headers.add(new RecordHeader(StuckRecordHeaders.REPLAY_COUNT,
-				String.valueOf(park ? replayCount : replayCount + 1).getBytes(StandardCharsets.UTF_8)));
+				String.valueOf(count).getBytes(StandardCharsets.UTF_8)));
 		headers.add(new RecordHeader("healer-replayed-from",
 				ledgerKey.getBytes(StandardCharsets.UTF_8)));
 		run.sends.add(this.producer.send(new ProducerRecord<>(target, null, record.key(), record.value(), headers)));
@@ -173,6 +176,10 @@ public class ReplayService {
 		if (park) {
 			log.warn("Parked {} on {}: replayed {} times already (key {})", ledgerKey, target, replayCount,
 					keyText(record));
+		}
+		else if (release) {
+			log.warn("Released parked record {} to {} after review (key {}, replayed {} times before)", ledgerKey, target,
+					keyText(record), replayCount);
 		}
 		if (run.sends.size() >= FLUSH_EVERY) {
 			run.flush();
@@ -307,7 +314,8 @@ public class ReplayService {
 			return this.replayed + this.parked >= this.request.maxOrDefault();
 		}
 
-		void moved(ConsumerRecord<byte[], byte[]> record, String originalTopic, int replayCount, boolean park) {
+		void moved(ConsumerRecord<byte[], byte[]> record, String originalTopic, int replayCount, boolean park,
+				boolean release) {
 			String at = record.partition() + "@" + record.offset();
 			if (this.first == null) {
 				this.first = at;
@@ -325,7 +333,7 @@ public class ReplayService {
 				this.listed.add(new ReplayedRecord(record.partition(), record.offset(), keyText(record), originalTopic,
 						StuckRecordHeaders.text(record.headers(), StuckRecordHeaders.EXCEPTION),
 						StuckRecordHeaders.text(record.headers(), StuckRecordHeaders.REASON), replayCount,
-						park ? "park" : "replay"));
+						park ? "park" : release ? "release" : "replay"));
 			}
 		}
 

@@ -8,7 +8,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A module's interest in which partitions of one of its Spring Cloud Stream bindings this replica
  * owns: what is shared by partition (the Okta budget, the detection memory) follows the partitions
- * through every rebalance. The binder accepts one rebalance listener; {@link SystemConfiguration}
+ * through every rebalance. The binder accepts one rebalance listener; {@link BindingRebalanceConfiguration}
  * hands each change to the modules that registered one of these.
  */
 public interface BindingPartitions {

@@ -1,38 +1,72 @@
 package dev.factorhealer.system;
 
-import java.util.Collection;
-import java.util.List;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-
-import org.springframework.cloud.stream.binder.kafka.KafkaBindingRebalanceListener;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+/**
+ * Shared beans: topic settings, the admin token check, the refusal log. Public so that the jar's
+ * commands, which start only the parts they need, can import it.
+ */
 @Configuration(proxyBeanMethods = false)
-class SystemConfiguration {
+@EnableConfigurationProperties({ AdminProperties.class, TopicProperties.class })
+public class SystemConfiguration {
 
-	/** The binder's one rebalance listener, handing each binding's changes to the modules that asked. */
+	/** One summary line per minute at most for each kind of refused request. */
+	static final Duration REFUSAL_SUMMARY_INTERVAL = Duration.ofMinutes(1);
+
+	@Bean(destroyMethod = "close")
+	RefusalLogFlusher refusalLogFlusher(RefusalLog refusals) {
+		return new RefusalLogFlusher(refusals);
+	}
+
 	@Bean
-	KafkaBindingRebalanceListener bindingRebalanceListener(List<BindingPartitions> listeners) {
-		return new KafkaBindingRebalanceListener() {
+	TopicFactory topicFactory(TopicProperties properties) {
+		return new TopicFactory(properties);
+	}
 
-			@Override
-			public void onPartitionsAssigned(String bindingName, Consumer<?, ?> consumer,
-					Collection<TopicPartition> partitions, boolean initial) {
-				listeners.stream()
-					.filter(l -> l.binding().equals(bindingName))
-					.forEach(l -> l.assigned(consumer, partitions, initial));
-			}
+	@Bean
+	RefusalLog refusalLog() {
+		return new RefusalLog(REFUSAL_SUMMARY_INTERVAL, Clock.systemUTC());
+	}
 
-			@Override
-			public void onPartitionsRevokedBeforeCommit(String bindingName, Consumer<?, ?> consumer,
-					Collection<TopicPartition> partitions) {
-				listeners.stream().filter(l -> l.binding().equals(bindingName)).forEach(l -> l.revoked(consumer, partitions));
-			}
+	@Bean
+	@ConditionalOnProperty("healer.admin.token")
+	AdminAuthentication adminAuthentication(AdminProperties properties, RefusalLog refusals) {
+		SecretStrength.check("healer.admin.token [HEALER_ADMIN_TOKEN]", properties.token());
+		return new AdminAuthentication(properties.token(), refusals);
+	}
 
-		};
+	/** Writes the counted refusals that no later request logged. */
+	static final class RefusalLogFlusher implements AutoCloseable {
+
+		private final RefusalLog refusals;
+
+		private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "healer-refusal-log");
+			thread.setDaemon(true);
+			return thread;
+		});
+
+		RefusalLogFlusher(RefusalLog refusals) {
+			this.refusals = refusals;
+			long seconds = REFUSAL_SUMMARY_INTERVAL.toSeconds();
+			this.timer.scheduleAtFixedRate(() -> refusals.flush(false), seconds, seconds, TimeUnit.SECONDS);
+		}
+
+		@Override
+		public void close() {
+			this.timer.shutdownNow();
+			this.refusals.flush(true);
+		}
+
 	}
 
 }

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * closed after the class, while its broker is up again.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "healer.hook.secrets=" + HttpTestSupport.SECRET, "healer.hook.publish-timeout=1500ms",
+		properties = { "management.server.port=0", "healer.hook.secrets=" + HttpTestSupport.SECRET, "healer.hook.publish-timeout=1500ms",
 				"healer.systemlog.enabled=false" })
 @DirtiesContext
 class HookWithoutKafkaIntegrationTests extends HttpTestSupport {

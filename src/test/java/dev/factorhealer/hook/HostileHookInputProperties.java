@@ -127,7 +127,7 @@ class HostileHookInputProperties {
 		app = new SpringApplicationBuilder(FactorHealerApplication.class).run(
 				"--spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
 				"--okta.client.org-url=" + okta.url(), "--okta.client.token=" + okta.token(),
-				"--okta.testing.disable-https-check=true", "--server.port=0",
+				"--okta.testing.disable-https-check=true", "--server.port=0", "--management.server.port=0",
 				"--healer.hook.secrets=" + SECRET + "," + HttpTestSupport.ROTATED_SECRET,
 				"--healer.remediation.mode=live", "--healer.remediation.pause-after-delete=100ms",
 				"--healer.remediation.request-timeout=20s", "--healer.okta.requests-per-minute=600",

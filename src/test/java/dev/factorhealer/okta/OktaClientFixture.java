@@ -82,7 +82,7 @@ final class OktaClientFixture {
 		JsonMapper mapper = JsonMapper.builder().build();
 		OktaHttp logs = new OktaHttp(OktaConfiguration.LOGS_BUCKET, URI.create(url),
 				OktaHttp.restClient(new OktaClientProperties(URI.create(url), "unused"), this.policy), this.authorization,
-				this.policy.requestsPerMinute(), this.policy, this.resilience, new OktaMetrics(this.registry, false), mapper,
+				this.policy.requestsPerMinute(), this.policy, this.resilience, new OktaMetrics(this.registry, OktaMetrics.LOGS_BUCKET), mapper,
 				Clock.systemUTC(), OktaConfiguration.MAX_LOG_PAGE_BYTES);
 		return new OktaSystemLogClient(logs, URI.create(url), mapper, OktaConfiguration.MAX_LOG_PAGE_BYTES);
 	}

@@ -101,7 +101,8 @@ class OktaConfigurationTests {
 	void publishesTheModulesMetricsUnderTheirPrometheusNames() {
 		this.runner.withPropertyValues("okta.client.org-url=https://example.okta.com", "okta.client.token=t0k3n")
 			.run(context -> assertThat(context.getBean(PrometheusMeterRegistry.class).scrape())
-				.contains("healer_okta_rate_limit_remaining NaN")
+				.contains("healer_okta_rate_limit_remaining{bucket=\"factors\"} NaN")
+				.contains("healer_okta_rate_limit_limit{bucket=\"factors\"} NaN")
 				.contains("healer_okta_throttled_total 0.0")
 				.contains("resilience4j_circuitbreaker_state{name=\"okta\",state=\"open\"} 0.0")
 				.contains("resilience4j_circuitbreaker_state{name=\"okta\",state=\"closed\"} 1.0")

@@ -76,16 +76,35 @@ class ComposeTests {
 	}
 
 	@Test
-	void healerPublishesPort8080AndReadsItsConfigDirectory() {
+	void healerPublishesOnlyTheHookPortAndReadsItsConfigDirectory() {
 		Map<String, Object> healer = service("healer");
 		assertThat(healer.get("build")).isEqualTo(".");
-		assertThat(ports(healer)).containsEntry(8080, 8080);
-		assertThat(healer.get("env_file")).isEqualTo(".env");
+		assertThat(ports(healer)).containsExactly(Map.entry(8080, 8080));
+		assertThat(exposed(healer)).containsExactly(8081);
 		assertThat(healer.get("working_dir")).isEqualTo("/app");
 		assertThat(volumes(healer)).containsEntry("/app/config", "./config");
 		Map<?, ?> kafka = (Map<?, ?>) ((Map<?, ?>) healer.get("depends_on")).get("kafka");
 		assertThat(kafka.get("condition")).isEqualTo("service_healthy");
-		assertThat(healthcheck(healer)).contains("/actuator/health");
+		assertThat(healthcheck(healer)).contains("http://localhost:8081/actuator/health");
+	}
+
+	@Test
+	void theHealerGetsOnlyItsOwnSecretsAndEveryContainerAMemoryLimit() {
+		Map<String, Object> healer = service("healer");
+		assertThat(healer).as("the whole .env would hand Grafana's password to the healer").doesNotContainKey("env_file");
+		assertThat(environment(healer)).doesNotContainKey("GRAFANA_ADMIN_PASSWORD")
+			.allSatisfy((key, value) -> assertThat(value).doesNotContain("GRAFANA"));
+		for (String secret : List.of("OKTA_CLIENT_TOKEN", "HEALER_HOOK_SECRETS", "HEALER_ADMIN_TOKEN")) {
+			assertThat(environment(healer).get(secret)).as(secret).startsWith("${" + secret + ":?");
+		}
+		assertThat(environment(healer)).containsEntry("HEALER_TOPICS_REPLICATIONFACTOR", "1");
+		for (String name : List.of("kafka", "healer", "prometheus", "grafana")) {
+			assertThat(String.valueOf(service(name).get("mem_limit"))).as("mem_limit of %s", name).matches("\\d+[mg]");
+		}
+		String grace = String.valueOf(healer.get("stop_grace_period"));
+		assertThat(grace).matches("\\d+s");
+		assertThat(Integer.parseInt(grace.replace("s", ""))).as("longer than healer.remediation.request-timeout (3m)")
+			.isGreaterThan(180);
 	}
 
 	@Test
@@ -123,7 +142,7 @@ class ComposeTests {
 		String[] target = String.valueOf(targets.get(0)).split(":");
 		assertThat(target[0]).as("scraped host is the healer service").isEqualTo("healer");
 		assertThat(services()).containsKey(target[0]);
-		assertThat(ports(service("healer")).values()).as("container ports of the healer")
+		assertThat(exposed(service("healer"))).as("management port of the healer, inside the compose network")
 			.contains(Integer.valueOf(target[1]));
 	}
 
@@ -144,7 +163,7 @@ class ComposeTests {
 		assertThat(ports(grafana)).containsEntry(3000, 3000);
 		Map<String, String> environment = environment(grafana);
 		assertThat(environment).containsEntry("GF_AUTH_ANONYMOUS_ENABLED", "false");
-		assertThat(environment.get("GF_SECURITY_ADMIN_PASSWORD")).startsWith("${GRAFANA_ADMIN_PASSWORD:-");
+		assertThat(environment.get("GF_SECURITY_ADMIN_PASSWORD")).startsWith("${GRAFANA_ADMIN_PASSWORD:?");
 	}
 
 	@Test
@@ -175,14 +194,18 @@ class ComposeTests {
 			.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
 			.toList();
 		assertThat(lines).filteredOn((line) -> line.startsWith("FROM "))
-			.containsExactly("FROM maven:3.9-eclipse-temurin-17 AS build", "FROM eclipse-temurin:17-jre");
+			.containsExactly("FROM maven:3.9.11-eclipse-temurin-17 AS build", "FROM eclipse-temurin:17.0.16_8-jre-noble");
 		assertThat(String.join("\n", lines)).contains("./mvnw -B -DskipTests package")
-			.contains("COPY --from=build")
-			.contains("EXPOSE 8080");
+			.contains("-Djarmode=tools -jar /build/app.jar extract --layers --launcher")
+			.contains("COPY --from=build /build/extracted/dependencies/ ./")
+			.contains("COPY --from=build /build/extracted/application/ ./")
+			.contains("EXPOSE 8080 8081")
+			.contains("http://localhost:8081/actuator/health");
 		List<String> users = lines.stream().filter((line) -> line.startsWith("USER ")).toList();
 		assertThat(users).isNotEmpty();
 		assertThat(users.get(users.size() - 1)).doesNotContain("root").doesNotMatch("USER 0(:.*)?");
-		assertThat(lines.get(lines.size() - 1)).isEqualTo("ENTRYPOINT [\"java\",\"-jar\",\"/app/app.jar\"]");
+		assertThat(lines.get(lines.size() - 1)).as("the base image's CA entrypoint, then Spring Boot's launcher")
+			.isEqualTo("ENTRYPOINT [\"/__cacert_entrypoint.sh\",\"java\",\"org.springframework.boot.loader.launch.JarLauncher\"]");
 		assertThat(Files.readAllLines(Path.of(".dockerignore"))).contains("target/", ".env", ".git/");
 	}
 
@@ -243,6 +266,13 @@ class ComposeTests {
 			}
 		}
 		return ports;
+	}
+
+	/** Ports reachable inside the compose network only ({@code expose}). */
+	private static List<Integer> exposed(Map<String, Object> service) {
+		return ((List<?>) service.getOrDefault("expose", List.of())).stream()
+			.map((port) -> Integer.valueOf(String.valueOf(port)))
+			.toList();
 	}
 
 	/** Mount target to source, for short-syntax volumes ("source:target[:mode]"). */

@@ -40,7 +40,8 @@ class DashboardTests {
 			"healer_systemlog_events_total", "healer_systemlog_lag_seconds", "healer_systemlog_polls_total",
 			"resilience4j_circuitbreaker_state", "resilience4j_ratelimiter_available_permissions",
 			"spring_cloud_stream_binder_kafka_offset", "kafka_consumer_fetch_manager_records_lag_max",
-			"jvm_memory_used_bytes", "http_server_requests_seconds_count");
+			"jvm_memory_used_bytes", "http_server_requests_seconds_count", "healer_remediation_mode",
+			"healer_remediation_mode_changes_total", "up", "healer_okta_rate_limit_limit");
 
 	/** Histograms (Micrometer timers), exported as {@code _bucket}, {@code _count}, {@code _sum}, {@code _max}. */
 	private static final Set<String> HISTOGRAMS = Set.of("healer_hook_publish_seconds",
@@ -81,9 +82,9 @@ class DashboardTests {
 			String title = panel.path("title").asString("");
 			assertThat(title).as("panel %s title", panel.path("id")).isNotBlank();
 			assertThat(ids.add(panel.path("id").asInt())).as("unique id of panel %s", title).isTrue();
-			assertThat(panel.path("type").asString()).as("type of panel %s", title).isIn("timeseries", "stat");
+			assertThat(panel.path("type").asString()).as("type of panel %s", title).isIn("timeseries", "stat", "state-timeline");
 			assertThat(panel.path("datasource").path("uid").asString()).as("datasource of panel %s", title)
-				.isEqualTo("prometheus");
+				.isEqualTo("${datasource}");
 			JsonNode grid = panel.path("gridPos");
 			assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as("width of panel %s", title)
 				.isBetween(1, 24);
@@ -95,9 +96,32 @@ class DashboardTests {
 				if (target.has("datasource")) {
 					assertThat(target.path("datasource").path("uid").asString())
 						.as("datasource of query %s of panel %s", target.path("refId"), title)
-						.isEqualTo("prometheus");
+						.isEqualTo("${datasource}");
 				}
 			}
+		}
+	}
+
+	@Test
+	void theDashboardImportsAnywhereAndEveryQueryFollowsTheInstanceVariable() {
+		Map<String, JsonNode> variables = new LinkedHashMap<>();
+		this.dashboard.path("templating").path("list").forEach((variable) -> variables.put(variable.path("name").asString(), variable));
+		assertThat(variables).containsKeys("datasource", "instance");
+		assertThat(variables.get("datasource").path("type").asString()).isEqualTo("datasource");
+		assertThat(variables.get("datasource").path("query").asString()).isEqualTo("prometheus");
+		assertThat(variables.get("instance").path("includeAll").asBoolean()).isTrue();
+		assertThat(variables.get("instance").path("datasource").path("uid").asString()).isEqualTo("${datasource}");
+		assertThat(this.dashboard.toString()).as("no hard-coded datasource uid").doesNotContain("\"uid\":\"prometheus\"");
+		for (Map.Entry<String, String> query : dashboardQueries().entrySet()) {
+			String expr = query.getValue();
+			assertThat(expr).as(query.getKey()).contains("instance=~\"$instance\"");
+			int metrics = 0;
+			Matcher names = Pattern.compile("\\b(?:healer|resilience4j|spring|kafka|jvm|http)_[A-Za-z0-9_]*(\\{[^}]*})?|\\bup\\{[^}]*}").matcher(expr);
+			while (names.find()) {
+				metrics++;
+				assertThat(names.group()).as("selector in %s", query.getKey()).contains("instance=~\"$instance\"");
+			}
+			assertThat(metrics).as(query.getKey()).isPositive();
 		}
 	}
 

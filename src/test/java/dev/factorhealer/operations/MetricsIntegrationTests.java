@@ -59,7 +59,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), failing))),
 					SECRET);
 			stuck.awaitRecords(1, r -> failing.equals(r.key()));
-			send(HttpRequest.newBuilder(url("/admin/replay"))
+			send(HttpRequest.newBuilder(managementUrl("/admin/replay"))
 				.header("Authorization", "Bearer " + ADMIN_TOKEN)
 				.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"okta.remediation.requests.dlq\",\"userId\":\"" + failing + "\"}"))
 				.build());
@@ -88,11 +88,17 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			assertThat(delta.of("healer_okta_throttled_total")).isEqualTo(1);
 			assertThat(after.entrySet()
 				.stream()
-				.filter(e -> e.getKey().startsWith("healer_okta_rate_limit_remaining"))
+				.filter(e -> e.getKey().startsWith("healer_okta_rate_limit_remaining{")
+						&& e.getKey().contains("bucket=\"factors\""))
 				.map(Map.Entry::getValue)).allSatisfy(v -> assertThat(v).isBetween(0.0, 600.0)).isNotEmpty();
 			assertThat(delta.of("healer_deadletter_records_total", "topic=\"okta.remediation.requests.dlq\""))
 				.isEqualTo(1);
 			assertThat(delta.of("healer_replay_records_total", "result=\"replayed\"")).isEqualTo(1);
+			assertThat(after.entrySet()
+				.stream()
+				.filter(e -> e.getKey().startsWith("healer_okta_rate_limit_limit{")
+						&& e.getKey().contains("bucket=\"factors\""))
+				.map(Map.Entry::getValue)).allSatisfy(v -> assertThat(v).isPositive()).isNotEmpty();
 			assertThat(after.keySet()).anyMatch(k -> k.startsWith("healer_remediation_capped_total"));
 			assertThat(after.keySet()).anyMatch(k -> k.startsWith("resilience4j_circuitbreaker_state"));
 			assertThat(after.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
@@ -115,7 +121,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 				    metrics_path: /actuator/prometheus
 				    static_configs:
 				      - targets: ['127.0.0.1:%d']
-				""".formatted(Path.of("monitoring/alerts.yml").toAbsolutePath(), this.port));
+				""".formatted(Path.of("monitoring/alerts.yml").toAbsolutePath(), this.managementPort));
 		Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
 				"--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
 				"--log.level=warn")
@@ -124,7 +130,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			.start();
 		try {
 			driveEverything();
-			List<String> queries = dashboardQueries();
+			List<String> queries = dashboardQueries("127.0.0.1:" + this.managementPort);
 			Map<String, Integer> series = new HashMap<>();
 			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
 				for (String query : queries) {
@@ -145,19 +151,23 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 		okta().appendStuckSmsEvent(okta().seedStuckUsers(1).get(0));
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
 				SECRET);
-		send(HttpRequest.newBuilder(url("/admin/replay"))
+		send(HttpRequest.newBuilder(managementUrl("/admin/replay"))
 			.header("Authorization", "Bearer " + ADMIN_TOKEN)
 			.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"okta.events.dlq\",\"max\":1}"))
 			.build());
 	}
 
-	private static List<String> dashboardQueries() throws IOException {
+	private static List<String> dashboardQueries(String instance) throws IOException {
 		JsonNode dashboard = json.readTree(Path.of("monitoring/grafana/dashboards/okta-factor-healer.json").toFile());
 		List<String> queries = new ArrayList<>();
 		for (JsonNode panel : dashboard.get("panels")) {
 			JsonNode targets = panel.get("targets");
 			if (targets != null) {
-				targets.forEach(t -> queries.add(t.get("expr").asString().replace("$__rate_interval", "1m")));
+				// the dashboard's variables applied: this replica as the instance, a 1m rate interval
+				targets.forEach(t -> queries.add(t.get("expr")
+					.asString()
+					.replace("$__rate_interval", "1m")
+					.replace("$instance", instance)));
 			}
 		}
 		return queries;
@@ -173,7 +183,7 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 	}
 
 	private Map<String, Double> scrape() {
-		String body = send(HttpRequest.newBuilder(url("/actuator/prometheus")).build()).body();
+		String body = send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).build()).body();
 		Map<String, Double> values = new HashMap<>();
 		for (String line : body.lines().toList()) {
 			if (line.startsWith("#") || line.isBlank()) {

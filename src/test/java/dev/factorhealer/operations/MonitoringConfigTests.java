@@ -89,11 +89,15 @@ class MonitoringConfigTests {
 			assertThat(labels).as("labels of %s", name).isNotNull();
 			assertThat(labels.get("severity")).as("severity of %s", name).isIn("warning", "critical");
 			assertThat(annotations).as("annotations of %s", name).isNotNull();
-			for (String key : List.of("summary", "description", "runbook")) {
+			for (String key : List.of("summary", "description", "runbook_url")) {
 				assertThat(annotations.get(key)).as("%s annotation of %s", key, name)
 					.asString()
 					.isNotBlank();
 			}
+			String runbook = String.valueOf(annotations.get("runbook_url"));
+			assertThat(runbook).as("runbook_url of %s", name).isEqualTo("docs/runbooks.md#" + String.valueOf(name).toLowerCase());
+			assertThat(Files.readAllLines(Path.of("docs/runbooks.md"))).as("section of %s in docs/runbooks.md", name)
+				.contains("## " + name);
 		}
 	}
 
@@ -132,7 +136,7 @@ class MonitoringConfigTests {
 	}
 
 	private static String withGrafanaVariablesReplaced(String expr) {
-		return expr.replace("$__rate_interval", "1m").replace("$__interval", "1m").replace("$__range", "1h");
+		return expr.replace("$instance", ".*").replace("$__rate_interval", "1m").replace("$__interval", "1m").replace("$__range", "1h");
 	}
 
 	private static void assertSucceeds(Path tool, String... args) {

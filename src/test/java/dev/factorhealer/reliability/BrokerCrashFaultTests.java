@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  */
 class BrokerCrashFaultTests {
 
-	private static final String SECRET = "fault-test-hook-secret";
+	private static final String SECRET = "fault-test-c-u4GbDQ_6qib0Yb8R-Nu4IC0aDc1j1";
 
 	private static final int THREADS = 4;
 

@@ -97,7 +97,7 @@ class OktaFaultTests extends IntegrationTestSupport {
 		await().atMost(Duration.ofSeconds(30)).until(() -> metric("resilience4j_circuitbreaker_state", "name=\"okta\"",
 				"state=\"open\"") == 1.0);
 		long callsWhenOpen = okta().calls().size();
-		HttpResponse<String> scrape = send(HttpRequest.newBuilder(url("/actuator/prometheus")).build());
+		HttpResponse<String> scrape = send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).build());
 		assertThat(scrape.body()).contains("healer_okta_requests_seconds_count");
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.results, u).isEmpty()));
@@ -123,7 +123,7 @@ class OktaFaultTests extends IntegrationTestSupport {
 		okta().recover();
 		okta().rateLimit(FakeOktaOrg.DEFAULT_LIMIT, FakeOktaOrg.DEFAULT_WINDOW);
 		if (failed > 0) {
-			HttpResponse<String> replay = send(HttpRequest.newBuilder(url("/admin/replay"))
+			HttpResponse<String> replay = send(HttpRequest.newBuilder(managementUrl("/admin/replay"))
 				.header("Authorization", "Bearer " + ADMIN_TOKEN)
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"okta.remediation.requests.dlq\",\"since\":\""
@@ -165,7 +165,7 @@ class OktaFaultTests extends IntegrationTestSupport {
 	}
 
 	private double metric(String name, String... labels) {
-		String body = send(HttpRequest.newBuilder(url("/actuator/prometheus")).build()).body();
+		String body = send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).build()).body();
 		return body.lines()
 			.filter(l -> l.startsWith(name + "{"))
 			.filter(l -> List.of(labels).stream().allMatch(l::contains))

@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ReplicasFaultTests {
 
-	private static final String SECRET = "replicas-test-hook-secret";
+	private static final String SECRET = "replicas-test-Qm7vX2pL9sK4wR8tZ3nB6yH1";
 
 	/** Calls a minute for the whole deployment; each of three replicas gets 2 of the 6 request partitions: 20. */
 	private static final int BUDGET = 60;

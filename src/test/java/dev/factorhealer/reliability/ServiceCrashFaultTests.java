@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ServiceCrashFaultTests {
 
-	private static final String SECRET = "fault-test-hook-secret";
+	private static final String SECRET = "fault-test-c-u4GbDQ_6qib0Yb8R-Nu4IC0aDc1j1";
 
 	@Test
 	void everyStuckFactorIsHealedAndNothingElseDeletedAcrossAServiceCrash() throws Exception {

@@ -1,6 +1,7 @@
 package dev.factorhealer.remediation;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +65,8 @@ class RemediatorTests {
 
 	private DeletionLedger ledger;
 
+	private RemediationModeSwitch modes;
+
 	@BeforeAll
 	static void startOrg() {
 		org = FakeOktaOrg.start();
@@ -79,6 +83,9 @@ class RemediatorTests {
 		org.recover();
 		if (this.ledger != null && this.ledger.isRunning()) {
 			this.ledger.stop();
+		}
+		if (this.modes != null && this.modes.isRunning()) {
+			this.modes.stop();
 		}
 	}
 
@@ -190,10 +197,38 @@ class RemediatorTests {
 			.bindOrCreate("healer.remediation", RemediationProperties.class);
 		this.ledger = ledger(topic, cap);
 		this.ledger.start();
-		return new Remediator(okta, properties, this.ledger, Clock.systemUTC());
+		if (this.modes != null && this.modes.isRunning()) {
+			this.modes.stop();
+		}
+		this.modes = modes(properties.mode());
+		this.modes.start();
+		return new Remediator(okta, properties, this.ledger, this.modes, Clock.systemUTC());
+	}
+
+	private static RemediationModeSwitch modes(RemediationMode configured) {
+		String topic = "okta.remediation.mode." + UUID.randomUUID();
+		createTopic(topic);
+		return new RemediationModeSwitch(configured, topic, RemediatorTests::consumer, producer(), json, Clock.systemUTC(),
+				Duration.ofSeconds(20), new SimpleMeterRegistry());
 	}
 
 	private static DeletionLedger ledger(String topic, int cap) {
+		createTopic(topic);
+		return new DeletionLedger(producer(), consumer(), topic, json, Clock.systemUTC(), cap);
+	}
+
+	private static KafkaTemplate<String, byte[]> producer() {
+		return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				KafkaTestBroker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(),
+				new ByteArraySerializer()));
+	}
+
+	private static KafkaConsumer<String, byte[]> consumer() {
+		return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers(),
+				ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+	}
+
+	private static void createTopic(String topic) {
 		String servers = KafkaTestBroker.bootstrapServers();
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
 			admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
@@ -207,13 +242,6 @@ class RemediatorTests {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-		KafkaTemplate<String, byte[]> producer = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ProducerConfig.ACKS_CONFIG, "all"),
-				new StringSerializer(), new ByteArraySerializer()));
-		KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-				new StringDeserializer(), new ByteArrayDeserializer());
-		return new DeletionLedger(producer, consumer, topic, json, Clock.systemUTC(), cap);
 	}
 
 	private static RemediationRequest request(String user) {

@@ -231,7 +231,7 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 	}
 
 	private HttpResponse<String> adminReplay(String body, String token) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(url("/admin/replay"))
+		HttpRequest.Builder request = HttpRequest.newBuilder(managementUrl("/admin/replay"))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body));
 		if (token != null) {

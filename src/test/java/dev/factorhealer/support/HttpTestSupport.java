@@ -15,17 +15,27 @@ import org.springframework.beans.factory.annotation.Value;
 /** HTTP calls to the service under test, as Okta and operators make them. */
 public abstract class HttpTestSupport {
 
-	public static final String SECRET = "test-hook-secret-current";
+	public static final String SECRET = "test-current-8DFjlpiv7rz9rXUVC-M6p9G7R3R9UAUq";
 
-	public static final String ROTATED_SECRET = "test-hook-secret-next";
+	public static final String ROTATED_SECRET = "test-next-DneB_K9irm0mdAl0xt3Aw4t7tYYwfOkY";
 
 	protected static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	@Value("${local.server.port}")
 	protected int port;
 
+	/** The management port: actuator and {@code /admin/*}. */
+	@Value("${local.management.port}")
+	protected int managementPort;
+
+	/** A path on the hook port (the one Okta posts to). */
 	protected URI url(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	/** A path on the management port (actuator, {@code /admin/*}). */
+	protected URI managementUrl(String path) {
+		return URI.create("http://127.0.0.1:" + this.managementPort + path);
 	}
 
 	protected HttpResponse<String> postHook(byte[] body, String secret) {

@@ -18,7 +18,7 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
  * beans, with the fast logs budget set here.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "healer.hook.secrets=" + HttpTestSupport.SECRET + "," + HttpTestSupport.ROTATED_SECRET,
+		properties = { "management.server.port=0", "healer.hook.secrets=" + HttpTestSupport.SECRET + "," + HttpTestSupport.ROTATED_SECRET,
 				"healer.remediation.mode=live", "healer.remediation.pause-after-delete=100ms",
 				"healer.remediation.request-timeout=20s", "healer.okta.requests-per-minute=600",
 				// the deletion ledger is shared by every test on the broker: the cap is tested on a ledger of its own
@@ -29,7 +29,7 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
 				"healer.admin.token=" + IntegrationTestSupport.ADMIN_TOKEN })
 public abstract class IntegrationTestSupport extends HttpTestSupport {
 
-	public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+	public static final String ADMIN_TOKEN = "test-admin-qb55Q_0uCY8L6cXA5dEjiwYN4L68loKx";
 
 	private static FakeOktaOrg okta;
 

@@ -24,6 +24,8 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private final int port = ChildProcesses.freePort();
 
+	private final int managementPort = ChildProcesses.freePort();
+
 	private Process process;
 
 	private ServiceProcess(Map<String, String> settings, Path log) {
@@ -38,8 +40,14 @@ public final class ServiceProcess implements AutoCloseable {
 		return service;
 	}
 
+	/** A path on the hook port. */
 	public URI url(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	/** A path on the management port (actuator, {@code /admin/*}). */
+	public URI managementUrl(String path) {
+		return URI.create("http://127.0.0.1:" + this.managementPort + path);
 	}
 
 	public Path log() {
@@ -49,6 +57,10 @@ public final class ServiceProcess implements AutoCloseable {
 	private void startProcess() {
 		List<String> args = new ArrayList<>();
 		args.add("--server.port=" + this.port);
+		args.add("--management.server.port=" + this.managementPort);
+		// one test broker: one copy of each partition
+		args.add("--healer.topics.replication-factor=1");
+		args.add("--healer.topics.min-insync-replicas=1");
 		this.settings.forEach((key, value) -> args.add("--" + key + "=" + value));
 		this.process = ChildProcesses.startJava("dev.factorhealer.FactorHealerApplication",
 				List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), args, this.log);
@@ -58,7 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
 				throw new IllegalStateException("the service died at start-up: see " + this.log);
 			}
 			HttpResponse<String> health = http.send(
-					HttpRequest.newBuilder(url("/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build(),
+					HttpRequest.newBuilder(managementUrl("/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build(),
 					HttpResponse.BodyHandlers.ofString());
 			return health.statusCode() == 200;
 		});
