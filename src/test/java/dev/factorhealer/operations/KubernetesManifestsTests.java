@@ -275,9 +275,11 @@ class KubernetesManifestsTests {
 		variables.addAll(only(ConfigMap.class, "oauth/configmap-patch.yaml").getData().keySet());
 		variables.addAll(env(onlyContainer(only(Deployment.class, "oauth/deployment-patch.yaml"))).keySet());
 		variables.removeAll(JVM_VARIABLES);
-		assertThat(variables).as("environment variables of the manifests").isNotEmpty().allSatisfy((variable) -> assertThat(known)
-			.as("%s binds to a key of application.yml or is documented in config/application.yml or README.md", variable)
-			.contains(variable));
+		assertThat(variables).as("environment variables of the manifests")
+			.isNotEmpty()
+			.allSatisfy((variable) -> assertThat(known)
+				.as("%s binds to a key of application.yml or is named in config/application.yml or README.md", variable)
+				.contains(variable));
 		assertThat(configMap()).containsKeys("OKTA_CLIENT_ORGURL", "SPRING_KAFKA_BOOTSTRAP_SERVERS")
 			.containsEntry("HEALER_REMEDIATION_MODE", "dry-run");
 		assertThat(this.container.getEnvFrom()).singleElement()
@@ -294,7 +296,8 @@ class KubernetesManifestsTests {
 			assertThat(secret.getStringData().values()).as("placeholders of %s", secret.getMetadata().getName())
 				.allSatisfy((value) -> assertThat(value).startsWith("replace-with-"));
 		}
-		Map<String, Set<String>> exampleCommands = createSecretCommands(Files.readString(BASE.resolve(EXAMPLE_SECRETS)));
+		Map<String, Set<String>> exampleCommands = createSecretCommands(
+				Files.readString(BASE.resolve(EXAMPLE_SECRETS)));
 		Map<String, Set<String>> readmeCommands = createSecretCommands(Files.readString(Path.of("README.md")));
 		assertThat(exampleCommands).as("kubectl create secret in secret.example.yaml").isEqualTo(example);
 		assertThat(readmeCommands).as("kubectl create secret in README.md").isEqualTo(example);
@@ -352,7 +355,8 @@ class KubernetesManifestsTests {
 
 		Service hook = only(Service.class, "service.yaml");
 		Service management = only(Service.class, "service-management.yaml");
-		assertThat(podLabels).as("pods selected by the hook Service").containsAllEntriesOf(hook.getSpec().getSelector());
+		assertThat(podLabels).as("pods selected by the hook Service")
+			.containsAllEntriesOf(hook.getSpec().getSelector());
 		assertThat(podLabels).as("pods selected by the management Service")
 			.containsAllEntriesOf(management.getSpec().getSelector());
 		assertThat(only(PodDisruptionBudget.class, "poddisruptionbudget.yaml").getSpec().getSelector().getMatchLabels())
@@ -468,7 +472,8 @@ class KubernetesManifestsTests {
 		while (bracketed.find()) {
 			Arrays.stream(bracketed.group(1).split(",")).map(String::strip).forEach(known::add);
 		}
-		Matcher code = Pattern.compile("`([A-Z][A-Z0-9]*_[A-Z0-9_]+)[`=]").matcher(Files.readString(Path.of("README.md")));
+		Matcher code = Pattern.compile("`([A-Z][A-Z0-9]*_[A-Z0-9_]+)[`=]")
+			.matcher(Files.readString(Path.of("README.md")));
 		while (code.find()) {
 			known.add(code.group(1));
 		}
@@ -481,7 +486,8 @@ class KubernetesManifestsTests {
 	}
 
 	private Optional<String> setting(String key) {
-		return Optional.ofNullable(this.deploymentSettings.get(key)).or(() -> Optional.ofNullable(this.defaults.get(key)));
+		return Optional.ofNullable(this.deploymentSettings.get(key))
+			.or(() -> Optional.ofNullable(this.defaults.get(key)));
 	}
 
 	private List<String> exposedEndpoints() {
@@ -495,7 +501,9 @@ class KubernetesManifestsTests {
 		try {
 			Class<?> record = Class.forName(type);
 			RecordComponent[] components = record.getRecordComponents();
-			Class<?>[] parameterTypes = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+			Class<?>[] parameterTypes = Arrays.stream(components)
+				.map(RecordComponent::getType)
+				.toArray(Class<?>[]::new);
 			Annotation[][] annotations = record.getDeclaredConstructor(parameterTypes).getParameterAnnotations();
 			for (int i = 0; i < components.length; i++) {
 				if (components[i].getName().equals(component)) {
@@ -658,7 +666,8 @@ class KubernetesManifestsTests {
 			return;
 		}
 		if (node == null || !node.getClass().getName().startsWith("io.fabric8.")
-				|| node instanceof GenericKubernetesResource || node instanceof Quantity || node instanceof IntOrString) {
+				|| node instanceof GenericKubernetesResource || node instanceof Quantity
+				|| node instanceof IntOrString) {
 			return;
 		}
 		for (Method getter : node.getClass().getMethods()) {
