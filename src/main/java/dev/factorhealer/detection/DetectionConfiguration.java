@@ -21,6 +21,12 @@ class DetectionConfiguration {
 		return KafkaTopics.topic("okta.remediation.requests", 6).build();
 	}
 
+	/** The same rules, for the follow-up of healed users. */
+	@Bean
+	StuckFactorMatcher stuckFactorMatcher(DetectionProperties properties) {
+		return new StuckFactorMatcher(new StuckFactorDetector(properties.rules()));
+	}
+
 	@Bean
 	Detection detection(DetectionProperties properties, JsonMapper mapper, MeterRegistry registry) {
 		return new Detection(new StuckFactorDetector(properties.rules()),

@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param requestTimeout the most one request may take, retries and waits included; with one
  * record per poll it must stay well below the consumer's {@code max.poll.interval.ms} (10 min)
  * @param resultsTopic where results are published
+ * @param brakeTopic compacted one-partition topic holding the brake state ({@link RemediationBrake})
  */
 @Validated
 @ConfigurationProperties("healer.remediation")
@@ -31,7 +32,8 @@ record RemediationProperties(@DefaultValue("dry-run") @NotNull RemediationMode m
 		@DefaultValue("sms") @NotEmpty List<@NotBlank String> factorTypes,
 		@DefaultValue("1s") @NotNull Duration pauseAfterDelete, @DefaultValue("100") @Min(1) int maxDeletionsPerHour,
 		@DefaultValue("3m") @NotNull Duration requestTimeout,
-		@DefaultValue("okta.remediation.results") @NotBlank String resultsTopic) {
+		@DefaultValue("okta.remediation.results") @NotBlank String resultsTopic,
+		@DefaultValue("okta.remediation.brake") @NotBlank String brakeTopic) {
 
 	@AssertTrue(message = "healer.remediation.request-timeout must be between 5s and 5m: a request holds its partition that long, and the consumer's max.poll.interval.ms is 10m")
 	boolean isRequestTimeoutBelowPollInterval() {

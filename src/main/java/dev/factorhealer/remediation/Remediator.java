@@ -34,14 +34,18 @@ class Remediator {
 
 	private final Clock clock;
 
+	private final RemediationBrake brake;
+
 	/** When this worker thread may make its next Okta call (the pause after a DELETE). */
 	private final ThreadLocal<Instant> nextCall = ThreadLocal.withInitial(() -> Instant.MIN);
 
-	Remediator(OktaFactors okta, RemediationProperties properties, DeletionCap cap, Clock clock) {
+	Remediator(OktaFactors okta, RemediationProperties properties, DeletionCap cap, Clock clock,
+			RemediationBrake brake) {
 		this.okta = okta;
 		this.properties = properties;
 		this.cap = cap;
 		this.clock = clock;
+		this.brake = brake;
 	}
 
 	RemediationResult remediate(RemediationRequest request) {
@@ -86,6 +90,9 @@ class Remediator {
 
 	private RemediationResult unenroll(RemediationRequest request, List<String> pending, Attempts attempts,
 			Instant started, Instant deadline) {
+		if (this.brake.isEngaged()) {
+			return result(request, RemediationOutcome.FAILED, List.of(), attempts, started, this.brake.refusal());
+		}
 		List<String> deleted = new ArrayList<>();
 		List<String> alreadyRemoved = new ArrayList<>();
 		for (String factorId : pending) {
