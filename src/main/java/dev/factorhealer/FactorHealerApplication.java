@@ -6,6 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import dev.factorhealer.followup.ReportCommand;
 import dev.factorhealer.replay.ReplayCommand;
 
 /**
@@ -20,6 +21,9 @@ public class FactorHealerApplication {
 	public static void main(String[] args) {
 		if (args.length > 0 && "replay".equals(args[0])) {
 			System.exit(ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+		}
+		if (args.length > 0 && "report".equals(args[0])) {
+			System.exit(ReportCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(FactorHealerApplication.class, args);
 	}
