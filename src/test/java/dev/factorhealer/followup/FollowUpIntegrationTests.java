@@ -1,18 +1,36 @@
 package dev.factorhealer.followup;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 
 import org.springframework.test.context.TestPropertySource;
 
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
+import dev.factorhealer.support.KafkaTestBroker;
 import dev.factorhealer.support.PrometheusText;
 import dev.factorhealer.support.Results;
 import dev.factorhealer.support.TopicProbe;
@@ -32,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  */
 @TestPropertySource(properties = { "healer.followup.window=" + FollowUpIntegrationTests.WINDOW,
 		"healer.followup.followups-topic=" + FollowUpIntegrationTests.FOLLOWUPS,
-		"healer.followup.state-topic=okta.remediation.followup.state.it", "healer.followup.group=healer-followup-it",
+		"healer.followup.state-topic=" + FollowUpIntegrationTests.STATE, "healer.followup.group=healer-followup-it",
 		"healer.followup.brake.enabled=false", "healer.systemlog.enabled=true", "healer.systemlog.interval=1s",
 		"healer.systemlog.look-back=2m", "healer.systemlog.requests-per-minute=40",
 		"healer.systemlog.cursor-topic=okta.systemlog.cursor.followup-it",
@@ -42,6 +60,10 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 	static final String WINDOW = "12s";
 
 	static final String FOLLOWUPS = "okta.remediation.followups.it";
+
+	static final String STATE = "okta.remediation.followup.state.it";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private TopicProbe results;
 
@@ -129,6 +151,89 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 		assertThat(Instant.parse(followUp.get("endedAt").asString()))
 			.isEqualTo(healedAt.plus(Duration.parse("PT" + WINDOW.toUpperCase())));
 		assertThat(followUp.get("endEventUuid").isNull()).isTrue();
+	}
+
+	@Test
+	void theReportsFiguresMatchTheFollowUpRecords() {
+		List<String> users = okta().seedStuckUsers(3);
+		users.forEach(u -> heal(u, oktaTime(Instant.now().minusSeconds(120))));
+		Instant now = oktaTime(Instant.now().plusMillis(50));
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(activationEvent(Deliveries.newUuid(), users.get(0), "sms", now),
+						activationEvent(Deliveries.newUuid(), users.get(1), "sms", now.plusSeconds(1)),
+						stuckEvent(Deliveries.newUuid(), users.get(2), now))),
+				SECRET);
+		users.forEach(this::awaitFollowUp);
+		// every follow-up of this context has ended (the window is short), so the figures stand still
+		await().atMost(Duration.ofSeconds(40)).until(() -> PrometheusText.value(scrapeMetrics(), "healer_followup_open") == 0);
+		Map<String, JsonNode> records = new HashMap<>();
+		allRecords(FOLLOWUPS).forEach(r -> records.put(r.get("id").asString(), r));
+		List<Double> toSms = records.values()
+			.stream()
+			.filter(r -> r.get("outcome").asString().equals("REENROLLED"))
+			.map(r -> r.get("timeToWorkingSmsSeconds").asDouble())
+			.sorted()
+			.toList();
+
+		JsonNode report = json.readTree(report("--since", "1h", "--json"));
+
+		assertThat(report.get("healed").asInt()).isEqualTo(records.size()).isGreaterThanOrEqualTo(3);
+		assertThat(report.get("reenrolled").asInt()).isEqualTo(count(records, "REENROLLED")).isGreaterThanOrEqualTo(2);
+		assertThat(report.get("failedAgain").asInt()).isEqualTo(count(records, "FAILED_AGAIN")).isGreaterThanOrEqualTo(1);
+		assertThat(report.get("noActivity").asInt()).isEqualTo(count(records, "NO_ACTIVITY"));
+		assertThat(report.get("open").asInt()).isZero();
+		assertThat(report.get("timeToWorkingSmsSeconds").get("median").asDouble())
+			.isEqualTo(toSms.get((int) Math.ceil(0.5 * toSms.size()) - 1));
+		assertThat(report.get("timeToWorkingSmsSeconds").get("p90").asDouble())
+			.isEqualTo(toSms.get((int) Math.ceil(0.9 * toSms.size()) - 1));
+		assertThat(report("--since", "1h")).contains("re-enrolled SMS").containsPattern(
+				"failed again\\s+" + count(records, "FAILED_AGAIN") + "\\b");
+		assertThat(report("--help")).startsWith("usage: report");
+		assertThat(ReportCommand.run(new String[] { "--since", "soon" }, System.out,
+				new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
+	}
+
+	/** Runs the report command against this class's topics, as {@code java -jar ... report} would. */
+	private static String report(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		Map<String, String> settings = Map.of("spring.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers(),
+				"healer.followup.followups-topic", FOLLOWUPS, "healer.followup.state-topic", STATE);
+		settings.forEach(System::setProperty);
+		try {
+			assertThat(ReportCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();
+		}
+		finally {
+			settings.keySet().forEach(System::clearProperty);
+			// the command quiets the root logger for its own JVM; give this shared test JVM its level back
+			LoggingSystem.get(FollowUpIntegrationTests.class.getClassLoader())
+				.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
+		}
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+	private static long count(Map<String, JsonNode> records, String outcome) {
+		return records.values().stream().filter(r -> r.get("outcome").asString().equals(outcome)).count();
+	}
+
+	private static List<JsonNode> allRecords(String topic) {
+		Properties props = new Properties();
+		props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
+		props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		List<JsonNode> all = new ArrayList<>();
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+				new ByteArrayDeserializer())) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map(p -> new TopicPartition(topic, p.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+			while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+				consumer.poll(Duration.ofMillis(200)).forEach(r -> all.add(Results.tree(r)));
+			}
+		}
+		return all;
 	}
 
 	/** Posts the user's stuck-factor failure to the hook and waits for the DELETE. */
