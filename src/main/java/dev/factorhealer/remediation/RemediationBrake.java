@@ -162,41 +162,58 @@ public final class RemediationBrake implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		Map<String, Object> config = this.kafka.buildConsumerProperties();
-		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-brake");
-		this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
 		this.running = true;
 		this.thread = new Thread(this::tail, "healer-brake");
 		this.thread.setDaemon(true);
 		this.thread.start();
 	}
 
+	/** Reads the brake topic from the start and follows it; starts over after an error. */
 	private void tail() {
 		TopicPartition partition = new TopicPartition(this.topic, 0);
-		try (KafkaConsumer<String, byte[]> reader = this.consumer) {
-			reader.assign(List.of(partition));
-			reader.seekToBeginning(List.of(partition));
-			long end = reader.endOffsets(List.of(partition)).get(partition);
-			while (this.running) {
-				for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-					apply(record);
+		while (this.running) {
+			try (KafkaConsumer<String, byte[]> reader = newConsumer()) {
+				this.consumer = reader;
+				if (!this.running) {
+					return;
 				}
-				if (this.loaded.getCount() > 0 && reader.position(partition) >= end) {
-					log.info("Remediation brake state read from {}: {}", this.topic,
-							this.state.engaged() ? "ENGAGED (" + this.state.reason() + ")" : "released");
-					this.loaded.countDown();
+				reader.assign(List.of(partition));
+				reader.seekToBeginning(List.of(partition));
+				long end = reader.endOffsets(List.of(partition)).get(partition);
+				while (this.running) {
+					for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
+						apply(record);
+					}
+					if (this.loaded.getCount() > 0 && reader.position(partition) >= end) {
+						log.info("Remediation brake state read from {}: {}", this.topic,
+								this.state.engaged() ? "ENGAGED (" + this.state.reason() + ")" : "released");
+						this.loaded.countDown();
+					}
+				}
+			}
+			catch (WakeupException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				log.error("Reading the brake topic {} failed; reading it again in 1s", this.topic, ex);
+				try {
+					Thread.sleep(1000);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
 				}
 			}
 		}
-		catch (WakeupException ex) {
-			// stopping
-		}
-		catch (RuntimeException ex) {
-			log.error("Reading the brake topic {} failed; the brake state is no longer followed", this.topic, ex);
-		}
+	}
+
+	private KafkaConsumer<String, byte[]> newConsumer() {
+		Map<String, Object> config = this.kafka.buildConsumerProperties();
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-brake-" + System.identityHashCode(this));
+		return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
 	}
 
 	private void apply(ConsumerRecord<String, byte[]> record) {
