@@ -15,6 +15,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.factorhealer.FactorHealerApplication;
+import dev.factorhealer.remediation.RemediationBrake;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.HttpTestSupport;
 import dev.factorhealer.support.IntegrationTestSupport;
@@ -31,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A follow-up outlives the service: the user is healed by one instance, which is then closed; a
  * new instance on the same broker reads the open follow-up back from the state topic and ends it
- * when the user enrolls SMS again. Its follow-up topics and group are this test's own.
+ * when the user enrolls SMS again. The brake, engaged before the restart, is still engaged after.
+ * Its follow-up and brake topics and group are this test's own.
  */
 class FollowUpRestartIntegrationTests extends HttpTestSupport {
 
@@ -49,7 +51,7 @@ class FollowUpRestartIntegrationTests extends HttpTestSupport {
 	}
 
 	@Test
-	void anOpenFollowUpSurvivesARestartAndEndsReenrolledInTheNewInstance() {
+	void anOpenFollowUpAndTheBrakeSurviveARestart() {
 		String user = IntegrationTestSupport.okta().seedStuckUsers(1).get(0);
 		Instant failedAt = oktaTime(Instant.now().minusSeconds(90));
 		start();
@@ -60,9 +62,12 @@ class FollowUpRestartIntegrationTests extends HttpTestSupport {
 			MeterRegistry meters = this.service.getBean(MeterRegistry.class);
 			await().atMost(Duration.ofSeconds(30)).until(() -> meters.get("healer.followup.open").gauge().value() >= 1);
 		}
+		// the brake is engaged now; it must still be engaged after the restart
+		this.service.getBean(RemediationBrake.class).engage("test", "restart check");
 		this.service.close();
 
 		start();
+		assertThat(this.service.getBean(RemediationBrake.class).isEngaged()).as("the brake survives a restart").isTrue();
 		try (TopicProbe followUps = TopicProbe.open(this.followUpsTopic)) {
 			Instant activatedAt = oktaTime(Instant.now());
 			postHook(Deliveries.delivery(Deliveries.newUuid(),
