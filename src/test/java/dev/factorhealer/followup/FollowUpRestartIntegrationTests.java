@@ -2,7 +2,10 @@ package dev.factorhealer.followup;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -30,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A follow-up outlives the service: the user is healed by one instance, which is then closed; a
- * new instance on the same broker reads the open follow-up back from the state topic and ends it
- * when the user enrolls SMS again. The brake, engaged before the restart, is still engaged after.
- * Its follow-up and brake topics and group are this test's own.
+ * Follow-ups outlive the instance that opened them and move with their partitions: users are
+ * healed by one instance; a second one joins (it reads the state of the partitions it is given)
+ * and then the first is closed (the second reads the rest). Every user who enrolls SMS again ends
+ * REENROLLED exactly once, whichever instance sees the event. The brake, engaged on the first,
+ * is read by the second at its start. The follow-up and brake topics and group are this test's own.
  */
 class FollowUpRestartIntegrationTests extends HttpTestSupport {
 
@@ -41,48 +45,74 @@ class FollowUpRestartIntegrationTests extends HttpTestSupport {
 
 	private final String followUpsTopic = "okta.remediation.followups.restart-" + this.suffix;
 
-	private ConfigurableApplicationContext service;
+	private final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
 
 	@AfterEach
 	void stop() {
-		if (this.service != null) {
-			this.service.close();
-		}
+		this.replicas.forEach(ConfigurableApplicationContext::close);
 	}
 
 	@Test
-	void anOpenFollowUpAndTheBrakeSurviveARestart() {
-		String user = IntegrationTestSupport.okta().seedStuckUsers(1).get(0);
+	void openFollowUpsAndTheBrakeSurviveARestartAndMoveBetweenReplicas() {
+		List<String> users = IntegrationTestSupport.okta().seedStuckUsers(6);
 		Instant failedAt = oktaTime(Instant.now().minusSeconds(90));
-		start();
+		ConfigurableApplicationContext first = start();
 		try (TopicProbe results = TopicProbe.open("okta.remediation.results")) {
 			postHook(Deliveries.delivery(Deliveries.newUuid(),
-					List.of(stuckEvent(Deliveries.newUuid(), user, failedAt))), SECRET);
-			assertThat(Results.awaitForUser(results, user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
-			MeterRegistry meters = this.service.getBean(MeterRegistry.class);
-			await().atMost(Duration.ofSeconds(30)).until(() -> meters.get("healer.followup.open").gauge().value() >= 1);
+					users.stream().map(u -> stuckEvent(Deliveries.newUuid(), u, failedAt)).toList()), SECRET);
+			users.forEach(u -> assertThat(Results.awaitForUser(results, u, 1).get(0).get("outcome").asString())
+				.isEqualTo("DELETED"));
+			MeterRegistry meters = first.getBean(MeterRegistry.class);
+			await().atMost(Duration.ofSeconds(30)).until(() -> meters.get("healer.followup.open").gauge().value() >= 6);
 		}
-		// the brake is engaged now; it must still be engaged after the restart
-		this.service.getBean(RemediationBrake.class).engage("test", "restart check");
-		this.service.close();
+		first.getBean(RemediationBrake.class).engage("test", "restart check");
 
-		start();
-		assertThat(this.service.getBean(RemediationBrake.class).isEngaged()).as("the brake survives a restart").isTrue();
+		// a second replica joins: it reads the brake and the state of the partitions it is given
+		ConfigurableApplicationContext second = start();
+		assertThat(second.getBean(RemediationBrake.class).isEngaged()).as("the brake reaches a new replica").isTrue();
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> open(second) >= 1 && open(first) >= 1 && open(first) + open(second) == 6);
 		try (TopicProbe followUps = TopicProbe.open(this.followUpsTopic)) {
-			Instant activatedAt = oktaTime(Instant.now());
-			postHook(Deliveries.delivery(Deliveries.newUuid(),
-					List.of(activationEvent(Deliveries.newUuid(), user, "sms", activatedAt))), SECRET);
+			Map<String, Instant> activatedAt = new HashMap<>();
+			for (String user : users.subList(0, 3)) {
+				activatedAt.put(user, oktaTime(Instant.now()));
+				postHook(Deliveries.delivery(Deliveries.newUuid(),
+						List.of(activationEvent(Deliveries.newUuid(), user, "sms", activatedAt.get(user)))), SECRET);
+			}
+			followUps.awaitRecords(3, r -> users.contains(r.key()));
 
-			JsonNode followUp = Results.tree(followUps.awaitRecords(1, r -> user.equals(r.key())).get(0));
-			assertThat(followUp.get("outcome").asString()).isEqualTo("REENROLLED");
-			assertThat(followUp.get("timeToWorkingSmsSeconds").asDouble())
-				.isEqualTo(Duration.between(failedAt, activatedAt).toMillis() / 1000.0);
+			// the first replica stops: the second takes over every partition and reads its state
+			first.close();
+			use(second);
+			for (String user : users.subList(3, 6)) {
+				activatedAt.put(user, oktaTime(Instant.now()));
+				postHook(Deliveries.delivery(Deliveries.newUuid(),
+						List.of(activationEvent(Deliveries.newUuid(), user, "sms", activatedAt.get(user)))), SECRET);
+			}
+
+			followUps.awaitRecords(6, r -> users.contains(r.key()));
+			assertThat(followUps.settle(Duration.ofSeconds(1))).filteredOn(r -> users.contains(r.key())).hasSize(6);
+			for (String user : users) {
+				JsonNode followUp = Results.tree(followUps.records(r -> user.equals(r.key())).get(0));
+				assertThat(followUp.get("outcome").asString()).as(user).isEqualTo("REENROLLED");
+				assertThat(followUp.get("timeToWorkingSmsSeconds").asDouble()).as(user)
+					.isEqualTo(Duration.between(failedAt, activatedAt.get(user)).toMillis() / 1000.0);
+			}
 		}
+		assertThat(second.getBean(RemediationBrake.class).isEngaged()).isTrue();
 	}
 
-	private void start() {
+	private static double open(ConfigurableApplicationContext replica) {
+		return replica.getBean(MeterRegistry.class).get("healer.followup.open").gauge().value();
+	}
+
+	private void use(ConfigurableApplicationContext replica) {
+		this.port = Integer.parseInt(replica.getEnvironment().getProperty("local.server.port"));
+	}
+
+	private ConfigurableApplicationContext start() {
 		// command-line arguments: they win over ./config/application.yml
-		this.service = new SpringApplicationBuilder(FactorHealerApplication.class).run(Stream.of("server.port=0",
+		ConfigurableApplicationContext replica = new SpringApplicationBuilder(FactorHealerApplication.class).run(Stream.of("server.port=0",
 				"spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
 				"okta.client.org-url=" + IntegrationTestSupport.okta().url(),
 				"okta.client.token=" + IntegrationTestSupport.okta().token(), "okta.testing.disable-https-check=true",
@@ -95,7 +125,9 @@ class FollowUpRestartIntegrationTests extends HttpTestSupport {
 				"healer.remediation.brake-topic=okta.remediation.brake.restart-" + this.suffix)
 			.map(setting -> "--" + setting)
 			.toArray(String[]::new));
-		this.port = Integer.parseInt(this.service.getEnvironment().getProperty("local.server.port"));
+		this.replicas.add(replica);
+		use(replica);
+		return replica;
 	}
 
 }
