@@ -6,6 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import dev.factorhealer.followup.ReportCommand;
 import dev.factorhealer.replay.ReplayCommand;
 import dev.factorhealer.replay.StuckCommand;
 import dev.factorhealer.setup.SetupCommand;
@@ -26,6 +27,7 @@ public class FactorHealerApplication {
 			                 management.server.port (8081)
 			  replay         re-publish stuck records to their original topic (replay --help)
 			  stuck list     list stuck records with why, when and where from (stuck --help)
+			  report         follow-ups of healed users: re-enrolled, failed again, no activity (report --help)
 			  hook create    create or update and verify the Okta event hook (hook --help)
 			  hook show      show the event hook's status and event types
 			  doctor         check credentials, scopes, rate-limit headroom, the hook and Kafka
@@ -43,6 +45,7 @@ public class FactorHealerApplication {
 		switch (command) {
 			case "replay" -> System.exit(ReplayCommand.run(rest, System.out, System.err));
 			case "stuck" -> System.exit(StuckCommand.run(rest, System.out, System.err));
+			case "report" -> System.exit(ReportCommand.run(rest, System.out, System.err));
 			case "--help", "-h" -> System.out.println(USAGE);
 			case "--version" -> System.out.println(BuildVersion.describe());
 			default -> SpringApplication.run(FactorHealerApplication.class, args);

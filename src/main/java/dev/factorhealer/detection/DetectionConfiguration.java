@@ -30,6 +30,12 @@ class DetectionConfiguration {
 		return topics.pipeline(REQUESTS_TOPIC, 6);
 	}
 
+	/** The same rules, for the follow-up of healed users. */
+	@Bean
+	StuckFactorMatcher stuckFactorMatcher(DetectionProperties properties) {
+		return new StuckFactorMatcher(new StuckFactorDetector(properties.rules()));
+	}
+
 	@Bean
 	DetectionMemory detectionMemory(DetectionProperties properties) {
 		return new DetectionMemory(properties.dedupeTtl(), properties.dedupeMaxEvents(), properties.coalesceWindow(),

@@ -24,7 +24,8 @@ import dev.factorhealer.system.AdminEndpoints;
 
 /**
  * {@code GET/POST /admin/mode} on the management port: tells and sets the remediation mode of
- * every replica ({@link RemediationModeSwitch}), behind the admin bearer token.
+ * every replica ({@link RemediationModeSwitch}), behind the admin bearer token. Setting
+ * {@code live} also releases the {@link RemediationBrake} if it is engaged.
  */
 @RestController
 @ConditionalOnProperty("healer.admin.token")
@@ -37,12 +38,16 @@ class AdminModeController {
 
 	private final RemediationModeSwitch modes;
 
+	private final RemediationBrake brake;
+
 	private final AdminAuthentication authentication;
 
 	private final JsonMapper mapper;
 
-	AdminModeController(RemediationModeSwitch modes, AdminAuthentication authentication, JsonMapper mapper) {
+	AdminModeController(RemediationModeSwitch modes, RemediationBrake brake, AdminAuthentication authentication,
+			JsonMapper mapper) {
 		this.modes = modes;
+		this.brake = brake;
 		this.authentication = authentication;
 		this.mapper = mapper;
 	}
@@ -86,6 +91,10 @@ class AdminModeController {
 			ModeState state = this.modes.set(mode, by, reason);
 			log.info("POST /admin/mode from {}: {} by {} ({})", request.getRemoteAddr(), mode.label(), state.by(),
 					state.reason());
+			if (mode == RemediationMode.LIVE && this.brake.isEngaged()) {
+				// going live is the operator's word that the cause is fixed: the brake lets go too
+				this.brake.release(state.by(), "POST /admin/mode live: " + state.reason());
+			}
 			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer(state));
 		}
 		catch (IllegalStateException ex) {

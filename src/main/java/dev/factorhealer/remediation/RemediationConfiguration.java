@@ -71,16 +71,30 @@ class RemediationConfiguration {
 				properties.deletionsTopic(), mapper, Clock.systemUTC(), properties.maxDeletionsPerHour());
 	}
 
+	/** Compacted, one partition: the last record is the brake state every replica follows. */
+	@Bean
+	NewTopic remediationBrakeTopic(RemediationProperties properties, TopicFactory topics) {
+		return topics.state(properties.brakeTopic(), 1);
+	}
+
+	@Bean
+	RemediationBrake remediationBrake(RemediationProperties properties, KafkaProperties kafka, JsonMapper mapper,
+			MeterRegistry registry) {
+		return new RemediationBrake(properties.brakeTopic(), kafka, KafkaProducers.template(kafka, "healer-brake",
+				new StringSerializer(), new ByteArraySerializer(), Map.of()), mapper, Clock.systemUTC(), registry);
+	}
+
 	@Bean
 	Remediation remediation(RemediationProperties properties, OktaFactors okta, KafkaProperties kafka,
-			JsonMapper mapper, MeterRegistry registry, DeletionLedger ledger, RemediationModeSwitch modes) {
+			JsonMapper mapper, MeterRegistry registry, DeletionLedger ledger, RemediationModeSwitch modes,
+			RemediationBrake brake) {
 		log.info("Remediation mode at start: {}{} (changed at run time with POST /admin/mode); factor types {}; "
 				+ "at most {} deletions per hour; {} pause after a DELETE",
 				properties.mode().label(),
 				properties.mode() == RemediationMode.DRY_RUN ? " (factors are checked, never deleted)" : "",
 				properties.factorTypes(), properties.maxDeletionsPerHour(), properties.pauseAfterDelete());
 		Clock clock = Clock.systemUTC();
-		Remediator remediator = new Remediator(okta, properties, ledger, modes, clock);
+		Remediator remediator = new Remediator(okta, properties, ledger, modes, brake, clock);
 		return new Remediation(remediator, ledger, KafkaProducers.template(kafka, "healer-remediation-results",
 				new StringSerializer(), new ByteArraySerializer(), Map.of()), properties.resultsTopic(), mapper,
 				registry);

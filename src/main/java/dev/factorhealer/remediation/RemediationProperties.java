@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * again ({@code GET .../factors/{factorId}}) first
  * @param deletionsTopic the deletion ledger: one partition on which every DELETE is claimed first
  * (the deployment-wide cap, and what a redelivered request already deleted)
+ * @param brakeTopic compacted one-partition topic holding the brake state ({@link RemediationBrake})
  */
 @Validated
 @ConfigurationProperties("healer.remediation")
@@ -37,7 +38,8 @@ record RemediationProperties(@DefaultValue("dry-run") @NotNull RemediationMode m
 		@DefaultValue("3m") @NotNull Duration requestTimeout,
 		@DefaultValue("okta.remediation.results") @NotBlank String resultsTopic,
 		@DefaultValue("5s") @NotNull Duration maxStatusAge,
-		@DefaultValue("okta.remediation.deletions") @NotBlank String deletionsTopic) {
+		@DefaultValue("okta.remediation.deletions") @NotBlank String deletionsTopic,
+		@DefaultValue("okta.remediation.brake") @NotBlank String brakeTopic) {
 
 	@AssertTrue(message = "healer.remediation.max-status-age must be between 1s and 60s: a DELETE must follow a recent read of the factor")
 	boolean isMaxStatusAgeSane() {

@@ -35,16 +35,19 @@ class Remediator {
 
 	private final Clock clock;
 
+	private final RemediationBrake brake;
+
 	/** When this worker thread may make its next Okta call (the pause after a DELETE). */
 	private final ThreadLocal<Instant> nextCall = ThreadLocal.withInitial(() -> Instant.MIN);
 
 	Remediator(OktaFactors okta, RemediationProperties properties, DeletionLedger ledger, RemediationModeSwitch mode,
-			Clock clock) {
+			RemediationBrake brake, Clock clock) {
 		this.okta = okta;
 		this.properties = properties;
 		this.ledger = ledger;
 		this.mode = mode;
 		this.clock = clock;
+		this.brake = brake;
 	}
 
 	RemediationResult remediate(RemediationRequest request) {
@@ -118,6 +121,9 @@ class Remediator {
 
 	private RemediationResult unenroll(RemediationRequest request, String requestId, Candidates candidates,
 			Results results, Instant deadline, BudgetPermits listPermits, Instant listedAt) {
+		if (this.brake.isEngaged()) {
+			return results.of(RemediationOutcome.FAILED, List.of(), this.brake.refusal());
+		}
 		List<String> deleted = new ArrayList<>();
 		List<String> alreadyRemoved = new ArrayList<>();
 		BudgetPermits permits = listPermits;

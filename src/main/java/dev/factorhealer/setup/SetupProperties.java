@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("healer.setup")
 record SetupProperties(
 		@DefaultValue(DEFAULT_HOOK_NAME) @NotBlank(message = "healer.setup.hook-name must not be blank") String hookName,
-		@DefaultValue({ AUTH_VIA_MFA, SEND_PHONE_VERIFICATION_SMS }) @NotEmpty(message = "healer.setup.hook-event-types must name at least one event type") List<String> hookEventTypes) {
+		@DefaultValue({ AUTH_VIA_MFA, SEND_PHONE_VERIFICATION_SMS, FACTOR_ACTIVATE }) @NotEmpty(message = "healer.setup.hook-event-types must name at least one event type") List<String> hookEventTypes) {
 
 	static final String DEFAULT_HOOK_NAME = "okta-factor-healer";
 
@@ -32,5 +32,8 @@ record SetupProperties(
 
 	/** An SMS sent during enrollment or verification. */
 	static final String SEND_PHONE_VERIFICATION_SMS = "system.sms.send_phone_verification_message";
+
+	/** A factor turned ACTIVE: how the follow-up sees a healed user enroll SMS again ({@code followup.FollowUpEvents#TYPES}). */
+	static final String FACTOR_ACTIVATE = "user.mfa.factor.activate";
 
 }

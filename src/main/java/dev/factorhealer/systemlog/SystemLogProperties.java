@@ -20,7 +20,8 @@ import dev.factorhealer.okta.OktaSystemLog;
  * @param enabled poll the System Log (the poller starts once the service is ready and never stops
  * it from starting: an unreachable Okta or Kafka only shows in its log lines and meters)
  * @param filter SCIM filter of the query: the failures in which a stuck SMS factor shows, including
- * {@code system.sms.send_factor_verify_message}, which event hooks cannot carry. A change takes
+ * {@code system.sms.send_factor_verify_message}, which event hooks cannot carry, or a successful
+ * {@code user.mfa.factor.activate} (a healed user enrolling again). A change takes
  * effect at the next start: the poll restarts from its position with the new filter.
  * @param limit events per page, 1 to 1000
  * @param interval wait between polls after a page that was not full (a full page is followed at
@@ -51,9 +52,13 @@ record SystemLogProperties(
 		@DefaultValue("okta.systemlog.cursor") @NotBlank String cursorTopic,
 		@DefaultValue("healer-systemlog-lease") @NotBlank String leaseGroup) {
 
-	/** Failures of the event types in which the stuck-factor error shows. */
-	static final String DEFAULT_FILTER = "outcome.result eq \"FAILURE\" and (eventType eq \"system.sms.send_factor_verify_message\""
-			+ " or eventType eq \"user.authentication.auth_via_mfa\")";
+	/**
+	 * Failures of the event types in which the stuck-factor error shows, or successful factor
+	 * activations (the follow-up of healed users: {@code followup.FollowUpEvents.TYPES}).
+	 */
+	static final String DEFAULT_FILTER = "(outcome.result eq \"FAILURE\" and (eventType eq \"system.sms.send_factor_verify_message\""
+			+ " or eventType eq \"user.authentication.auth_via_mfa\"))"
+			+ " or (eventType eq \"user.mfa.factor.activate\" and outcome.result eq \"SUCCESS\")";
 
 	/** Okta keeps the System Log for 90 days. */
 	static final Duration RETENTION = Duration.ofDays(90);

@@ -41,11 +41,15 @@ class DashboardTests {
 			"resilience4j_circuitbreaker_state", "resilience4j_ratelimiter_available_permissions",
 			"spring_cloud_stream_binder_kafka_offset", "kafka_consumer_fetch_manager_records_lag_max",
 			"jvm_memory_used_bytes", "http_server_requests_seconds_count", "healer_remediation_mode",
-			"healer_remediation_mode_changes_total", "up", "healer_okta_rate_limit_limit");
+			"healer_remediation_mode_changes_total", "up", "healer_okta_rate_limit_limit",
+			"healer_followup_outcomes_total", "healer_followup_reenrollment_rate", "healer_followup_repeat_failure_rate",
+			"healer_followup_recent", "healer_followup_open", "healer_remediation_brake_engaged",
+			"healer_remediation_brake_trips_total");
 
 	/** Histograms (Micrometer timers), exported as {@code _bucket}, {@code _count}, {@code _sum}, {@code _max}. */
 	private static final Set<String> HISTOGRAMS = Set.of("healer_hook_publish_seconds",
-			"healer_remediation_latency_seconds", "healer_okta_requests_seconds");
+			"healer_remediation_latency_seconds", "healer_okta_requests_seconds", "healer_followup_time_to_heal_seconds",
+			"healer_followup_time_to_working_sms_seconds");
 
 	static final Set<String> ALLOWED_METRICS = Stream
 		.concat(SIMPLE_METRICS.stream(),
@@ -82,6 +86,9 @@ class DashboardTests {
 			String title = panel.path("title").asString("");
 			assertThat(title).as("panel %s title", panel.path("id")).isNotBlank();
 			assertThat(ids.add(panel.path("id").asInt())).as("unique id of panel %s", title).isTrue();
+			if (panel.path("type").asString().equals("row")) {
+				continue; // a row only groups the panels below it
+			}
 			assertThat(panel.path("type").asString()).as("type of panel %s", title).isIn("timeseries", "stat", "state-timeline");
 			assertThat(panel.path("datasource").path("uid").asString()).as("datasource of panel %s", title)
 				.isEqualTo("${datasource}");

@@ -34,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -67,6 +68,8 @@ class RemediatorTests {
 
 	private RemediationModeSwitch modes;
 
+	private RemediationBrake brake;
+
 	@BeforeAll
 	static void startOrg() {
 		org = FakeOktaOrg.start();
@@ -86,6 +89,9 @@ class RemediatorTests {
 		}
 		if (this.modes != null && this.modes.isRunning()) {
 			this.modes.stop();
+		}
+		if (this.brake != null && this.brake.isRunning()) {
+			this.brake.stop();
 		}
 	}
 
@@ -202,7 +208,20 @@ class RemediatorTests {
 		}
 		this.modes = modes(properties.mode());
 		this.modes.start();
-		return new Remediator(okta, properties, this.ledger, this.modes, Clock.systemUTC());
+		if (this.brake != null && this.brake.isRunning()) {
+			this.brake.stop();
+		}
+		this.brake = brake();
+		this.brake.start();
+		return new Remediator(okta, properties, this.ledger, this.modes, this.brake, Clock.systemUTC());
+	}
+
+	private static RemediationBrake brake() {
+		String topic = "okta.remediation.brake." + UUID.randomUUID();
+		createTopic(topic);
+		KafkaProperties kafka = new KafkaProperties();
+		kafka.setBootstrapServers(List.of(KafkaTestBroker.bootstrapServers()));
+		return new RemediationBrake(topic, kafka, producer(), json, Clock.systemUTC(), new SimpleMeterRegistry());
 	}
 
 	private static RemediationModeSwitch modes(RemediationMode configured) {

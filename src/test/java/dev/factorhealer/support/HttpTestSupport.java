@@ -49,6 +49,26 @@ public abstract class HttpTestSupport {
 		return send(request.build());
 	}
 
+	/**
+	 * The Prometheus scrape of the service under test (one place to change when actuator moves to
+	 * the management port).
+	 */
+	protected String scrapeMetrics() {
+		return send(HttpRequest.newBuilder(url("/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build()).body();
+	}
+
+	/** An admin call with the bearer token ({@code null}: none) and a JSON body ({@code null}: GET). */
+	protected HttpResponse<String> admin(String path, String token, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(30));
+		if (body != null) {
+			request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+		}
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return send(request.build());
+	}
+
 	protected static HttpResponse<String> send(HttpRequest request) {
 		try {
 			return http.send(request, HttpResponse.BodyHandlers.ofString());

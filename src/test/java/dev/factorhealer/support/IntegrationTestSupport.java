@@ -34,7 +34,7 @@ public abstract class IntegrationTestSupport extends HttpTestSupport {
 	private static FakeOktaOrg okta;
 
 	/** The fake Okta org every integration test talks to. */
-	protected static synchronized FakeOktaOrg okta() {
+	public static synchronized FakeOktaOrg okta() {
 		if (okta == null) {
 			okta = FakeOktaOrg.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(okta::close));

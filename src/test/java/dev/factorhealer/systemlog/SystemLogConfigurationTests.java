@@ -60,8 +60,9 @@ class SystemLogConfigurationTests {
 			assertThat(settings).isEqualTo(new SystemLogProperties(true, SystemLogProperties.DEFAULT_FILTER, 100,
 					Duration.ofSeconds(30), Duration.ofHours(1), 10, Duration.ofMinutes(2), Duration.ofSeconds(10),
 					"okta.systemlog.cursor", "healer-systemlog-lease"));
-			assertThat(settings.filter()).isEqualTo("outcome.result eq \"FAILURE\" and (eventType eq "
-					+ "\"system.sms.send_factor_verify_message\" or eventType eq \"user.authentication.auth_via_mfa\")");
+			assertThat(settings.filter()).isEqualTo("(outcome.result eq \"FAILURE\" and (eventType eq "
+					+ "\"system.sms.send_factor_verify_message\" or eventType eq \"user.authentication.auth_via_mfa\"))"
+					+ " or (eventType eq \"user.mfa.factor.activate\" and outcome.result eq \"SUCCESS\")");
 			NewTopic topic = context.getBean(NewTopic.class);
 			assertThat(topic.name()).isEqualTo("okta.systemlog.cursor");
 			assertThat(topic.numPartitions()).isEqualTo(1);
