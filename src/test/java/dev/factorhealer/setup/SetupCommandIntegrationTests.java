@@ -57,7 +57,8 @@ class SetupCommandIntegrationTests extends IntegrationTestSupport {
 		assertThat(hook.get("status").asString()).isEqualTo("ACTIVE");
 		assertThat(hook.get("verificationStatus").asString()).isEqualTo("VERIFIED");
 		assertThat(hook.path("events").path("items").valueStream().map(JsonNode::asString).toList())
-			.containsExactly(SetupProperties.AUTH_VIA_MFA, SetupProperties.SEND_PHONE_VERIFICATION_SMS);
+			.containsExactly(SetupProperties.AUTH_VIA_MFA, SetupProperties.SEND_PHONE_VERIFICATION_SMS,
+					SetupProperties.FACTOR_ACTIVATE);
 		assertThat(hook.path("channel").path("config").path("authScheme").path("key").asString()).isEqualTo("Authorization");
 		assertThat(hook.path("channel").path("config").path("authScheme").path("value").asString()).isEqualTo(SECRET);
 
@@ -78,10 +79,12 @@ class SetupCommandIntegrationTests extends IntegrationTestSupport {
 		Run after = run(sswsSettings(), "hook", "show", "--name", this.hookName);
 
 		assertThat(show.code).isOne();
-		assertThat(show.err).contains("lacks event types [" + SetupProperties.SEND_PHONE_VERIFICATION_SMS + "]");
+		assertThat(show.err).contains("lacks event types [" + SetupProperties.SEND_PHONE_VERIFICATION_SMS + ", "
+				+ SetupProperties.FACTOR_ACTIVATE + "]");
 		assertThat(doctor.code).isOne();
 		assertThat(doctor.out).contains("FAIL event hook '" + this.hookName + "'")
-			.contains("missing event types [" + SetupProperties.SEND_PHONE_VERIFICATION_SMS + "]");
+			.contains("missing event types [" + SetupProperties.SEND_PHONE_VERIFICATION_SMS + ", "
+					+ SetupProperties.FACTOR_ACTIVATE + "]");
 		assertThat(repair.code).as(repair.err).isZero();
 		assertThat(after.code).as(after.err).isZero();
 		assertThat(hooks(this.hookName)).hasSize(1);
