@@ -12,13 +12,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.factorhealer.deadletter.StuckRecordHeaders;
+import dev.factorhealer.remediation.RemediationBrake;
+import dev.factorhealer.remediation.RemediationModeSwitch;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
+import dev.factorhealer.support.KafkaTestBroker;
 import dev.factorhealer.support.PrometheusText;
 import dev.factorhealer.support.Results;
 import dev.factorhealer.support.TopicProbe;
@@ -45,6 +49,9 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	@Autowired
+	private RemediationBrake brake;
+
 	private TopicProbe results;
 
 	private TopicProbe stuck;
@@ -62,6 +69,22 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 	void close() {
 		this.results.close();
 		this.stuck.close();
+	}
+
+	@Test
+	void goingLiveWithTheModeSwitchReleasesTheBrake() {
+		this.brake.engage("test", "healing does not help (test)");
+		assertThat(json.readTree(admin("/admin/brake", ADMIN_TOKEN, null).body()).get("engaged").asBoolean()).isTrue();
+
+		HttpResponse<String> live = admin("/admin/mode", ADMIN_TOKEN, "{\"mode\":\"live\",\"by\":\"ana\",\"reason\":\"INC-7 fixed\"}");
+
+		assertThat(live.statusCode()).isEqualTo(200);
+		JsonNode brake = json.readTree(admin("/admin/brake", ADMIN_TOKEN, null).body());
+		assertThat(brake.get("engaged").asBoolean()).isFalse();
+		assertThat(brake.get("by").asString()).isEqualTo("ana");
+		assertThat(brake.get("reason").asString()).contains("INC-7 fixed");
+		// other test classes follow their configured mode again
+		KafkaTestBroker.tombstone(RemediationModeSwitch.TOPIC, "mode");
 	}
 
 	@Test

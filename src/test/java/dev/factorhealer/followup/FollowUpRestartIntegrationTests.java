@@ -113,6 +113,7 @@ class FollowUpRestartIntegrationTests extends HttpTestSupport {
 	private ConfigurableApplicationContext start() {
 		// command-line arguments: they win over ./config/application.yml
 		ConfigurableApplicationContext replica = new SpringApplicationBuilder(FactorHealerApplication.class).run(Stream.of("server.port=0",
+				"management.server.port=0", "healer.remediation.max-deletions-per-hour=100000",
 				"spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
 				"okta.client.org-url=" + IntegrationTestSupport.okta().url(),
 				"okta.client.token=" + IntegrationTestSupport.okta().token(), "okta.testing.disable-https-check=true",

@@ -6,13 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -43,11 +37,7 @@ class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 	@AfterEach
 	void backToTheConfiguredMode() throws Exception {
 		// a tombstone: every replica goes back to healer.remediation.mode (live in the tests)
-		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()),
-				new StringSerializer(), new ByteArraySerializer())) {
-			producer.send(new ProducerRecord<>(RemediationModeSwitch.TOPIC, "mode", null)).get();
-		}
+		KafkaTestBroker.tombstone(RemediationModeSwitch.TOPIC, "mode");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "live".equals(mode(this.managementPort).get("mode").asString()));
 	}
 

@@ -54,12 +54,13 @@ public abstract class HttpTestSupport {
 	 * the management port).
 	 */
 	protected String scrapeMetrics() {
-		return send(HttpRequest.newBuilder(url("/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build()).body();
+		return send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build())
+			.body();
 	}
 
 	/** An admin call with the bearer token ({@code null}: none) and a JSON body ({@code null}: GET). */
 	protected HttpResponse<String> admin(String path, String token, String body) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(30));
+		HttpRequest.Builder request = HttpRequest.newBuilder(managementUrl(path)).timeout(Duration.ofSeconds(30));
 		if (body != null) {
 			request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
 		}
