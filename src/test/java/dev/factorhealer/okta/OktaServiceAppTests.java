@@ -121,7 +121,7 @@ class OktaServiceAppTests {
 		Instant until = Instant.now().plusSeconds(5);
 
 		// calls for about two and a half token lifetimes
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
 			fixture.okta.listFactors(USER, in(Duration.ofSeconds(5)));
 			return Instant.now().isAfter(until);
 		});
