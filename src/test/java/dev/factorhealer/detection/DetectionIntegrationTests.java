@@ -1,6 +1,5 @@
 package dev.factorhealer.detection;
 
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -118,7 +117,7 @@ class DetectionIntegrationTests extends IntegrationTestSupport {
 
 	/** {@code healer_detection_ignored_total} of one reason, as Prometheus scrapes it. */
 	private double ignored(String reason) {
-		String body = send(HttpRequest.newBuilder(url("/actuator/prometheus")).build()).body();
+		String body = scrapeMetrics();
 		return body.lines()
 			.filter(line -> line.startsWith("healer_detection_ignored_total{") && line.contains("reason=\"" + reason + "\""))
 			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
