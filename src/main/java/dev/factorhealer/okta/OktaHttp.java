@@ -377,7 +377,14 @@ final class OktaHttp {
 			throw call.fail(Kind.DEADLINE, "the deadline " + call.deadline + " has passed", null);
 		}
 		if (call.guard != null) {
-			DeleteGuard.Check check = call.guard.confirm(++call.confirmations, call.unanswered);
+			DeleteGuard.Check check;
+			try {
+				check = call.guard.confirm(++call.confirmations, call.unanswered);
+			}
+			catch (OktaException.Unavailable ex) {
+				// the status read could not be made now (open circuit, 5xx, no permit): try again later
+				throw call.fail(Kind.READ_FAILED, "the status read before the DELETE failed: " + ex.getMessage(), null);
+			}
 			call.permits = check.permits();
 			call.freshUntil = check.freshUntil();
 		}
@@ -701,6 +708,9 @@ final class OktaHttp {
 
 		/** A DELETE's status read got too old before the attempt could start: confirm it again, no wait. */
 		STALE(true),
+
+		/** The status read before a DELETE could not be made (it has retried on its own): wait and read again. */
+		READ_FAILED(true),
 
 		DEADLINE(false), INTERRUPTED(false), TOKEN_REJECTED(false);
 

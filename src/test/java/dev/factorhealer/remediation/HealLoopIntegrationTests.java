@@ -172,9 +172,13 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.results, u).isEmpty()));
-		// budget 600/min: one permit every 60 s / 599, so any 1 s window holds at most ceil(1/0.1002) + 1 calls
+		// budget 600/min: one permit every 60 s / 599, so any 1 s window holds at most ceil(1/0.1002) + 1 calls,
+		// plus one: a listing and its DELETE take two permits together and the first of them goes out at the
+		// start of the second one's period (the padding keeps every 60 s window within the budget)
 		assertThat(okta().maxCallsInAnySlidingWindow(Duration.ofSeconds(1), c -> c.receivedAt().isAfter(start)))
-			.isLessThanOrEqualTo(11);
+			.isLessThanOrEqualTo(12);
+		assertThat(okta().maxCallsInAnySlidingWindow(Duration.ofSeconds(60), c -> c.receivedAt().isAfter(start)))
+			.isLessThanOrEqualTo(600);
 		assertThat(users).allSatisfy(u -> assertThat(deletesOf(u)).hasSize(1));
 	}
 
