@@ -1,6 +1,7 @@
 package dev.factorhealer.operations;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -132,7 +133,11 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			driveEverything();
 			List<String> queries = dashboardQueries("127.0.0.1:" + this.managementPort);
 			Map<String, Integer> series = new HashMap<>();
-			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+			// the Prometheus process may not listen yet on the first polls
+			await().atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofSeconds(2))
+				.ignoreExceptionsInstanceOf(UncheckedIOException.class)
+				.untilAsserted(() -> {
 				for (String query : queries) {
 					series.put(query, seriesFor(port, query));
 				}
