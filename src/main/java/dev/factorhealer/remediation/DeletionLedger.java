@@ -97,8 +97,6 @@ final class DeletionLedger implements SmartLifecycle {
 
 	private final Map<String, Boolean> decisions = new HashMap<>();
 
-	private final Map<String, Entry> claims = new HashMap<>();
-
 	private final Map<String, History> requests = new HashMap<>();
 
 	private long nextOffset;
@@ -248,7 +246,6 @@ final class DeletionLedger implements SmartLifecycle {
 				case CLAIMED -> {
 					boolean granted = this.cap.decide(entry.claimId(), Instant.ofEpochMilli(record.timestamp()));
 					this.decisions.put(entry.claimId(), granted);
-					this.claims.put(entry.claimId(), entry);
 					if (granted) {
 						Set<String> claimed = new LinkedHashSet<>(history.claimed());
 						claimed.add(entry.factorId());
