@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.KafkaOperations;
 
+import dev.factorhealer.remediation.RemediationMode;
 import dev.factorhealer.remediation.RemediationOutcome;
 import dev.factorhealer.remediation.RemediationResult;
 
@@ -83,7 +84,7 @@ class FollowUpStarter extends ConsumerLoop {
 			log.warn("Ignored {}-{}@{}: not a remediation result", record.topic(), record.partition(), record.offset());
 			return;
 		}
-		if (result == null || result.outcome() != RemediationOutcome.DELETED || !"live".equals(result.mode())
+		if (result == null || result.outcome() != RemediationOutcome.DELETED || result.mode() != RemediationMode.LIVE
 				|| result.userId() == null || result.finishedAt() == null) {
 			return;
 		}

@@ -34,9 +34,6 @@ class Remediation {
 
 	private static final Logger log = LoggerFactory.getLogger(Remediation.class);
 
-	/** How the detail of a request refused by the deletion cap starts. */
-	static final String CAP_REACHED = "deletion cap reached: ";
-
 	private final Remediator remediator;
 
 	private final DeletionLedger ledger;
@@ -126,7 +123,7 @@ class Remediation {
 			case DRY_RUN -> log.info("Dry run: would unenroll {} factor(s) {} of user {} (event {})", result.factorType(),
 					result.factorIds(), result.userId(), result.sourceEventUuid());
 			case FAILED -> {
-				if (result.detail().startsWith(CAP_REACHED)) {
+				if (result.failureReason() == FailureReason.DELETION_CAP) {
 					this.capped.increment();
 				}
 				log.error("Could not heal user {} (event {}): {}; the request goes to the stuck topic", result.userId(),

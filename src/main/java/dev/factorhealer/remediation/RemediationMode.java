@@ -1,5 +1,8 @@
 package dev.factorhealer.remediation;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * {@code live} deletes; {@code dry-run} (the default of {@code healer.remediation.mode}) never
  * deletes. The current one is {@link RemediationModeSwitch#current()}.
@@ -15,6 +18,7 @@ public enum RemediationMode {
 	}
 
 	/** As written in settings, on the mode topic and in results: {@code live}, {@code dry-run}. */
+	@JsonValue
 	public String label() {
 		return this.label;
 	}
@@ -22,6 +26,7 @@ public enum RemediationMode {
 	/**
 	 * @throws IllegalArgumentException for anything but {@code live} and {@code dry-run}
 	 */
+	@JsonCreator
 	public static RemediationMode of(String label) {
 		for (RemediationMode mode : values()) {
 			if (mode.label.equals(label)) {

@@ -53,11 +53,11 @@ class Remediator {
 	RemediationResult remediate(RemediationRequest request) {
 		// one mode for the whole request, whatever the kill switch says meanwhile
 		RemediationMode mode = this.mode.current();
-		Results results = new Results(request, mode.label(), this.clock);
+		Results results = new Results(request, mode, this.clock);
 		Instant deadline = results.started.plus(this.properties.requestTimeout());
 		String type = request.factorType();
 		if (!this.properties.factorTypes().contains(type)) {
-			return results.of(RemediationOutcome.FAILED, List.of(), "factor type '"
+			return results.failed(FailureReason.FACTOR_TYPE_NOT_ALLOWED, "factor type '"
 					+ type + "' is not in healer.remediation.factor-types " + this.properties.factorTypes());
 		}
 		boolean live = mode == RemediationMode.LIVE;
@@ -82,7 +82,7 @@ class Remediator {
 		}
 		catch (OktaException ex) {
 			results.attempts += ex.attempts();
-			return results.failed("listing factors failed", ex, List.of());
+			return results.oktaFailed("listing factors failed", ex, List.of());
 		}
 		Candidates candidates = Candidates.of(factors, type, failureTime(request), history);
 		if (!candidates.vanishedAfterOurDelete().isEmpty()) {
@@ -92,7 +92,7 @@ class Remediator {
 							+ "(claimed on the deletion ledger, gone now); recorded on redelivery");
 		}
 		if (candidates.invalidIds() > 0) {
-			return results.of(RemediationOutcome.FAILED, List.of(), "Okta listed "
+			return results.failed(FailureReason.INVALID_FACTOR_ID, "Okta listed "
 					+ candidates.invalidIds() + " pending " + type + " factor(s) without a valid id; nothing deleted");
 		}
 		if (candidates.deletable().isEmpty()) {
@@ -114,7 +114,7 @@ class Remediator {
 	 * record it (results topic down, crash before the commit): DELETED, without calling Okta again.
 	 */
 	RemediationResult recordedLate(RemediationRequest request, List<String> deleted) {
-		Results results = new Results(request, RemediationMode.LIVE.label(), this.clock);
+		Results results = new Results(request, RemediationMode.LIVE, this.clock);
 		return results.of(RemediationOutcome.DELETED, deleted, "unenrolled " + deleted
 				+ " by an earlier delivery of this request (confirmed by Okta, on the deletion ledger); recorded on redelivery");
 	}
@@ -122,7 +122,7 @@ class Remediator {
 	private RemediationResult unenroll(RemediationRequest request, String requestId, Candidates candidates,
 			Results results, Instant deadline, BudgetPermits listPermits, Instant listedAt) {
 		if (this.brake.isEngaged()) {
-			return results.of(RemediationOutcome.FAILED, List.of(), this.brake.refusal());
+			return results.failed(FailureReason.BRAKE_ENGAGED, this.brake.refusal());
 		}
 		List<String> deleted = new ArrayList<>();
 		List<String> alreadyRemoved = new ArrayList<>();
@@ -131,7 +131,7 @@ class Remediator {
 		for (UserFactor factor : candidates.deletable()) {
 			DeletionLedger.Claim claim = this.ledger.claim(requestId, request.userId(), factor.id(), deadline);
 			if (!claim.granted()) {
-				return results.of(RemediationOutcome.FAILED, deleted, Remediation.CAP_REACHED
+				return results.failed(FailureReason.DELETION_CAP, deleted, "deletion cap reached: "
 						+ this.ledger.max() + " deletions in the last hour (healer.remediation.max-deletions-per-hour), "
 						+ "or the deletion ledger could not be reached");
 			}
@@ -171,7 +171,7 @@ class Remediator {
 				if (ex instanceof OktaException.Rejected) {
 					releaseIfUnambiguous(claim, guard);
 				}
-				return results.failed("unenrolling factor " + factor.id() + " failed", ex, deleted);
+				return results.oktaFailed("unenrolling factor " + factor.id() + " failed", ex, deleted);
 			}
 			// a second factor needs a read of its own
 			permits = null;
@@ -225,7 +225,7 @@ class Remediator {
 
 		final RemediationRequest request;
 
-		final String mode;
+		final RemediationMode mode;
 
 		final Clock clock;
 
@@ -233,7 +233,7 @@ class Remediator {
 
 		int attempts;
 
-		Results(RemediationRequest request, String mode, Clock clock) {
+		Results(RemediationRequest request, RemediationMode mode, Clock clock) {
 			this.request = request;
 			this.mode = mode;
 			this.clock = clock;
@@ -241,16 +241,30 @@ class Remediator {
 		}
 
 		RemediationResult of(RemediationOutcome outcome, List<String> factorIds, String detail) {
-			return new RemediationResult(outcome, this.request.userId(), this.request.factorType(),
-					List.copyOf(factorIds), this.attempts, this.mode, this.request.sourceEventUuid(),
-					this.request.detectedAt(), this.started, this.clock.instant(), detail, this.request.published());
+			return result(outcome, factorIds, detail, null);
 		}
 
-		RemediationResult failed(String what, OktaException ex, List<String> factorIds) {
+		RemediationResult failed(FailureReason reason, String detail) {
+			return failed(reason, List.of(), detail);
+		}
+
+		RemediationResult failed(FailureReason reason, List<String> factorIds, String detail) {
+			return result(RemediationOutcome.FAILED, factorIds, detail, reason);
+		}
+
+		private RemediationResult result(RemediationOutcome outcome, List<String> factorIds, String detail,
+				FailureReason reason) {
+			return new RemediationResult(outcome, this.request.userId(), this.request.factorType(),
+					List.copyOf(factorIds), this.attempts, this.mode, this.request.sourceEventUuid(),
+					this.request.detectedAt(), this.started, this.clock.instant(), detail, this.request.published(),
+					reason);
+		}
+
+		RemediationResult oktaFailed(String what, OktaException ex, List<String> factorIds) {
 			String detail = what + ": " + ex.getMessage() + (ex.status() > 0 ? " (HTTP " + ex.status() + ")" : "")
 					+ (ex.errorCode() != null ? " " + ex.errorCode() : "")
 					+ (ex.errorId() != null ? " errorId " + ex.errorId() : "");
-			return of(RemediationOutcome.FAILED, factorIds, detail);
+			return failed(FailureReason.OKTA_ERROR, factorIds, detail);
 		}
 
 	}

@@ -108,6 +108,7 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 		JsonNode refused = Results.awaitForUser(this.results, next, 1).get(0);
 		assertThat(refused.get("outcome").asString()).isEqualTo("FAILED");
 		assertThat(refused.get("detail").asString()).startsWith("brake engaged by follow-up");
+		assertThat(refused.get("failureReason").asString()).isEqualTo("BRAKE_ENGAGED");
 		var dead = this.stuck.awaitRecords(1, r -> next.equals(r.key())).get(0);
 		assertThat(TopicProbe.header(dead, StuckRecordHeaders.REASON)).contains("brake engaged");
 		assertThat(okta().deletes()).noneMatch(c -> c.path().contains("/users/" + next + "/"));

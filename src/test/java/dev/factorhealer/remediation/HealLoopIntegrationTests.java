@@ -104,6 +104,8 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		JsonNode result = Results.awaitForUser(this.results, user, 1).get(0);
 		// the retry reads the factor again before another DELETE: it is gone, so our first DELETE did it
 		assertThat(result.get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(result.get("mode").asString()).isEqualTo("live");
+		assertThat(result.has("failureReason")).isFalse();
 		assertThat(deletesOf(user)).extracting(RecordedCall::status).containsExactly(503);
 		assertThat(callsOf(user)).extracting(RecordedCall::method).containsExactly("GET", "DELETE", "GET");
 		assertThat(this.stuck.settle(Duration.ofMillis(500))).noneMatch(r -> user.equals(r.key()));
@@ -154,6 +156,7 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 
 		JsonNode result = Results.awaitForUser(this.results, user, 1).get(0);
 		assertThat(result.get("outcome").asString()).isEqualTo("FAILED");
+		assertThat(result.get("failureReason").asString()).isEqualTo("OKTA_ERROR");
 		var dead = this.stuck.awaitRecords(1, r -> user.equals(r.key())).get(0);
 		assertThat(TopicProbe.header(dead, StuckRecordHeaders.ORIGINAL_TOPIC)).isEqualTo("okta.remediation.requests");
 		assertThat(TopicProbe.header(dead, StuckRecordHeaders.EXCEPTION)).endsWith("RemediationFailedException");

@@ -173,7 +173,8 @@ class RemediatorTests {
 
 		assertThat(third.outcome()).isEqualTo(RemediationOutcome.DELETED);
 		assertThat(fourth.outcome()).isEqualTo(RemediationOutcome.FAILED);
-		assertThat(fourth.detail()).startsWith(Remediation.CAP_REACHED);
+		assertThat(fourth.failureReason()).isEqualTo(FailureReason.DELETION_CAP);
+		assertThat(fourth.detail()).startsWith("deletion cap reached: ");
 		assertThat(calls(users.get(3))).containsExactly("GET");
 		assertThat(this.ledger.used()).isEqualTo(3);
 	}
