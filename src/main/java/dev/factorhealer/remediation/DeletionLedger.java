@@ -11,13 +11,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -25,6 +24,8 @@ import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
+
+import dev.factorhealer.system.TopicTail;
 
 /**
  * The deletion ledger: one Kafka partition ({@code okta.remediation.deletions}) on which every
@@ -83,8 +84,6 @@ final class DeletionLedger implements SmartLifecycle {
 
 	private final KafkaOperations<String, byte[]> producer;
 
-	private final Consumer<String, byte[]> consumer;
-
 	private final String topic;
 
 	private final ObjectMapper mapper;
@@ -101,14 +100,25 @@ final class DeletionLedger implements SmartLifecycle {
 
 	private long nextOffset;
 
-	private volatile boolean running;
+	private final TopicTail tail;
 
-	private Thread reader;
-
-	DeletionLedger(KafkaOperations<String, byte[]> producer, Consumer<String, byte[]> consumer, String topic,
+	DeletionLedger(KafkaOperations<String, byte[]> producer, Supplier<Consumer<String, byte[]>> consumers, String topic,
 			ObjectMapper mapper, Clock clock, int maxDeletionsPerHour) {
 		this.producer = producer;
-		this.consumer = consumer;
+		this.tail = new TopicTail("deletion-ledger-reader", topic, consumers, Duration.ofMillis(200),
+				new TopicTail.Reader() {
+
+					@Override
+					public void apply(ConsumerRecord<String, byte[]> record, boolean replaying) {
+						DeletionLedger.this.apply(record);
+					}
+
+					@Override
+					public void reached(long nextOffset) {
+						DeletionLedger.this.reached(nextOffset);
+					}
+
+				});
 		this.topic = topic;
 		this.mapper = mapper;
 		this.clock = clock;
@@ -205,26 +215,11 @@ final class DeletionLedger implements SmartLifecycle {
 		}
 	}
 
-	private void read() {
-		TopicPartition partition = new TopicPartition(this.topic, 0);
-		this.consumer.assign(List.of(partition));
-		this.consumer.seekToBeginning(List.of(partition));
-		while (this.running) {
-			try {
-				for (ConsumerRecord<String, byte[]> record : this.consumer.poll(Duration.ofMillis(200))) {
-					apply(record);
-				}
-				synchronized (this.lock) {
-					this.nextOffset = Math.max(this.nextOffset, this.consumer.position(partition));
-					this.lock.notifyAll();
-				}
-			}
-			catch (WakeupException ex) {
-				// closing
-			}
-			catch (RuntimeException ex) {
-				log.warn("Deletion ledger: reading {} failed: {}", this.topic, ex.toString());
-			}
+	/** Everything before {@code next} is applied: claims waiting for their decision may look. */
+	private void reached(long next) {
+		synchronized (this.lock) {
+			this.nextOffset = Math.max(this.nextOffset, next);
+			this.lock.notifyAll();
 		}
 	}
 
@@ -276,30 +271,17 @@ final class DeletionLedger implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.running = true;
-		this.reader = new Thread(this::read, "deletion-ledger-reader");
-		this.reader.setDaemon(true);
-		this.reader.start();
+		this.tail.start();
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		this.consumer.wakeup();
-		try {
-			if (this.reader != null) {
-				this.reader.join(5_000);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.consumer.close(Duration.ofSeconds(2));
+		this.tail.stop(Duration.ofSeconds(5));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.tail.isRunning();
 	}
 
 	@Override

@@ -3,8 +3,6 @@ package dev.factorhealer.remediation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,12 +11,9 @@ import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -29,6 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
+
+import dev.factorhealer.system.KafkaReaders;
+import dev.factorhealer.system.TopicTail;
 
 /**
  * The brake on live remediation: while engaged, a live request deletes nothing (it ends
@@ -56,8 +54,6 @@ public final class RemediationBrake implements SmartLifecycle {
 
 	private final String topic;
 
-	private final KafkaProperties kafka;
-
 	private final KafkaOperations<String, byte[]> producer;
 
 	private final JsonMapper mapper;
@@ -73,16 +69,14 @@ public final class RemediationBrake implements SmartLifecycle {
 	/** Offset of this replica's last write: older records read back later must not undo it. */
 	private volatile long written = -1;
 
-	private volatile boolean running;
-
-	private volatile KafkaConsumer<String, byte[]> consumer;
-
-	private Thread thread;
+	private final TopicTail tail;
 
 	RemediationBrake(String topic, KafkaProperties kafka, KafkaOperations<String, byte[]> producer, JsonMapper mapper,
 			Clock clock, MeterRegistry registry) {
 		this.topic = topic;
-		this.kafka = kafka;
+		String clientId = "healer-brake-" + System.identityHashCode(this);
+		this.tail = new TopicTail("healer-brake", topic, () -> new KafkaConsumer<>(KafkaReaders.config(kafka, clientId),
+				new StringDeserializer(), new ByteArrayDeserializer()), Duration.ofMillis(500), new BrakeReader());
 		this.producer = producer;
 		this.mapper = mapper;
 		this.clock = clock;
@@ -162,58 +156,25 @@ public final class RemediationBrake implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.running = true;
-		this.thread = new Thread(this::tail, "healer-brake");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.tail.start();
 	}
 
-	/** Reads the brake topic from the start and follows it; starts over after an error. */
-	private void tail() {
-		TopicPartition partition = new TopicPartition(this.topic, 0);
-		while (this.running) {
-			try (KafkaConsumer<String, byte[]> reader = newConsumer()) {
-				this.consumer = reader;
-				if (!this.running) {
-					return;
-				}
-				reader.assign(List.of(partition));
-				reader.seekToBeginning(List.of(partition));
-				long end = reader.endOffsets(List.of(partition)).get(partition);
-				while (this.running) {
-					for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-						apply(record);
-					}
-					if (this.loaded.getCount() > 0 && reader.position(partition) >= end) {
-						log.info("Remediation brake state read from {}: {}", this.topic,
-								this.state.engaged() ? "ENGAGED (" + this.state.reason() + ")" : "released");
-						this.loaded.countDown();
-					}
-				}
-			}
-			catch (WakeupException ex) {
-				return;
-			}
-			catch (RuntimeException ex) {
-				log.error("Reading the brake topic {} failed; reading it again in 1s", this.topic, ex);
-				try {
-					Thread.sleep(1000);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
+	/** The brake topic's state applied in log order; the first read to its end is logged. */
+	private final class BrakeReader implements TopicTail.Reader {
+
+		@Override
+		public void apply(ConsumerRecord<String, byte[]> record, boolean replaying) {
+			RemediationBrake.this.apply(record);
 		}
-	}
 
-	private KafkaConsumer<String, byte[]> newConsumer() {
-		Map<String, Object> config = this.kafka.buildConsumerProperties();
-		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-brake-" + System.identityHashCode(this));
-		return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+		@Override
+		public void caughtUp() {
+			State now = RemediationBrake.this.state;
+			log.info("Remediation brake state read from {}: {}", RemediationBrake.this.topic,
+					now.engaged() ? "ENGAGED (" + now.reason() + ")" : "released");
+			RemediationBrake.this.loaded.countDown();
+		}
+
 	}
 
 	private void apply(ConsumerRecord<String, byte[]> record) {
@@ -235,24 +196,12 @@ public final class RemediationBrake implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.running = false;
-		KafkaConsumer<String, byte[]> current = this.consumer;
-		if (current != null) {
-			current.wakeup();
-		}
-		if (this.thread != null) {
-			try {
-				this.thread.join(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		this.tail.stop(Duration.ofSeconds(5));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.tail.isRunning();
 	}
 
 	/** Before the bindings start consuming requests. */

@@ -67,7 +67,8 @@ class RemediationConfiguration {
 		return new DeletionLedger(
 				KafkaProducers.template(kafka, "healer-deletion-ledger", new StringSerializer(), new ByteArraySerializer(),
 						Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)),
-				new KafkaConsumer<>(KafkaReaders.config(kafka, "healer-deletion-ledger"), new StringDeserializer(), new ByteArrayDeserializer()),
+				() -> new KafkaConsumer<>(KafkaReaders.config(kafka, "healer-deletion-ledger"), new StringDeserializer(),
+						new ByteArrayDeserializer()),
 				properties.deletionsTopic(), mapper, Clock.systemUTC(), properties.maxDeletionsPerHour());
 	}
 

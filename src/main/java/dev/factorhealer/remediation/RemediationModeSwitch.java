@@ -3,7 +3,6 @@ package dev.factorhealer.remediation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -16,9 +15,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
+
+import dev.factorhealer.system.TopicTail;
 
 /**
  * The kill switch: the remediation mode every replica follows, changed without a restart. The
@@ -51,8 +49,6 @@ public class RemediationModeSwitch implements SmartLifecycle {
 
 	private final String topic;
 
-	private final Supplier<Consumer<String, byte[]>> consumers;
-
 	private final KafkaTemplate<String, byte[]> producer;
 
 	private final JsonMapper mapper;
@@ -69,14 +65,10 @@ public class RemediationModeSwitch implements SmartLifecycle {
 
 	private volatile boolean caughtUp;
 
-	private volatile boolean running;
-
 	/** Offset of the last record applied; {@code set} waits for its own record. */
 	private long applied = -1;
 
-	private Thread tail;
-
-	private volatile Consumer<String, byte[]> consumer;
+	private final TopicTail tail;
 
 	RemediationModeSwitch(RemediationMode configured, String topic, Supplier<Consumer<String, byte[]>> consumers,
 			KafkaTemplate<String, byte[]> producer, JsonMapper mapper, Clock clock, Duration startTimeout,
@@ -84,7 +76,19 @@ public class RemediationModeSwitch implements SmartLifecycle {
 		this.configured = new ModeState(configured, "healer.remediation.mode", null, "configured");
 		this.state = this.configured;
 		this.topic = topic;
-		this.consumers = consumers;
+		this.tail = new TopicTail("healer-mode-switch", topic, consumers, Duration.ofMillis(250), new TopicTail.Reader() {
+
+			@Override
+			public void apply(ConsumerRecord<String, byte[]> record, boolean replaying) {
+				RemediationModeSwitch.this.apply(record, replaying);
+			}
+
+			@Override
+			public void caughtUp() {
+				RemediationModeSwitch.this.caughtUp();
+			}
+
+		});
 		this.producer = producer;
 		this.mapper = mapper;
 		this.clock = clock;
@@ -154,9 +158,6 @@ public class RemediationModeSwitch implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.running = true;
-		this.tail = new Thread(this::tail, "healer-mode-switch");
-		this.tail.setDaemon(true);
 		this.tail.start();
 		try {
 			if (!this.caughtUpOnce.await(this.startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -171,66 +172,17 @@ public class RemediationModeSwitch implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.running = false;
-		Consumer<String, byte[]> current = this.consumer;
-		if (current != null) {
-			current.wakeup();
-		}
-		try {
-			this.tail.join(5000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.tail.stop(Duration.ofSeconds(5));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.tail.isRunning();
 	}
 
 	@Override
 	public int getPhase() {
 		return PHASE;
-	}
-
-	private void tail() {
-		TopicPartition partition = new TopicPartition(this.topic, 0);
-		while (this.running) {
-			try (Consumer<String, byte[]> reader = this.consumers.get()) {
-				this.consumer = reader;
-				reader.assign(List.of(partition));
-				long resumeAt;
-				synchronized (this) {
-					resumeAt = this.applied + 1;
-				}
-				if (resumeAt > 0) {
-					// read again after an error: go on after what was applied, never replay old modes
-					reader.seek(partition, resumeAt);
-				}
-				else {
-					reader.seekToBeginning(List.of(partition));
-				}
-				long end = reader.endOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
-				boolean replaying = !this.caughtUp;
-				while (this.running) {
-					for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(250))) {
-						apply(record, replaying);
-					}
-					if (replaying && reader.position(partition) >= end) {
-						replaying = false;
-						caughtUp();
-					}
-				}
-			}
-			catch (WakeupException ex) {
-				// stopping
-			}
-			catch (KafkaException ex) {
-				log.warn("Reading {} failed, reading it again from the start: {}", this.topic, ex.getMessage());
-				pause();
-			}
-		}
 	}
 
 	private void caughtUp() {
@@ -278,16 +230,6 @@ public class RemediationModeSwitch implements SmartLifecycle {
 		synchronized (this) {
 			this.applied = record.offset();
 			notifyAll();
-		}
-	}
-
-	private void pause() {
-		try {
-			Thread.sleep(1000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.running = false;
 		}
 	}
 

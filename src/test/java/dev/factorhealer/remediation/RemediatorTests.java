@@ -234,7 +234,7 @@ class RemediatorTests {
 
 	private static DeletionLedger ledger(String topic, int cap) {
 		createTopic(topic);
-		return new DeletionLedger(producer(), consumer(), topic, json, Clock.systemUTC(), cap);
+		return new DeletionLedger(producer(), RemediatorTests::consumer, topic, json, Clock.systemUTC(), cap);
 	}
 
 	private static KafkaTemplate<String, byte[]> producer() {
