@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,6 +25,7 @@ import dev.factorhealer.support.IntegrationTestSupport;
 import dev.factorhealer.support.KafkaTestBroker;
 import dev.factorhealer.support.PrometheusText;
 import dev.factorhealer.support.Results;
+import dev.factorhealer.support.RemediationProbes;
 import dev.factorhealer.support.TopicProbe;
 
 import static dev.factorhealer.followup.FollowUpFixtures.activationEvent;
@@ -52,23 +53,13 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 	@Autowired
 	private RemediationBrake brake;
 
-	private TopicProbe results;
-
-	private TopicProbe stuck;
+	@RegisterExtension
+	final RemediationProbes probes = new RemediationProbes();
 
 	@BeforeEach
 	void open() {
-		okta().recover();
-		this.results = TopicProbe.open("okta.remediation.results");
-		this.stuck = TopicProbe.open("okta.remediation.requests.dlq");
 		assertThat(admin("/admin/brake", ADMIN_TOKEN, "{\"action\":\"release\",\"reason\":\"test baseline\"}")
 			.statusCode()).isEqualTo(200);
-	}
-
-	@AfterEach
-	void close() {
-		this.results.close();
-		this.stuck.close();
 	}
 
 	@Test
@@ -105,11 +96,11 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 		String next = okta().seedStuckUsers(1).get(0);
 		postHook(Deliveries.delivery(Deliveries.newUuid(),
 				List.of(stuckEvent(Deliveries.newUuid(), next, oktaTime(Instant.now())))), SECRET);
-		JsonNode refused = Results.awaitForUser(this.results, next, 1).get(0);
+		JsonNode refused = Results.awaitForUser(this.probes.results(), next, 1).get(0);
 		assertThat(refused.get("outcome").asString()).isEqualTo("FAILED");
 		assertThat(refused.get("detail").asString()).startsWith("brake engaged by follow-up");
 		assertThat(refused.get("failureReason").asString()).isEqualTo("BRAKE_ENGAGED");
-		var dead = this.stuck.awaitRecords(1, r -> next.equals(r.key())).get(0);
+		var dead = this.probes.stuck().awaitRecords(1, r -> next.equals(r.key())).get(0);
 		assertThat(TopicProbe.header(dead, StuckRecordHeaders.REASON)).contains("brake engaged");
 		assertThat(okta().deletes()).noneMatch(c -> c.path().contains("/users/" + next + "/"));
 		assertThat(okta().factors(next)).anySatisfy(f -> assertThat(f.status()).isEqualTo("PENDING_ACTIVATION"));
@@ -127,7 +118,7 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 				"{\"topic\":\"okta.remediation.requests.dlq\",\"userId\":\"" + next + "\"}");
 		assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
 
-		assertThat(Results.awaitForUser(this.results, next, 2).get(1).get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(Results.awaitForUser(this.probes.results(), next, 2).get(1).get("outcome").asString()).isEqualTo("DELETED");
 		assertThat(okta().deletes()).filteredOn(c -> c.path().contains("/users/" + next + "/")).hasSize(1);
 		assertThat(metric("healer_remediation_brake_engaged")).as("the figures from before the release do not trip it again")
 			.isEqualTo(0.0);
@@ -139,7 +130,7 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(),
 				batch.stream().map(u -> stuckEvent(Deliveries.newUuid(), u, oktaTime(Instant.now()))).toList()), SECRET);
 		await().atMost(Duration.ofSeconds(60))
-			.until(() -> batch.stream().allMatch(u -> !Results.forUser(this.results, u).isEmpty()));
+			.until(() -> batch.stream().allMatch(u -> !Results.forUser(this.probes.results(), u).isEmpty()));
 		// a few of them enroll again at once
 		postHook(Deliveries.delivery(Deliveries.newUuid(), batch.subList(0, 3)
 			.stream()
@@ -147,7 +138,7 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 			.toList()), SECRET);
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> metric("healer_followup_recent") >= 3);
-		assertThat(batch).allSatisfy(u -> assertThat(Results.forUser(this.results, u).get(0).get("outcome").asString())
+		assertThat(batch).allSatisfy(u -> assertThat(Results.forUser(this.probes.results(), u).get(0).get("outcome").asString())
 			.isEqualTo("DELETED"));
 		assertThat(metric("healer_remediation_brake_engaged")).isEqualTo(0.0);
 		assertThat(metric("healer_followup_reenrollment_rate")).isPositive();
@@ -157,7 +148,7 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 	private void heal(String user) {
 		postHook(Deliveries.delivery(Deliveries.newUuid(),
 				List.of(stuckEvent(Deliveries.newUuid(), user, oktaTime(Instant.now().minusSeconds(60))))), SECRET);
-		assertThat(Results.awaitForUser(this.results, user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
 	}
 
 	private double metric(String name) {

@@ -5,9 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
@@ -20,6 +19,7 @@ import dev.factorhealer.fakeokta.RecordedCall;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
 import dev.factorhealer.support.Results;
+import dev.factorhealer.support.RemediationProbes;
 import dev.factorhealer.support.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,23 +32,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class HealLoopIntegrationTests extends IntegrationTestSupport {
 
-	private TopicProbe results;
-
-	private TopicProbe stuck;
-
-	@BeforeEach
-	void open() {
-		okta().recover();
-		this.results = TopicProbe.open("okta.remediation.results");
-		this.stuck = TopicProbe.open("okta.remediation.requests.dlq");
-	}
-
-	@AfterEach
-	void close() {
-		okta().recover();
-		this.results.close();
-		this.stuck.close();
-	}
+	@RegisterExtension
+	final RemediationProbes probes = new RemediationProbes();
 
 	@Test
 	void sampleDeliveryUnenrollsThePendingSmsFactorOnceAndLeavesActiveFactorsAlone() {
@@ -60,8 +45,8 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(liFails)), SECRET).statusCode())
 			.isEqualTo(200);
 
-		JsonNode ana = Results.awaitForUser(this.results, FakeOktaOrg.DEMO_ANA_USER_ID, 1).get(0);
-		JsonNode li = Results.awaitForUser(this.results, FakeOktaOrg.DEMO_LI_USER_ID, 1).get(0);
+		JsonNode ana = Results.awaitForUser(this.probes.results(), FakeOktaOrg.DEMO_ANA_USER_ID, 1).get(0);
+		JsonNode li = Results.awaitForUser(this.probes.results(), FakeOktaOrg.DEMO_LI_USER_ID, 1).get(0);
 		assertThat(ana.get("outcome").asString()).isEqualTo("DELETED");
 		assertThat(ana.get("factorIds").get(0).asString()).isEqualTo(FakeOktaOrg.DEMO_ANA_SMS_FACTOR_ID);
 		assertThat(ana.get("sourceEventUuid").asString()).isEqualTo("5a0d2b1e-8c1d-11ef-9a3a-0b9c6f1e2d4a");
@@ -88,8 +73,8 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(event)), SECRET);
 		postHook(Deliveries.delivery(Deliveries.newUuid(), again), SECRET);
 
-		assertThat(Results.awaitForUser(this.results, user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
-		assertThat(this.results.settle(Duration.ofSeconds(2)).stream().filter(r -> user.equals(r.key()))).hasSize(1);
+		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(this.probes.results().settle(Duration.ofSeconds(2)).stream().filter(r -> user.equals(r.key()))).hasSize(1);
 		assertThat(deletesOf(user)).hasSize(1);
 	}
 
@@ -101,14 +86,14 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
 				SECRET);
 
-		JsonNode result = Results.awaitForUser(this.results, user, 1).get(0);
+		JsonNode result = Results.awaitForUser(this.probes.results(), user, 1).get(0);
 		// the retry reads the factor again before another DELETE: it is gone, so our first DELETE did it
 		assertThat(result.get("outcome").asString()).isEqualTo("DELETED");
 		assertThat(result.get("mode").asString()).isEqualTo("live");
 		assertThat(result.has("failureReason")).isFalse();
 		assertThat(deletesOf(user)).extracting(RecordedCall::status).containsExactly(503);
 		assertThat(callsOf(user)).extracting(RecordedCall::method).containsExactly("GET", "DELETE", "GET");
-		assertThat(this.stuck.settle(Duration.ofMillis(500))).noneMatch(r -> user.equals(r.key()));
+		assertThat(this.probes.stuck().settle(Duration.ofMillis(500))).noneMatch(r -> user.equals(r.key()));
 	}
 
 	@Test
@@ -120,7 +105,7 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
 				SECRET);
 
-		assertThat(Results.awaitForUser(this.results, user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
 		List<RecordedCall> calls = callsOf(user);
 		RecordedCall throttled = calls.stream().filter(RecordedCall::throttled).findFirst().orElseThrow();
 		// X-Rate-Limit-Reset is at least 2 s after the throttled call (the fake rounds it up)
@@ -140,7 +125,7 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
 				SECRET);
 
-		JsonNode result = Results.awaitForUser(this.results, user, 1).get(0);
+		JsonNode result = Results.awaitForUser(this.probes.results(), user, 1).get(0);
 		assertThat(result.get("outcome").asString()).isEqualTo("DELETED");
 		assertThat(result.get("attempts").asInt()).isEqualTo(4);
 		assertThat(deletesOf(user)).extracting(RecordedCall::status).containsExactly(204);
@@ -154,10 +139,10 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
 				SECRET);
 
-		JsonNode result = Results.awaitForUser(this.results, user, 1).get(0);
+		JsonNode result = Results.awaitForUser(this.probes.results(), user, 1).get(0);
 		assertThat(result.get("outcome").asString()).isEqualTo("FAILED");
 		assertThat(result.get("failureReason").asString()).isEqualTo("OKTA_ERROR");
-		var dead = this.stuck.awaitRecords(1, r -> user.equals(r.key())).get(0);
+		var dead = this.probes.stuck().awaitRecords(1, r -> user.equals(r.key())).get(0);
 		assertThat(TopicProbe.header(dead, StuckRecordHeaders.ORIGINAL_TOPIC)).isEqualTo("okta.remediation.requests");
 		assertThat(TopicProbe.header(dead, StuckRecordHeaders.EXCEPTION)).endsWith("RemediationFailedException");
 		assertThat(TopicProbe.header(dead, StuckRecordHeaders.REASON)).contains("listing factors failed");
@@ -174,7 +159,7 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(), events), SECRET);
 
 		await().atMost(Duration.ofSeconds(60))
-			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.results, u).isEmpty()));
+			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.probes.results(), u).isEmpty()));
 		// budget 600/min: one permit every 60 s / 599, so any 1 s window holds at most ceil(1/0.1002) + 1 calls,
 		// plus one: a listing and its DELETE take two permits together and the first of them goes out at the
 		// start of the second one's period (the padding keeps every 60 s window within the budget)
@@ -193,7 +178,7 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
 				SECRET);
 
-		Results.awaitForUser(this.results, user, 1);
+		Results.awaitForUser(this.probes.results(), user, 1);
 		assertThat(output.getAll()).contains(user).doesNotContain(okta().token()).doesNotContain(SECRET);
 	}
 
