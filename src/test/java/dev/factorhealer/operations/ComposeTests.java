@@ -23,14 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Checks that docker-compose.yml, the Dockerfile, .env.example and the Prometheus scrape
  * configuration agree with each other: service names, ports, Kafka's advertised listener, mounts
- * and the settings named in DESIGN.md. {@code docker-compose config} validates the file itself
+ * and the settings named in docs/architecture.md. {@code docker-compose config} validates the file itself
  * where a compose binary exists.
  */
 class ComposeTests {
 
 	static final String GRAFANA_DASHBOARDS = "/var/lib/grafana/dashboards";
 
-	/** Environment names of the settings listed in DESIGN.md. */
+	/** Environment names of the settings listed in docs/architecture.md. */
 	private static final Set<String> DESIGN_SETTINGS = Set.of("OKTA_CLIENT_ORGURL", "OKTA_CLIENT_TOKEN",
 			"HEALER_HOOK_SECRETS", "HEALER_REMEDIATION_MODE", "SPRING_KAFKA_BOOTSTRAP_SERVERS",
 			"OKTA_TESTING_DISABLEHTTPSCHECK", "HEALER_OKTA_REQUESTSPERMINUTE", "HEALER_REMEDIATION_PAUSEAFTERDELETE",
@@ -181,7 +181,7 @@ class ComposeTests {
 		assertThat(example.keySet()).containsAll(DEPLOYMENT_SETTINGS);
 		assertThat(example.keySet()).allSatisfy((key) -> assertThat(DESIGN_SETTINGS.contains(key)
 				|| key.equals("GRAFANA_ADMIN_PASSWORD"))
-			.as("%s is a DESIGN.md setting", key)
+			.as("%s is a documented setting (docs/architecture.md)", key)
 			.isTrue());
 		assertThat(example).containsEntry("HEALER_REMEDIATION_MODE", "dry-run");
 	}

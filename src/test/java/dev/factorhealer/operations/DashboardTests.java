@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checks the Grafana dashboard and its provisioning, and that the dashboard and the alert rules
- * use only the metric names the service and its libraries export (DESIGN.md's table plus the
+ * use only the metric names the service and its libraries export (docs/architecture.md's table plus the
  * library metrics below), so that a typo in a query is caught here rather than by an empty panel.
  */
 class DashboardTests {

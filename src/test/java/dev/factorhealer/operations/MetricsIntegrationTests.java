@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What operators see: after driving events through the pipeline, every meter of DESIGN.md is on
+ * What operators see: after driving events through the pipeline, every meter of docs/architecture.md is on
  * {@code /actuator/prometheus} with the value that matches what happened, and a real Prometheus
  * scraping the service finds a series for every query of every dashboard panel.
  */
