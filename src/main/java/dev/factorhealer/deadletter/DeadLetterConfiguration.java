@@ -14,22 +14,19 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.TopicFactory;
+import dev.factorhealer.system.TopicNames;
 
 @Configuration(proxyBeanMethods = false)
 class DeadLetterConfiguration {
 
-	static final String EVENTS_DLQ = "okta.events.dlq";
-
-	static final String REQUESTS_DLQ = "okta.remediation.requests.dlq";
-
 	@Bean
-	NewTopic oktaEventsDlqTopic(TopicFactory topics) {
-		return topics.stuck(EVENTS_DLQ, 3);
+	NewTopic oktaEventsDlqTopic(TopicNames names, TopicFactory topics) {
+		return topics.stuck(names.eventsStuck(), 3);
 	}
 
 	@Bean
-	NewTopic remediationRequestsDlqTopic(TopicFactory topics) {
-		return topics.stuck(REQUESTS_DLQ, 3);
+	NewTopic remediationRequestsDlqTopic(TopicNames names, TopicFactory topics) {
+		return topics.stuck(names.requestsStuck(), 3);
 	}
 
 	@Bean

@@ -26,6 +26,7 @@ import dev.factorhealer.detection.StuckFactorMatcher;
 import dev.factorhealer.remediation.RemediationBrake;
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.KafkaTopics;
+import dev.factorhealer.system.TopicNames;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "healer.followup.enabled", havingValue = "true", matchIfMissing = true)
@@ -35,65 +36,65 @@ class FollowUpConfiguration {
 
 	/** Kept 90 days (Okta's System Log retention), so {@code report --since 30d} has its data. */
 	@Bean
-	NewTopic followupsTopic(FollowUpProperties properties) {
-		return KafkaTopics.topic(properties.followupsTopic(), 3)
+	NewTopic followupsTopic(TopicNames topics) {
+		return KafkaTopics.topic(topics.followups(), 3)
 			.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(90).toMillis()))
 			.build();
 	}
 
 	/** As many partitions as the events topic (the hook's {@code healer.hook.partitions}): co-partitioned. */
 	@Bean
-	NewTopic followupStateTopic(FollowUpProperties properties, Environment environment) {
-		return KafkaTopics.topic(properties.stateTopic(), environment.getProperty("healer.hook.partitions", Integer.class, 6))
+	NewTopic followupStateTopic(TopicNames topics, Environment environment) {
+		return KafkaTopics.topic(topics.followupState(), environment.getProperty("healer.hook.partitions", Integer.class, 6))
 			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
 			.build();
 	}
 
 	@Bean
-	FollowUpStarter followUpStarter(FollowUpProperties properties, KafkaProperties kafka, JsonMapper mapper,
-			MeterRegistry registry) {
-		return new FollowUpStarter(properties, kafka, producer(kafka, "healer-followup-starter"), mapper,
+	FollowUpStarter followUpStarter(FollowUpProperties properties, TopicNames topics, KafkaProperties kafka,
+			JsonMapper mapper, MeterRegistry registry) {
+		return new FollowUpStarter(properties, topics, kafka, producer(kafka, "healer-followup-starter"), mapper,
 				Clock.systemUTC(), registry);
 	}
 
 	@Bean
-	FollowUpTracker followUpTracker(FollowUpProperties properties, StuckFactorMatcher matcher, KafkaProperties kafka,
-			KafkaAdmin admin, JsonMapper mapper, MeterRegistry registry) {
+	FollowUpTracker followUpTracker(FollowUpProperties properties, TopicNames topics, StuckFactorMatcher matcher,
+			KafkaProperties kafka, KafkaAdmin admin, JsonMapper mapper, MeterRegistry registry) {
 		log.info("Following healed users for {} (state on {}, outcomes on {})", properties.window(),
-				properties.stateTopic(), properties.followupsTopic());
-		return new FollowUpTracker(properties, new FollowUpEvents(matcher), kafka, producer(kafka, "healer-followup"),
+				topics.followupState(), topics.followups());
+		return new FollowUpTracker(properties, topics, new FollowUpEvents(matcher), kafka, producer(kafka, "healer-followup"),
 				mapper, Clock.systemUTC(), registry) {
 
 			@Override
 			public void start() {
-				checkCoPartitioned(admin, properties);
+				checkCoPartitioned(admin, topics);
 				super.start();
 			}
 		};
 	}
 
 	@Bean
-	FollowUpRates followUpRates(FollowUpProperties properties, RemediationBrake brake, KafkaProperties kafka,
-			JsonMapper mapper, MeterRegistry registry) {
+	FollowUpRates followUpRates(FollowUpProperties properties, TopicNames topics, RemediationBrake brake,
+			KafkaProperties kafka, JsonMapper mapper, MeterRegistry registry) {
 		FollowUpProperties.Brake rule = properties.brake();
 		log.info("Brake: {}", rule.enabled() ? "engages when more than " + rule.maxRepeatFailureRate()
 				+ " of at least " + rule.minFollowups() + " follow-ups ended within " + properties.rateWindow()
 				+ " failed again" : "off (healer.followup.brake.enabled=false)");
-		return new FollowUpRates(properties, brake, kafka, mapper, Clock.systemUTC(), registry);
+		return new FollowUpRates(properties, topics, brake, kafka, mapper, Clock.systemUTC(), registry);
 	}
 
 	/**
 	 * The replica owning events partition p must own state partition p: same count, same keys.
 	 * A topic created beforehand with another count stops the service here.
 	 */
-	static void checkCoPartitioned(KafkaAdmin admin, FollowUpProperties properties) {
-		Map<String, TopicDescription> topics = admin.describeTopics(properties.eventsTopic(), properties.stateTopic());
-		int events = topics.get(properties.eventsTopic()).partitions().size();
-		int state = topics.get(properties.stateTopic()).partitions().size();
+	static void checkCoPartitioned(KafkaAdmin admin, TopicNames names) {
+		Map<String, TopicDescription> topics = admin.describeTopics(names.events(), names.followupState());
+		int events = topics.get(names.events()).partitions().size();
+		int state = topics.get(names.followupState()).partitions().size();
 		if (events != state) {
-			throw new IllegalStateException(properties.stateTopic() + " has " + state + " partitions but "
-					+ properties.eventsTopic() + " has " + events + ": the follow-up state must have as many partitions "
-					+ "as the events (healer.followup.state-topic, healer.hook.partitions)");
+			throw new IllegalStateException(names.followupState() + " has " + state + " partitions but "
+					+ names.events() + " has " + events + ": the follow-up state must have as many partitions "
+					+ "as the events (healer.topics.names.followup-state, healer.hook.partitions)");
 		}
 	}
 

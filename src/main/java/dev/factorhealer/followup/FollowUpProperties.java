@@ -20,21 +20,14 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled follow healed users (and run the brake)
  * @param window how long a healed user is followed before the follow-up ends {@code NO_ACTIVITY}
  * @param rateWindow the recent window of the rates and of the brake: follow-ups that ended within it
- * @param followupsTopic where each follow-up ends as one record
- * @param stateTopic compacted topic of open follow-ups; must have as many partitions as the events topic
- * @param eventsTopic the System Log events (the hook's topic)
- * @param resultsTopic the remediation results
  * @param group consumer group of the follow-up (events and state); {@code <group>-starter} reads the results
  * @param brake when the follow-up stops live remediation
+ * Topic names are in {@code healer.topics.names.*}.
  */
 @Validated
 @ConfigurationProperties("healer.followup")
 record FollowUpProperties(@DefaultValue("true") boolean enabled, @DefaultValue("7d") @NotNull Duration window,
 		@DefaultValue("24h") @NotNull Duration rateWindow,
-		@DefaultValue("okta.remediation.followups") @NotBlank String followupsTopic,
-		@DefaultValue("okta.remediation.followup.state") @NotBlank String stateTopic,
-		@DefaultValue("okta.events") @NotBlank String eventsTopic,
-		@DefaultValue("okta.remediation.results") @NotBlank String resultsTopic,
 		@DefaultValue("healer-followup") @NotBlank String group, @DefaultValue @Valid @NotNull Brake brake) {
 
 	/**

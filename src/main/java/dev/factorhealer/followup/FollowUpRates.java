@@ -22,6 +22,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import dev.factorhealer.remediation.RemediationBrake;
 
+import dev.factorhealer.system.TopicNames;
+
 /**
  * Every replica reads all follow-ups that ended within the rate window, so each one publishes the
  * same re-enrollment and repeat-failure rates, and any of them engages the brake when, among the
@@ -50,6 +52,8 @@ class FollowUpRates extends ConsumerLoop {
 
 	private final FollowUpProperties properties;
 
+	private final TopicNames topics;
+
 	private final RemediationBrake brake;
 
 	private final JsonMapper mapper;
@@ -60,10 +64,11 @@ class FollowUpRates extends ConsumerLoop {
 
 	private volatile Figures recent = new Figures(0, 0, 0);
 
-	FollowUpRates(FollowUpProperties properties, RemediationBrake brake, KafkaProperties kafka, JsonMapper mapper,
+	FollowUpRates(FollowUpProperties properties, TopicNames topics, RemediationBrake brake, KafkaProperties kafka, JsonMapper mapper,
 			Clock clock, MeterRegistry registry) {
 		super("healer-followup-rates", kafka);
 		this.properties = properties;
+		this.topics = topics;
 		this.brake = brake;
 		this.mapper = mapper;
 		this.clock = clock;
@@ -86,7 +91,7 @@ class FollowUpRates extends ConsumerLoop {
 	@Override
 	void opened(KafkaConsumer<String, byte[]> consumer) {
 		this.ended.clear();
-		List<TopicPartition> partitions = consumer.partitionsFor(this.properties.followupsTopic())
+		List<TopicPartition> partitions = consumer.partitionsFor(this.topics.followups())
 			.stream()
 			.map(p -> new TopicPartition(p.topic(), p.partition()))
 			.toList();

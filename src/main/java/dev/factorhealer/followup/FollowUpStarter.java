@@ -23,6 +23,8 @@ import dev.factorhealer.remediation.RemediationMode;
 import dev.factorhealer.remediation.RemediationOutcome;
 import dev.factorhealer.remediation.RemediationResult;
 
+import dev.factorhealer.system.TopicNames;
+
 /**
  * Opens a follow-up for every live {@code DELETED} result: an {@code OPEN} record on the state
  * topic, keyed by the user, so it lands on the state partition of the replica that follows that
@@ -35,6 +37,8 @@ class FollowUpStarter extends ConsumerLoop {
 
 	private final FollowUpProperties properties;
 
+	private final TopicNames topics;
+
 	private final KafkaOperations<String, byte[]> producer;
 
 	private final JsonMapper mapper;
@@ -43,10 +47,11 @@ class FollowUpStarter extends ConsumerLoop {
 
 	private final Timer timeToHeal;
 
-	FollowUpStarter(FollowUpProperties properties, KafkaProperties kafka, KafkaOperations<String, byte[]> producer,
+	FollowUpStarter(FollowUpProperties properties, TopicNames topics, KafkaProperties kafka, KafkaOperations<String, byte[]> producer,
 			JsonMapper mapper, Clock clock, MeterRegistry registry) {
 		super("healer-followup-starter", kafka);
 		this.properties = properties;
+		this.topics = topics;
 		this.producer = producer;
 		this.mapper = mapper;
 		this.clock = clock;
@@ -61,7 +66,7 @@ class FollowUpStarter extends ConsumerLoop {
 
 	@Override
 	void opened(KafkaConsumer<String, byte[]> consumer) {
-		consumer.subscribe(List.of(this.properties.resultsTopic()));
+		consumer.subscribe(List.of(this.topics.results()));
 	}
 
 	@Override
@@ -93,7 +98,7 @@ class FollowUpStarter extends ConsumerLoop {
 			return;
 		}
 		FollowUpState open = FollowUpState.opened(result);
-		send(this.producer, new ProducerRecord<>(this.properties.stateTopic(), open.userId(),
+		send(this.producer, new ProducerRecord<>(this.topics.followupState(), open.userId(),
 				this.mapper.writeValueAsBytes(open)));
 		this.timeToHeal.record(Duration.between(open.failedAt(), open.healedAt()));
 		log.info("Following up healed user {} (factors {}, failure {} to DELETE {})", open.userId(), open.factorIds(),

@@ -32,6 +32,8 @@ import org.springframework.kafka.core.KafkaOperations;
 
 import dev.factorhealer.followup.FollowUpEvents.Signal;
 
+import dev.factorhealer.system.TopicNames;
+
 /**
  * Follows healed users: one consumer group reads {@code okta.events} and the state topic, which
  * have the same number of partitions and the same keys, with the range assignor, so this replica
@@ -45,6 +47,8 @@ class FollowUpTracker extends ConsumerLoop {
 	private static final Logger log = LoggerFactory.getLogger(FollowUpTracker.class);
 
 	private final FollowUpProperties properties;
+
+	private final TopicNames topics;
 
 	private final FollowUpEvents events;
 
@@ -60,10 +64,11 @@ class FollowUpTracker extends ConsumerLoop {
 
 	private final Timer timeToWorkingSms;
 
-	FollowUpTracker(FollowUpProperties properties, FollowUpEvents events, KafkaProperties kafka,
+	FollowUpTracker(FollowUpProperties properties, TopicNames topics, FollowUpEvents events, KafkaProperties kafka,
 			KafkaOperations<String, byte[]> producer, JsonMapper mapper, Clock clock, MeterRegistry registry) {
 		super("healer-followup", kafka);
 		this.properties = properties;
+		this.topics = topics;
 		this.events = events;
 		this.producer = producer;
 		this.mapper = mapper;
@@ -91,7 +96,7 @@ class FollowUpTracker extends ConsumerLoop {
 	@Override
 	void opened(KafkaConsumer<String, byte[]> consumer) {
 		this.followUps.clear();
-		consumer.subscribe(List.of(this.properties.eventsTopic(), this.properties.stateTopic()),
+		consumer.subscribe(List.of(this.topics.events(), this.topics.followupState()),
 				new ConsumerRebalanceListener() {
 
 					@Override
@@ -107,7 +112,7 @@ class FollowUpTracker extends ConsumerLoop {
 					@Override
 					public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
 						for (TopicPartition partition : partitions) {
-							if (partition.topic().equals(FollowUpTracker.this.properties.stateTopic())) {
+							if (partition.topic().equals(FollowUpTracker.this.topics.followupState())) {
 								consumer.seek(partition, rebuild(partition));
 							}
 						}
@@ -119,7 +124,7 @@ class FollowUpTracker extends ConsumerLoop {
 	void pollOnce(KafkaConsumer<String, byte[]> consumer) {
 		ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
 		for (ConsumerRecord<String, byte[]> record : records) {
-			if (record.topic().equals(this.properties.stateTopic())) {
+			if (record.topic().equals(this.topics.followupState())) {
 				readState(record).ifPresent(state -> {
 					healedAgain(state);
 					if (this.followUps.apply(record.partition(), state)) {
@@ -231,9 +236,9 @@ class FollowUpTracker extends ConsumerLoop {
 
 	private void end(FollowUpState open, FollowUpOutcome outcome, Instant endedAt, String eventUuid) {
 		FollowUp ended = FollowUp.ended(open, outcome, endedAt, eventUuid);
-		send(this.producer, new ProducerRecord<>(this.properties.followupsTopic(), open.userId(),
+		send(this.producer, new ProducerRecord<>(this.topics.followups(), open.userId(),
 				this.mapper.writeValueAsBytes(ended)));
-		send(this.producer, new ProducerRecord<>(this.properties.stateTopic(), open.userId(),
+		send(this.producer, new ProducerRecord<>(this.topics.followupState(), open.userId(),
 				this.mapper.writeValueAsBytes(open.closed())));
 		this.followUps.closed(open);
 		this.outcomes.get(outcome).increment();
@@ -252,7 +257,7 @@ class FollowUpTracker extends ConsumerLoop {
 
 	private List<Integer> statePartitions(Collection<TopicPartition> partitions) {
 		return partitions.stream()
-			.filter(p -> p.topic().equals(this.properties.stateTopic()))
+			.filter(p -> p.topic().equals(this.topics.followupState()))
 			.map(TopicPartition::partition)
 			.toList();
 	}

@@ -28,6 +28,9 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.factorhealer.system.TopicNames;
+import dev.factorhealer.system.TopicProperties;
+
 /**
  * {@code java -jar okta-factor-healer.jar report [--since 7d] [--json]}: reads the follow-ups
  * topic and the open follow-ups from the beginning, with only Kafka started, and prints what
@@ -88,7 +91,7 @@ public final class ReportCommand {
 			.run()) {
 			Instant until = Clock.systemUTC().instant();
 			FollowUpReport report = read(context.getBean(KafkaProperties.class),
-					context.getBean(FollowUpProperties.class), until.minus(since), until);
+					context.getBean(TopicProperties.class).names(), until.minus(since), until);
 			if (json) {
 				out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
 					.writeValueAsString(report));
@@ -104,17 +107,17 @@ public final class ReportCommand {
 		}
 	}
 
-	static FollowUpReport read(KafkaProperties kafka, FollowUpProperties properties, Instant since, Instant until) {
+	static FollowUpReport read(KafkaProperties kafka, TopicNames topics, Instant since, Instant until) {
 		JsonMapper mapper = JsonMapper.builder().build();
 		Map<String, FollowUp> ended = new HashMap<>();
-		for (byte[] value : readAll(kafka, properties.followupsTopic(), false).values()) {
+		for (byte[] value : readAll(kafka, topics.followups(), false).values()) {
 			FollowUp followUp = parse(mapper, value, FollowUp.class);
 			if (followUp != null && followUp.id() != null && followUp.outcome() != null) {
 				ended.put(followUp.id(), followUp);
 			}
 		}
 		List<FollowUpState> open = new ArrayList<>();
-		Map<String, byte[]> states = readAll(kafka, properties.stateTopic(), true);
+		Map<String, byte[]> states = readAll(kafka, topics.followupState(), true);
 		for (byte[] value : states.values()) {
 			FollowUpState state = parse(mapper, value, FollowUpState.class);
 			if (state != null && state.isOpen() && state.healedAt() != null && !ended.containsKey(state.id())) {
@@ -183,9 +186,9 @@ public final class ReportCommand {
 		}
 	}
 
-	/** Kafka and the follow-up settings, nothing else (see {@code ReplayCommand.ReplayOnly}). */
+	/** Kafka and the topic names, nothing else (see {@code ReplayCommand.ReplayOnly}). */
 	@EnableAutoConfiguration
-	@EnableConfigurationProperties(FollowUpProperties.class)
+	@EnableConfigurationProperties(TopicProperties.class)
 	static class ReportOnly {
 
 	}

@@ -27,6 +27,7 @@ import dev.factorhealer.okta.OktaFactors;
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.KafkaReaders;
 import dev.factorhealer.system.TopicFactory;
+import dev.factorhealer.system.TopicNames;
 
 @Configuration(proxyBeanMethods = false)
 class RemediationConfiguration {
@@ -34,20 +35,20 @@ class RemediationConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(RemediationConfiguration.class);
 
 	@Bean
-	NewTopic remediationResultsTopic(RemediationProperties properties, TopicFactory topics) {
-		return topics.results(properties.resultsTopic(), 3);
+	NewTopic remediationResultsTopic(TopicNames names, TopicFactory topics) {
+		return topics.results(names.results(), 3);
 	}
 
 	@Bean
-	NewTopic remediationModeTopic(TopicFactory topics) {
-		return topics.state(RemediationModeSwitch.TOPIC, 1);
+	NewTopic remediationModeTopic(TopicNames names, TopicFactory topics) {
+		return topics.state(names.mode(), 1);
 	}
 
 	@Bean
-	RemediationModeSwitch remediationModeSwitch(RemediationProperties properties, KafkaProperties kafka,
-			JsonMapper mapper, MeterRegistry registry) {
+	RemediationModeSwitch remediationModeSwitch(RemediationProperties properties, TopicNames names,
+			KafkaProperties kafka, JsonMapper mapper, MeterRegistry registry) {
 		Map<String, Object> consumer = KafkaReaders.config(kafka, "healer-mode-switch");
-		return new RemediationModeSwitch(properties.mode(), RemediationModeSwitch.TOPIC,
+		return new RemediationModeSwitch(properties.mode(), names.mode(),
 				() -> new KafkaConsumer<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()),
 				KafkaProducers.template(kafka, "healer-mode-switch", new StringSerializer(), new ByteArraySerializer(),
 						Map.of()),
@@ -56,37 +57,38 @@ class RemediationConfiguration {
 
 	/** The deletion ledger: one partition (one order for every replica), with the replication of every topic, kept a week. */
 	@Bean
-	NewTopic remediationDeletionsTopic(RemediationProperties properties, TopicFactory topics) {
-		return topics.builder(properties.deletionsTopic(), 1)
+	NewTopic remediationDeletionsTopic(TopicNames names, TopicFactory topics) {
+		return topics.builder(names.deletions(), 1)
 			.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DeletionLedger.RETENTION.toMillis()))
 			.build();
 	}
 
 	@Bean
-	DeletionLedger deletionLedger(RemediationProperties properties, KafkaProperties kafka, JsonMapper mapper) {
+	DeletionLedger deletionLedger(RemediationProperties properties, TopicNames names, KafkaProperties kafka,
+			JsonMapper mapper) {
 		return new DeletionLedger(
 				KafkaProducers.template(kafka, "healer-deletion-ledger", new StringSerializer(), new ByteArraySerializer(),
 						Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)),
 				() -> new KafkaConsumer<>(KafkaReaders.config(kafka, "healer-deletion-ledger"), new StringDeserializer(),
 						new ByteArrayDeserializer()),
-				properties.deletionsTopic(), mapper, Clock.systemUTC(), properties.maxDeletionsPerHour());
+				names.deletions(), mapper, Clock.systemUTC(), properties.maxDeletionsPerHour());
 	}
 
 	/** Compacted, one partition: the last record is the brake state every replica follows. */
 	@Bean
-	NewTopic remediationBrakeTopic(RemediationProperties properties, TopicFactory topics) {
-		return topics.state(properties.brakeTopic(), 1);
+	NewTopic remediationBrakeTopic(TopicNames names, TopicFactory topics) {
+		return topics.state(names.brake(), 1);
 	}
 
 	@Bean
-	RemediationBrake remediationBrake(RemediationProperties properties, KafkaProperties kafka, JsonMapper mapper,
+	RemediationBrake remediationBrake(TopicNames names, KafkaProperties kafka, JsonMapper mapper,
 			MeterRegistry registry) {
-		return new RemediationBrake(properties.brakeTopic(), kafka, KafkaProducers.template(kafka, "healer-brake",
+		return new RemediationBrake(names.brake(), kafka, KafkaProducers.template(kafka, "healer-brake",
 				new StringSerializer(), new ByteArraySerializer(), Map.of()), mapper, Clock.systemUTC(), registry);
 	}
 
 	@Bean
-	Remediation remediation(RemediationProperties properties, OktaFactors okta, KafkaProperties kafka,
+	Remediation remediation(RemediationProperties properties, TopicNames names, OktaFactors okta, KafkaProperties kafka,
 			JsonMapper mapper, MeterRegistry registry, DeletionLedger ledger, RemediationModeSwitch modes,
 			RemediationBrake brake) {
 		log.info("Remediation mode at start: {}{} (changed at run time with POST /admin/mode); factor types {}; "
@@ -97,7 +99,7 @@ class RemediationConfiguration {
 		Clock clock = Clock.systemUTC();
 		Remediator remediator = new Remediator(okta, properties, ledger, modes, brake, clock);
 		return new Remediation(remediator, ledger, KafkaProducers.template(kafka, "healer-remediation-results",
-				new StringSerializer(), new ByteArraySerializer(), Map.of()), properties.resultsTopic(), mapper,
+				new StringSerializer(), new ByteArraySerializer(), Map.of()), names.results(), mapper,
 				registry);
 	}
 

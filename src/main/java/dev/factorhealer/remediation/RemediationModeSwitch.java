@@ -37,9 +37,6 @@ public class RemediationModeSwitch implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(RemediationModeSwitch.class);
 
-	/** The control topic: compacted, one partition. */
-	public static final String TOPIC = "okta.remediation.mode";
-
 	static final String KEY = "mode";
 
 	/** Before the bindings (Spring Cloud Stream starts them in a later phase). */

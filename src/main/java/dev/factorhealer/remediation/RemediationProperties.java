@@ -23,12 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxDeletionsPerHour the blast-radius cap: past it, requests go to the stuck topic
  * @param requestTimeout the most one request may take, retries and waits included; with one
  * record per poll it must stay well below the consumer's {@code max.poll.interval.ms} (10 min)
- * @param resultsTopic where results are published
  * @param maxStatusAge a DELETE goes out only on a status read at most this old; an older one is read
  * again ({@code GET .../factors/{factorId}}) first
- * @param deletionsTopic the deletion ledger: one partition on which every DELETE is claimed first
- * (the deployment-wide cap, and what a redelivered request already deleted)
- * @param brakeTopic compacted one-partition topic holding the brake state ({@link RemediationBrake})
+ * Topic names are in {@code healer.topics.names.*}.
  */
 @Validated
 @ConfigurationProperties("healer.remediation")
@@ -36,10 +33,7 @@ record RemediationProperties(@DefaultValue("dry-run") @NotNull RemediationMode m
 		@DefaultValue("sms") @NotEmpty List<@NotBlank String> factorTypes,
 		@DefaultValue("1s") @NotNull Duration pauseAfterDelete, @DefaultValue("100") @Min(1) int maxDeletionsPerHour,
 		@DefaultValue("3m") @NotNull Duration requestTimeout,
-		@DefaultValue("okta.remediation.results") @NotBlank String resultsTopic,
-		@DefaultValue("5s") @NotNull Duration maxStatusAge,
-		@DefaultValue("okta.remediation.deletions") @NotBlank String deletionsTopic,
-		@DefaultValue("okta.remediation.brake") @NotBlank String brakeTopic) {
+		@DefaultValue("5s") @NotNull Duration maxStatusAge) {
 
 	@AssertTrue(message = "healer.remediation.max-status-age must be between 1s and 60s: a DELETE must follow a recent read of the factor")
 	boolean isMaxStatusAgeSane() {

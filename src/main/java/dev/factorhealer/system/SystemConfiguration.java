@@ -28,6 +28,11 @@ public class SystemConfiguration {
 	}
 
 	@Bean
+	TopicNames topicNames(TopicProperties properties) {
+		return properties.names();
+	}
+
+	@Bean
 	TopicFactory topicFactory(TopicProperties properties) {
 		return new TopicFactory(properties);
 	}

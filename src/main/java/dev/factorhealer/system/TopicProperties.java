@@ -2,6 +2,7 @@ package dev.factorhealer.system;
 
 import java.time.Duration;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -27,13 +28,14 @@ import org.springframework.validation.annotation.Validated;
  * @param resultsRetention how long {@code okta.remediation.results} (the audit) keeps records
  * @param maxCompactionLag the longest an overwritten value of a compacted topic stays before
  * compaction removes it (bounded history)
+ * @param names the name of every topic ({@code healer.topics.names.*})
  */
 @Validated
 @ConfigurationProperties("healer.topics")
 public record TopicProperties(@DefaultValue("3") @Min(1) @Max(7) int replicationFactor,
 		@DefaultValue("2") @Min(1) @Max(7) int minInsyncReplicas, @DefaultValue("7d") @NotNull Duration pipelineRetention,
 		@DefaultValue("30d") @NotNull Duration stuckRetention, @DefaultValue("30d") @NotNull Duration resultsRetention,
-		@DefaultValue("1d") @NotNull Duration maxCompactionLag) {
+		@DefaultValue("1d") @NotNull Duration maxCompactionLag, @DefaultValue @Valid TopicNames names) {
 
 	@AssertTrue(message = "healer.topics.min-insync-replicas must not be larger than healer.topics.replication-factor (writes with acks=all would always fail)")
 	boolean isMinInsyncReplicasReachable() {

@@ -19,7 +19,6 @@ import org.springframework.test.context.TestPropertySource;
 
 import dev.factorhealer.deadletter.StuckRecordHeaders;
 import dev.factorhealer.remediation.RemediationBrake;
-import dev.factorhealer.remediation.RemediationModeSwitch;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
 import dev.factorhealer.support.KafkaTestBroker;
@@ -43,9 +42,9 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "healer.followup.window=10m", "healer.followup.brake.min-followups=3",
 		"healer.followup.brake.max-repeat-failure-rate=0.5",
-		"healer.followup.followups-topic=okta.remediation.followups.brake-it",
-		"healer.followup.state-topic=okta.remediation.followup.state.brake-it",
-		"healer.followup.group=healer-followup-brake-it", "healer.remediation.brake-topic=okta.remediation.brake.it" })
+		"healer.topics.names.followups=okta.remediation.followups.brake-it",
+		"healer.topics.names.followup-state=okta.remediation.followup.state.brake-it",
+		"healer.followup.group=healer-followup-brake-it", "healer.topics.names.brake=okta.remediation.brake.it" })
 class BrakeIntegrationTests extends IntegrationTestSupport {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -75,7 +74,7 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 		assertThat(brake.get("by").asString()).isEqualTo("ana");
 		assertThat(brake.get("reason").asString()).contains("INC-7 fixed");
 		// other test classes follow their configured mode again
-		KafkaTestBroker.tombstone(RemediationModeSwitch.TOPIC, "mode");
+		KafkaTestBroker.tombstone("okta.remediation.mode", "mode");
 	}
 
 	@Test

@@ -49,8 +49,8 @@ import static org.awaitility.Awaitility.await;
  * classes on the shared broker neither see nor feed them.
  */
 @TestPropertySource(properties = { "healer.followup.window=" + FollowUpIntegrationTests.WINDOW,
-		"healer.followup.followups-topic=" + FollowUpIntegrationTests.FOLLOWUPS,
-		"healer.followup.state-topic=" + FollowUpIntegrationTests.STATE, "healer.followup.group=healer-followup-it",
+		"healer.topics.names.followups=" + FollowUpIntegrationTests.FOLLOWUPS,
+		"healer.topics.names.followup-state=" + FollowUpIntegrationTests.STATE, "healer.followup.group=healer-followup-it",
 		"healer.followup.brake.enabled=false", "healer.systemlog.enabled=true", "healer.systemlog.interval=1s",
 		"healer.systemlog.look-back=2m", "healer.systemlog.requests-per-minute=40",
 		"healer.systemlog.cursor-topic=okta.systemlog.cursor.followup-it",
@@ -197,7 +197,7 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 	private static String report(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		Map<String, String> settings = Map.of("spring.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers(),
-				"healer.followup.followups-topic", FOLLOWUPS, "healer.followup.state-topic", STATE);
+				"healer.topics.names.followups", FOLLOWUPS, "healer.topics.names.followup-state", STATE);
 		settings.forEach(System::setProperty);
 		try {
 			assertThat(ReportCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();

@@ -22,8 +22,6 @@ class FollowUpPropertiesTests {
 			FollowUpProperties settings = context.getBean(FollowUpProperties.class);
 			assertThat(settings.window()).isEqualTo(Duration.ofDays(7));
 			assertThat(settings.rateWindow()).isEqualTo(Duration.ofHours(24));
-			assertThat(settings.followupsTopic()).isEqualTo("okta.remediation.followups");
-			assertThat(settings.stateTopic()).isEqualTo("okta.remediation.followup.state");
 			assertThat(settings.brake()).isEqualTo(new FollowUpProperties.Brake(true, 0.5, 10));
 		});
 	}

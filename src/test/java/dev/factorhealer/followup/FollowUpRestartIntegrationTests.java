@@ -122,10 +122,10 @@ class FollowUpRestartIntegrationTests extends HttpTestSupport {
 				"healer.hook.secrets=" + SECRET, "healer.remediation.mode=live",
 				"healer.remediation.pause-after-delete=100ms", "healer.okta.requests-per-minute=600",
 				"healer.systemlog.enabled=false", "healer.followup.window=5m",
-				"healer.followup.followups-topic=" + this.followUpsTopic,
-				"healer.followup.state-topic=okta.remediation.followup.state.restart-" + this.suffix,
+				"healer.topics.names.followups=" + this.followUpsTopic,
+				"healer.topics.names.followup-state=okta.remediation.followup.state.restart-" + this.suffix,
 				"healer.followup.group=healer-followup-restart-" + this.suffix,
-				"healer.remediation.brake-topic=okta.remediation.brake.restart-" + this.suffix)
+				"healer.topics.names.brake=okta.remediation.brake.restart-" + this.suffix)
 			.map(setting -> "--" + setting)
 			.toArray(String[]::new));
 		this.replicas.add(replica);

@@ -37,7 +37,7 @@ class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 	@AfterEach
 	void backToTheConfiguredMode() throws Exception {
 		// a tombstone: every replica goes back to healer.remediation.mode (live in the tests)
-		KafkaTestBroker.tombstone(RemediationModeSwitch.TOPIC, "mode");
+		KafkaTestBroker.tombstone("okta.remediation.mode", "mode");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "live".equals(mode(this.managementPort).get("mode").asString()));
 	}
 
