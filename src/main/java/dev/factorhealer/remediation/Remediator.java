@@ -63,17 +63,9 @@ class Remediator {
 		boolean live = mode == RemediationMode.LIVE;
 		String requestId = requestId(request);
 		DeletionLedger.History history = live ? this.ledger.history(requestId) : DeletionLedger.History.NONE;
-		List<UserFactor> factors;
-		BudgetPermits permits = null;
-		Instant readAt;
+		Listing listing;
 		try {
-			pauseIfNeeded();
-			// live: the DELETE's permit is reserved with the listing's, so it can follow at once
-			permits = live ? this.okta.reservePair(deadline) : null;
-			OktaAnswer<List<UserFactor>> listed = this.okta.listFactors(request.userId(), deadline, permits);
-			readAt = this.clock.instant();
-			results.attempts += listed.attempts();
-			factors = listed.value();
+			listing = list(request, live, deadline, results);
 		}
 		catch (OktaException.UserNotFound ex) {
 			results.attempts += ex.attempts();
@@ -84,7 +76,33 @@ class Remediator {
 			results.attempts += ex.attempts();
 			return results.oktaFailed("listing factors failed", ex, List.of());
 		}
-		Candidates candidates = Candidates.of(factors, type, failureTime(request), history);
+		Candidates candidates = Candidates.of(listing.factors(), type, failureTime(request), history);
+		RemediationResult refused = refusal(candidates, type, results);
+		if (refused != null) {
+			return refused;
+		}
+		List<String> ids = candidates.deletable().stream().map(UserFactor::id).toList();
+		if (!live) {
+			return results.of(RemediationOutcome.DRY_RUN, ids, "dry-run: would unenroll " + ids + candidates.skippedNote());
+		}
+		return unenroll(new Job(request, requestId, candidates, results, deadline), listing.permits(), listing.readAt());
+	}
+
+	/**
+	 * Lists the user's factors. Live, the DELETE's permit is reserved with the listing's, so it
+	 * can follow at once.
+	 */
+	private Listing list(RemediationRequest request, boolean live, Instant deadline, Results results) {
+		pauseIfNeeded();
+		BudgetPermits permits = live ? this.okta.reservePair(deadline) : null;
+		OktaAnswer<List<UserFactor>> listed = this.okta.listFactors(request.userId(), deadline, permits);
+		Instant readAt = this.clock.instant();
+		results.attempts += listed.attempts();
+		return new Listing(listed.value(), permits, readAt);
+	}
+
+	/** The result when nothing may be deleted on this listing; {@code null} when something may. */
+	private static RemediationResult refusal(Candidates candidates, String type, Results results) {
 		if (!candidates.vanishedAfterOurDelete().isEmpty()) {
 			// a DELETE of this request was claimed and may have taken effect; its result was never recorded
 			return results.of(RemediationOutcome.DELETED, candidates.vanishedAfterOurDelete(),
@@ -102,11 +120,7 @@ class Remediator {
 			return results.of(RemediationOutcome.NOT_PENDING, List.of(),
 					"no " + type + " factor in PENDING_ACTIVATION (" + candidates.describe() + ")");
 		}
-		List<String> ids = candidates.deletable().stream().map(UserFactor::id).toList();
-		if (!live) {
-			return results.of(RemediationOutcome.DRY_RUN, ids, "dry-run: would unenroll " + ids + candidates.skippedNote());
-		}
-		return unenroll(request, requestId, candidates, results, deadline, permits, readAt);
+		return null;
 	}
 
 	/**
@@ -119,71 +133,86 @@ class Remediator {
 				+ " by an earlier delivery of this request (confirmed by Okta, on the deletion ledger); recorded on redelivery");
 	}
 
-	private RemediationResult unenroll(RemediationRequest request, String requestId, Candidates candidates,
-			Results results, Instant deadline, BudgetPermits listPermits, Instant listedAt) {
+	private RemediationResult unenroll(Job job, BudgetPermits listPermits, Instant listedAt) {
 		if (this.brake.isEngaged()) {
-			return results.failed(FailureReason.BRAKE_ENGAGED, this.brake.refusal());
+			return job.results().failed(FailureReason.BRAKE_ENGAGED, this.brake.refusal());
 		}
 		List<String> deleted = new ArrayList<>();
 		List<String> alreadyRemoved = new ArrayList<>();
 		BudgetPermits permits = listPermits;
 		Instant readAt = listedAt;
-		for (UserFactor factor : candidates.deletable()) {
-			DeletionLedger.Claim claim = this.ledger.claim(requestId, request.userId(), factor.id(), deadline);
+		for (UserFactor factor : job.candidates().deletable()) {
+			DeletionLedger.Claim claim = this.ledger.claim(job.requestId(), job.request().userId(), factor.id(),
+					job.deadline());
 			if (!claim.granted()) {
-				return results.failed(FailureReason.DELETION_CAP, deleted, "deletion cap reached: "
+				return job.results().failed(FailureReason.DELETION_CAP, deleted, "deletion cap reached: "
 						+ this.ledger.max() + " deletions in the last hour (healer.remediation.max-deletions-per-hour), "
 						+ "or the deletion ledger could not be reached");
 			}
-			StatusGuard guard = new StatusGuard(this.okta, request, factor, failureTime(request),
-					this.properties.maxStatusAge(), deadline, this.clock, readAt, permits);
-			try {
-				pauseIfNeeded();
-				OktaAnswer<Unenrollment> answer = this.okta.deleteFactor(request.userId(), factor.id(), deadline, guard);
-				results.attempts += answer.attempts() + guard.reads();
-				if (answer.value() == Unenrollment.DELETED) {
-					this.ledger.deleted(claim);
-					deleted.add(factor.id());
-				}
-				else {
-					releaseIfUnambiguous(claim, guard);
-					alreadyRemoved.add(factor.id());
-				}
-				this.nextCall.set(this.clock.instant().plus(this.properties.pauseAfterDelete()));
-			}
-			catch (StatusGuard.Changed changed) {
-				results.attempts += guard.reads() + guard.unanswered();
-				if (changed.gone() && guard.unanswered() > 0) {
-					// our earlier attempt got no answer (5xx, timeout) but took effect
-					this.ledger.deleted(claim);
-					deleted.add(factor.id());
-					continue;
-				}
-				releaseIfUnambiguous(claim, guard);
-				if (changed.gone()) {
-					alreadyRemoved.add(factor.id());
-					continue;
-				}
-				return results.of(changed.outcome(), deleted, changed.getMessage());
-			}
-			catch (OktaException ex) {
-				results.attempts += ex.attempts() + guard.reads();
-				if (ex instanceof OktaException.Rejected) {
-					releaseIfUnambiguous(claim, guard);
-				}
-				return results.oktaFailed("unenrolling factor " + factor.id() + " failed", ex, deleted);
+			RemediationResult stop = unenrollOne(job, factor, claim, permits, readAt, deleted, alreadyRemoved);
+			if (stop != null) {
+				return stop;
 			}
 			// a second factor needs a read of its own
 			permits = null;
 			readAt = Instant.MIN;
 		}
 		if (deleted.isEmpty()) {
-			return results.of(RemediationOutcome.ALREADY_REMOVED, alreadyRemoved,
+			return job.results().of(RemediationOutcome.ALREADY_REMOVED, alreadyRemoved,
 					"the pending factor was already gone (404)");
 		}
 		List<String> all = new ArrayList<>(deleted);
 		all.addAll(alreadyRemoved);
-		return results.of(RemediationOutcome.DELETED, all, "unenrolled " + deleted + candidates.skippedNote());
+		return job.results().of(RemediationOutcome.DELETED, all, "unenrolled " + deleted + job.candidates().skippedNote());
+	}
+
+	/**
+	 * One claimed factor: its DELETE behind a fresh status read. Adds it to {@code deleted} or
+	 * {@code alreadyRemoved}; returns the request's result when it ends here, else {@code null}.
+	 */
+	private RemediationResult unenrollOne(Job job, UserFactor factor, DeletionLedger.Claim claim, BudgetPermits permits,
+			Instant readAt, List<String> deleted, List<String> alreadyRemoved) {
+		Results results = job.results();
+		StatusGuard guard = new StatusGuard(this.okta, job.request(), factor, failureTime(job.request()),
+				this.properties.maxStatusAge(), job.deadline(), this.clock, readAt, permits);
+		try {
+			pauseIfNeeded();
+			OktaAnswer<Unenrollment> answer = this.okta.deleteFactor(job.request().userId(), factor.id(), job.deadline(),
+					guard);
+			results.attempts += answer.attempts() + guard.reads();
+			if (answer.value() == Unenrollment.DELETED) {
+				this.ledger.deleted(claim);
+				deleted.add(factor.id());
+			}
+			else {
+				releaseIfUnambiguous(claim, guard);
+				alreadyRemoved.add(factor.id());
+			}
+			this.nextCall.set(this.clock.instant().plus(this.properties.pauseAfterDelete()));
+			return null;
+		}
+		catch (StatusGuard.Changed changed) {
+			results.attempts += guard.reads() + guard.unanswered();
+			if (changed.gone() && guard.unanswered() > 0) {
+				// our earlier attempt got no answer (5xx, timeout) but took effect
+				this.ledger.deleted(claim);
+				deleted.add(factor.id());
+				return null;
+			}
+			releaseIfUnambiguous(claim, guard);
+			if (changed.gone()) {
+				alreadyRemoved.add(factor.id());
+				return null;
+			}
+			return results.of(changed.outcome(), deleted, changed.getMessage());
+		}
+		catch (OktaException ex) {
+			results.attempts += ex.attempts() + guard.reads();
+			if (ex instanceof OktaException.Rejected) {
+				releaseIfUnambiguous(claim, guard);
+			}
+			return results.oktaFailed("unenrolling factor " + factor.id() + " failed", ex, deleted);
+		}
 	}
 
 	/**
@@ -218,6 +247,15 @@ class Remediator {
 				throw new IllegalStateException("interrupted during the pause after a DELETE", ex);
 			}
 		}
+	}
+
+	/** The user's factors as listed, with the permits reserved for a DELETE right after. */
+	private record Listing(List<UserFactor> factors, BudgetPermits permits, Instant readAt) {
+	}
+
+	/** One live request being worked on. */
+	private record Job(RemediationRequest request, String requestId, Candidates candidates, Results results,
+			Instant deadline) {
 	}
 
 	/** Builds the result records of one request. */
