@@ -3,9 +3,6 @@ package dev.factorhealer.systemlog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.errors.InterruptException;
@@ -38,15 +35,7 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 
 	private static final Logger log = LoggerFactory.getLogger(SystemLogPoller.class);
 
-	/** How long {@link #stop()} lets a page being published finish before interrupting it. */
-	static final Duration STOP_GRACE = Duration.ofSeconds(15);
-
-	/** How long {@link #stop()} waits for the interrupted loop to close its lease consumer. */
-	static final Duration STOP_WAKEUP = Duration.ofSeconds(10);
-
 	static final String OK = "200";
-
-	private final String name;
 
 	private final SystemLogProperties settings;
 
@@ -62,13 +51,7 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 
 	private final Clock clock;
 
-	private final Object lifecycle = new Object();
-
-	private final Object pause = new Object();
-
-	private ExecutorService executor;
-
-	private volatile boolean running;
+	private final SystemLogThread thread;
 
 	private volatile boolean publishing;
 
@@ -83,7 +66,7 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 	 */
 	SystemLogPoller(String name, SystemLogProperties settings, OktaSystemLog okta, LeaseFactory lease,
 			SystemLogCursorStore store, SystemLogPagePublisher pages, MeterRegistry registry, Clock clock) {
-		this.name = name;
+		this.thread = new SystemLogThread("healer-" + name);
 		this.settings = settings;
 		this.okta = okta;
 		this.lease = lease.create(this::leaseGained);
@@ -113,17 +96,8 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 
 	@Override
 	public void start() {
-		synchronized (this.lifecycle) {
-			if (this.running) {
-				return;
-			}
-			this.running = true;
-			this.executor = Executors.newSingleThreadExecutor(task -> {
-				Thread thread = new Thread(task, "healer-" + this.name);
-				thread.setDaemon(true);
-				return thread;
-			});
-			this.executor.execute(this::run);
+		if (!this.thread.start(this::run)) {
+			return;
 		}
 		log.info("System Log poller started: filter '{}', up to {} events a page, every {} once caught up; "
 				+ "the replica of group {} holding {} polls", this.settings.filter(), this.settings.limit(),
@@ -132,53 +106,16 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 
 	@Override
 	public void stop() {
-		ExecutorService stopping;
-		synchronized (this.lifecycle) {
-			if (!this.running) {
-				return;
-			}
-			this.running = false;
-			stopping = this.executor;
-			this.executor = null;
-		}
-		this.lease.wakeup();
-		synchronized (this.pause) {
-			this.pause.notifyAll();
-		}
-		Duration grace;
-		if (this.publishing) {
-			// a page whose events are being published may finish, so that its cursor is written
-			stopping.shutdown();
-			grace = STOP_GRACE;
-		}
-		else {
-			// an Okta call (or a wait for its rate limit) is cut short: nothing was published yet
-			stopping.shutdownNow();
-			grace = STOP_WAKEUP;
-		}
-		awaitTermination(stopping, grace);
-		this.store.close();
-		log.info("System Log poller stopped");
-	}
-
-	private static void awaitTermination(ExecutorService stopping, Duration grace) {
-		try {
-			if (!stopping.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-				stopping.shutdownNow();
-				if (!stopping.awaitTermination(5, TimeUnit.SECONDS)) {
-					log.warn("System Log poller thread did not stop within {}", grace.plusSeconds(5));
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			stopping.shutdownNow();
+		// a page whose events are being published may finish, so that its cursor is written
+		if (this.thread.stop(this.lease::wakeup, () -> this.publishing)) {
+			this.store.close();
+			log.info("System Log poller stopped");
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.thread.isRunning();
 	}
 
 	@Override
@@ -208,22 +145,22 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 
 	private void run() {
 		try {
-			while (this.running) {
+			while (this.thread.isRunning()) {
 				try {
 					step();
 				}
 				catch (WakeupException | InterruptException ex) {
-					if (this.running) {
+					if (this.thread.isRunning()) {
 						log.warn("System Log poller interrupted unexpectedly; carrying on");
 					}
 				}
 				catch (Exception ex) {
-					if (!this.running) {
+					if (!this.thread.isRunning()) {
 						break;
 					}
 					log.warn("System Log poller: {}; trying again in {}", describe(ex), this.settings.interval());
 					this.lease.release();
-					pause(this.settings.interval());
+					this.thread.pause(this.settings.interval());
 				}
 			}
 		}
@@ -234,7 +171,7 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 
 	private void step() {
 		this.lease.poll(Duration.between(this.clock.instant(), this.nextPollAt));
-		if (this.lease.isLeading() && this.running && !this.clock.instant().isBefore(this.nextPollAt)) {
+		if (this.lease.isLeading() && this.thread.isRunning() && !this.clock.instant().isBefore(this.nextPollAt)) {
 			pollPage();
 		}
 	}
@@ -296,7 +233,7 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 	/** Counts and logs a failed poll; tries again after {@code interval}, with a new query when the link is refused. */
 	private void failed(SystemLogCursor from, String status, String why, boolean newQuery) {
 		this.nextPollAt = this.clock.instant().plus(this.settings.interval());
-		if (!this.running) {
+		if (!this.thread.isRunning()) {
 			log.debug("System Log poll cut short by the stop: {}", why);
 			return;
 		}
@@ -308,25 +245,6 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 		}
 		else {
 			log.warn("System Log poll failed: {}; next try in {}", why, this.settings.interval());
-		}
-	}
-
-	private void pause(Duration duration) {
-		long until = System.nanoTime() + duration.toNanos();
-		synchronized (this.pause) {
-			while (this.running) {
-				long left = until - System.nanoTime();
-				if (left <= 0) {
-					return;
-				}
-				try {
-					TimeUnit.NANOSECONDS.timedWait(this.pause, left);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
 		}
 	}
 
