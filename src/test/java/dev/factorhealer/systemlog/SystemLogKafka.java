@@ -1,5 +1,6 @@
 package dev.factorhealer.systemlog;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,15 +54,15 @@ final class SystemLogKafka {
 		return "healer-systemlog-lease-test-" + UUID.randomUUID();
 	}
 
-	/** A byte[] producer of the kind the poller writes with, giving up after {@code maxBlockMs}. */
+	/** A byte[] producer of the kind the poller writes with, giving up on an absent broker after a second. */
 	static KafkaTemplate<String, byte[]> template(KafkaProperties kafka, String clientId, Map<String, Object> overrides) {
-		Map<String, Object> settings = new java.util.HashMap<>(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000));
+		Map<String, Object> settings = new HashMap<>(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000));
 		settings.putAll(overrides);
 		return KafkaProducers.template(kafka, clientId, new StringSerializer(), new ByteArraySerializer(), settings);
 	}
 
 	static SystemLogProperties settings(String cursorTopic, String leaseGroup, Map<String, String> more) {
-		Map<String, String> settings = new java.util.HashMap<>(more);
+		Map<String, String> settings = new HashMap<>(more);
 		settings.put("cursor-topic", cursorTopic);
 		settings.put("lease-group", leaseGroup);
 		return SystemLogIntegrationTests.settings(settings);
