@@ -33,7 +33,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("okta.client")
-record OktaClientProperties(
+public record OktaClientProperties(
 		@NotNull(message = "set the Okta org URL: okta.client.org-url (environment variable OKTA_CLIENT_ORGURL), e.g. https://example.okta.com") URI orgUrl,
 		@DefaultValue("SSWS") OktaAuthorizationMode authorizationMode, String token, String clientId, String privateKey,
 		String kid, @DefaultValue(DEFAULT_SCOPES) String scopes, @DefaultValue("true") boolean dpop) {
@@ -42,7 +42,7 @@ record OktaClientProperties(
 	static final String DEFAULT_SCOPES = "okta.users.manage okta.logs.read";
 
 	@ConstructorBinding
-	OktaClientProperties {
+	public OktaClientProperties {
 		orgUrl = withoutTrailingSlash(orgUrl);
 		authorizationMode = (authorizationMode != null) ? authorizationMode : OktaAuthorizationMode.SSWS;
 		scopes = (scopes != null) ? scopes : DEFAULT_SCOPES;

@@ -10,26 +10,28 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.factorhealer.hook.OktaEventPublisher;
+import dev.factorhealer.okta.OktaClientProperties;
 import dev.factorhealer.okta.OktaSystemLog;
 import dev.factorhealer.system.KafkaProducers;
 
 /**
- * The cursor topic and the poller. The poller is always there (its meters too); it starts once
- * the application is ready, when {@code healer.systemlog.enabled} is true, and stops first on
- * shutdown.
+ * The cursor topic and the poller, put together from its lease, cursor store and page publisher.
+ * The poller is always there (its meters too); it starts once the application is ready, when
+ * {@code healer.systemlog.enabled} is true, and stops first on shutdown.
  */
 @Configuration(proxyBeanMethods = false)
 class SystemLogConfiguration {
@@ -39,22 +41,30 @@ class SystemLogConfiguration {
 		return cursorTopic(settings.cursorTopic());
 	}
 
+	/** The cursor is keyed by the org URL of the bound Okta client settings. */
 	@Bean
 	SystemLogPoller systemLogPoller(OktaSystemLog okta, SystemLogProperties settings, OktaEventPublisher publisher,
 			KafkaProperties kafka, KafkaAdmin admin, JsonMapper mapper, MeterRegistry registry,
-			@Value("${okta.client.org-url:}") String orgUrl) {
-		return poller("systemlog", settings, okta, publisher, kafka, admin, mapper, registry, cursorKey(orgUrl));
+			OktaClientProperties client) {
+		return poller("systemlog", settings, okta, publisher, kafka, admin, mapper, registry,
+				cursorKey(client.orgUrl().toString()));
 	}
 
 	static SystemLogPoller poller(String name, SystemLogProperties settings, OktaSystemLog okta,
 			OktaEventPublisher publisher, KafkaProperties kafka, KafkaAdmin admin, JsonMapper mapper,
 			MeterRegistry registry, String cursorKey) {
+		NewTopic topic = cursorTopic(settings.cursorTopic());
+		Map<String, Object> leaseConfig = leaseConsumerConfig(kafka, settings, name);
 		Map<String, Object> producer = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG,
 				Math.max(100, settings.publishTimeout().toMillis()));
-		return new SystemLogPoller(name, settings, okta, publisher, leaseConsumerConfig(kafka, settings, name),
-				KafkaProducers.template(kafka, "healer-" + name + "-cursor", new StringSerializer(),
-						new ByteArraySerializer(), producer),
-				admin, cursorTopic(settings.cursorTopic()), cursorKey, mapper, registry, Clock.systemUTC());
+		KafkaTemplate<String, byte[]> writer = KafkaProducers.template(kafka, "healer-" + name + "-cursor",
+				new StringSerializer(), new ByteArraySerializer(), producer);
+		Clock clock = Clock.systemUTC();
+		SystemLogCursorStore store = new SystemLogCursorStore(writer,
+				new TopicPartition(topic.name(), SystemLogLease.CURSOR_PARTITION), cursorKey, settings, mapper, clock);
+		return new SystemLogPoller(name, settings, okta,
+				(holder) -> new SystemLogLease(leaseConfig, admin, topic, cursorKey, settings.leaseGroup(), holder), store,
+				new SystemLogPagePublisher(publisher, settings.publishTimeout()), registry, clock);
 	}
 
 	/**

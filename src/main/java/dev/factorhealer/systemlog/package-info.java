@@ -26,6 +26,11 @@
  * thread, so the lease can only move between pages, never while one is in flight; a replica that
  * stops leaves the group and another takes over within a rebalance, one that dies within the
  * session timeout. The cursor topic doubles as the lease so that there is one topic to provision.
+ * <p>
+ * <b>Pieces.</b> {@code SystemLogPoller} is the loop (schedule, back-off, meters) on the one
+ * thread of {@code SystemLogThread}; {@code SystemLogLease} elects the leader and reads the cursor
+ * partition back; {@code SystemLogCursorStore} decides where a new leader starts and writes the
+ * position; {@code SystemLogPagePublisher} makes a page's events durable, oversize ones skipped.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "System Log poller")
 package dev.factorhealer.systemlog;

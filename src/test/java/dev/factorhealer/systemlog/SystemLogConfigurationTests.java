@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import dev.factorhealer.hook.OktaEventPublisher;
+import dev.factorhealer.okta.OktaClientProperties;
 import dev.factorhealer.okta.OktaException;
 import dev.factorhealer.okta.OktaSystemLog;
 
@@ -50,7 +51,7 @@ class SystemLogConfigurationTests {
 		})
 		.withBean(OktaEventPublisher.class, () -> (deliveryId, source, events, deadline) -> {
 		})
-		.withPropertyValues("okta.client.org-url=https://example.okta.com/");
+		.withPropertyValues("okta.client.org-url=https://example.okta.com/", "okta.client.token=test-token");
 
 	@Test
 	void defaultsPollFailuresOfTheStuckFactorsEventTypesOnTheirOwnSmallBudget() {
@@ -127,7 +128,7 @@ class SystemLogConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(SystemLogProperties.class)
+	@EnableConfigurationProperties({ SystemLogProperties.class, OktaClientProperties.class })
 	static class Settings {
 
 	}
