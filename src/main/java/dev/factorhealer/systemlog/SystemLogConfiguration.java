@@ -27,6 +27,7 @@ import dev.factorhealer.hook.OktaEventPublisher;
 import dev.factorhealer.okta.OktaClientProperties;
 import dev.factorhealer.okta.OktaSystemLog;
 import dev.factorhealer.system.KafkaProducers;
+import dev.factorhealer.system.TopicNames;
 
 /**
  * The cursor topic and the poller, put together from its lease, cursor store and page publisher.
@@ -37,23 +38,23 @@ import dev.factorhealer.system.KafkaProducers;
 class SystemLogConfiguration {
 
 	@Bean
-	NewTopic systemLogCursorTopic(SystemLogProperties settings) {
-		return cursorTopic(settings.cursorTopic());
+	NewTopic systemLogCursorTopic(TopicNames topics) {
+		return cursorTopic(topics.systemlogCursor());
 	}
 
 	/** The cursor is keyed by the org URL of the bound Okta client settings. */
 	@Bean
-	SystemLogPoller systemLogPoller(OktaSystemLog okta, SystemLogProperties settings, OktaEventPublisher publisher,
-			KafkaProperties kafka, KafkaAdmin admin, JsonMapper mapper, MeterRegistry registry,
-			OktaClientProperties client) {
-		return poller("systemlog", settings, okta, publisher, kafka, admin, mapper, registry,
+	SystemLogPoller systemLogPoller(OktaSystemLog okta, SystemLogProperties settings, TopicNames topics,
+			OktaEventPublisher publisher, KafkaProperties kafka, KafkaAdmin admin, JsonMapper mapper,
+			MeterRegistry registry, OktaClientProperties client) {
+		return poller("systemlog", topics.systemlogCursor(), settings, okta, publisher, kafka, admin, mapper, registry,
 				cursorKey(client.orgUrl().toString()));
 	}
 
-	static SystemLogPoller poller(String name, SystemLogProperties settings, OktaSystemLog okta,
+	static SystemLogPoller poller(String name, String cursorTopic, SystemLogProperties settings, OktaSystemLog okta,
 			OktaEventPublisher publisher, KafkaProperties kafka, KafkaAdmin admin, JsonMapper mapper,
 			MeterRegistry registry, String cursorKey) {
-		NewTopic topic = cursorTopic(settings.cursorTopic());
+		NewTopic topic = cursorTopic(cursorTopic);
 		Map<String, Object> leaseConfig = leaseConsumerConfig(kafka, settings, name);
 		Map<String, Object> producer = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG,
 				Math.max(100, settings.publishTimeout().toMillis()));

@@ -34,7 +34,6 @@ import dev.factorhealer.okta.OktaSystemLog;
  * @param pageTimeout longest time one page may take to fetch, rate-limit waits and retries included
  * @param publishTimeout how long to wait for Kafka's acknowledgements of a page's events, and of
  * the cursor
- * @param cursorTopic compacted topic keeping the poll position (one partition)
  * @param leaseGroup consumer group whose member holding the cursor topic's partition is the one
  * replica that polls
  */
@@ -49,7 +48,6 @@ record SystemLogProperties(
 		@DefaultValue("" + OktaSystemLog.DEFAULT_REQUESTS_PER_MINUTE) @Min(value = 2, message = "healer.systemlog.requests-per-minute (HEALER_SYSTEMLOG_REQUESTSPERMINUTE) must be at least 2") int requestsPerMinute,
 		@DefaultValue("2m") @NotNull Duration pageTimeout,
 		@DefaultValue("10s") @NotNull Duration publishTimeout,
-		@DefaultValue("okta.systemlog.cursor") @NotBlank String cursorTopic,
 		@DefaultValue("healer-systemlog-lease") @NotBlank String leaseGroup) {
 
 	/**

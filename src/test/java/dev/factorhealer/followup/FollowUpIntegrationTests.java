@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 		"healer.topics.names.followup-state=" + FollowUpIntegrationTests.STATE, "healer.followup.group=healer-followup-it",
 		"healer.followup.brake.enabled=false", "healer.systemlog.enabled=true", "healer.systemlog.interval=1s",
 		"healer.systemlog.look-back=2m", "healer.systemlog.requests-per-minute=40",
-		"healer.systemlog.cursor-topic=okta.systemlog.cursor.followup-it",
+		"healer.topics.names.systemlog-cursor=okta.systemlog.cursor.followup-it",
 		"healer.systemlog.lease-group=healer-systemlog-lease-followup-it" })
 class FollowUpIntegrationTests extends IntegrationTestSupport {
 

@@ -44,7 +44,7 @@ abstract class ServiceAppIntegrationTestSupport extends IntegrationTestSupport {
 	static void serviceApp(DynamicPropertyRegistry registry, FakeServiceApp app, boolean dpop) {
 		app.settings(okta(), dpop).forEach((name, value) -> registry.add(name, () -> value));
 		String suffix = UUID.randomUUID().toString();
-		registry.add("healer.systemlog.cursor-topic", () -> "okta.systemlog.cursor." + suffix);
+		registry.add("healer.topics.names.systemlog-cursor", () -> "okta.systemlog.cursor." + suffix);
 		registry.add("healer.systemlog.lease-group", () -> "healer-systemlog-lease-" + suffix);
 	}
 

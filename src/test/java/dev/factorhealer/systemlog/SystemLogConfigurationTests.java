@@ -14,6 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -25,6 +27,7 @@ import dev.factorhealer.hook.OktaEventPublisher;
 import dev.factorhealer.okta.OktaClientProperties;
 import dev.factorhealer.okta.OktaException;
 import dev.factorhealer.okta.OktaSystemLog;
+import dev.factorhealer.system.TopicNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +54,9 @@ class SystemLogConfigurationTests {
 		})
 		.withBean(OktaEventPublisher.class, () -> (deliveryId, source, events, deadline) -> {
 		})
+		.withBean(TopicNames.class, () -> new Binder(new MapConfigurationPropertySource(
+				Map.of("healer.topics.names.systemlog-cursor", "okta.systemlog.cursor")))
+			.bindOrCreate("healer.topics.names", TopicNames.class))
 		.withPropertyValues("okta.client.org-url=https://example.okta.com/", "okta.client.token=test-token");
 
 	@Test
@@ -60,7 +66,7 @@ class SystemLogConfigurationTests {
 			SystemLogProperties settings = context.getBean(SystemLogProperties.class);
 			assertThat(settings).isEqualTo(new SystemLogProperties(true, SystemLogProperties.DEFAULT_FILTER, 100,
 					Duration.ofSeconds(30), Duration.ofHours(1), 10, Duration.ofMinutes(2), Duration.ofSeconds(10),
-					"okta.systemlog.cursor", "healer-systemlog-lease"));
+					"healer-systemlog-lease"));
 			assertThat(settings.filter()).isEqualTo("(outcome.result eq \"FAILURE\" and (eventType eq "
 					+ "\"system.sms.send_factor_verify_message\" or eventType eq \"user.authentication.auth_via_mfa\"))"
 					+ " or (eventType eq \"user.mfa.factor.activate\" and outcome.result eq \"SUCCESS\")");

@@ -134,7 +134,7 @@ class SystemLogCursorStoreTests {
 	}
 
 	private SystemLogCursorStore store(String topic, KafkaProperties kafka) {
-		SystemLogProperties settings = SystemLogKafka.settings(topic, "unused",
+		SystemLogProperties settings = SystemLogKafka.settings("unused",
 				Map.of("filter", FILTER, "limit", "50", "look-back", "2h", "publish-timeout", "2s"));
 		SystemLogCursorStore store = new SystemLogCursorStore(
 				SystemLogKafka.template(kafka, "test-cursor", Map.of()), new TopicPartition(topic, 0), ORG, settings,

@@ -269,8 +269,8 @@ class SystemLogIntegrationTests extends IntegrationTestSupport {
 	private SystemLogPoller start(String name, OktaSystemLog client, String cursorTopic, String leaseGroup,
 			MeterRegistry registry) {
 		SystemLogProperties settings = settings(Map.of("interval", INTERVAL.toMillis() + "ms", "page-timeout", "20s",
-				"publish-timeout", "5s", "cursor-topic", cursorTopic, "lease-group", leaseGroup));
-		SystemLogPoller poller = SystemLogConfiguration.poller(name, settings, client, this.publisher, this.kafka,
+				"publish-timeout", "5s", "lease-group", leaseGroup));
+		SystemLogPoller poller = SystemLogConfiguration.poller(name, cursorTopic, settings, client, this.publisher, this.kafka,
 				this.admin, json, registry, SystemLogConfiguration.cursorKey(okta().url()));
 		this.pollers.add(poller);
 		poller.start();

@@ -61,9 +61,8 @@ final class SystemLogKafka {
 		return KafkaProducers.template(kafka, clientId, new StringSerializer(), new ByteArraySerializer(), settings);
 	}
 
-	static SystemLogProperties settings(String cursorTopic, String leaseGroup, Map<String, String> more) {
+	static SystemLogProperties settings(String leaseGroup, Map<String, String> more) {
 		Map<String, String> settings = new HashMap<>(more);
-		settings.put("cursor-topic", cursorTopic);
 		settings.put("lease-group", leaseGroup);
 		return SystemLogIntegrationTests.settings(settings);
 	}

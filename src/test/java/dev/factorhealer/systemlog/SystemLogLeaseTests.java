@@ -83,7 +83,7 @@ class SystemLogLeaseTests {
 	}
 
 	private SystemLogLease lease(String topic, String group, List<String> handed) {
-		SystemLogProperties settings = SystemLogKafka.settings(topic, group, Map.of());
+		SystemLogProperties settings = SystemLogKafka.settings(group, Map.of());
 		SystemLogLease lease = new SystemLogLease(
 				SystemLogConfiguration.leaseConsumerConfig(SystemLogKafka.kafka(), settings, "lease-test"),
 				SystemLogKafka.admin(), SystemLogConfiguration.cursorTopic(topic), ORG, group,
