@@ -203,7 +203,7 @@ final class AccessTokens {
 				}, true);
 		}
 		catch (ResourceAccessException ex) {
-			boolean timeout = OktaHttp.isTimeout(ex);
+			boolean timeout = OktaErrors.isTimeout(ex);
 			count(TokenResult.UNAVAILABLE);
 			throw new OktaTokenException(Reason.UNAVAILABLE, "the token endpoint " + this.tokenUrl + " "
 					+ (timeout ? "timed out" : "could not be reached (" + ex.getClass().getSimpleName() + ")"));
