@@ -7,10 +7,10 @@ package dev.factorhealer.okta;
  *
  * <p>The rate limiter grants one permit per period {@code p}; a pair is the permits of two
  * consecutive periods and both calls go out at the start of the second. So the first call is
- * usable only within {@link OktaHttp#PAIR_START_SLACK} of that start and the second only until the
+ * usable only within {@link CallBudget#PAIR_START_SLACK} of that start and the second only until the
  * period ends: a permit that is not used in time is forfeited, never carried into a later period.
  * With {@code p} padded so that the periods a 60-second window spans add up to more than that slack
- * ({@link OktaHttp#refreshPeriod}), no 60-second window holds more than the budget. Not thread-safe: one request uses it.
+ * ({@link CallBudget#refreshPeriod}), no 60-second window holds more than the budget. Not thread-safe: one request uses it.
  */
 public final class BudgetPermits {
 
@@ -21,8 +21,8 @@ public final class BudgetPermits {
 	private int used;
 
 	BudgetPermits(long secondPeriodStartNanos, long periodNanos) {
-		this.firstUsableUntilNanos = secondPeriodStartNanos + OktaHttp.PAIR_START_SLACK.toNanos();
-		this.secondUsableUntilNanos = secondPeriodStartNanos + periodNanos - OktaHttp.PAIR_START_SLACK.toNanos();
+		this.firstUsableUntilNanos = secondPeriodStartNanos + CallBudget.PAIR_START_SLACK.toNanos();
+		this.secondUsableUntilNanos = secondPeriodStartNanos + periodNanos - CallBudget.PAIR_START_SLACK.toNanos();
 	}
 
 	/** Takes the next permit of the pair if it is still usable now; {@code false} when none is left or it expired. */

@@ -57,7 +57,7 @@ final class OktaAuthorizations {
 			.build());
 		ClientAssertion assertion = new ClientAssertion(client.clientId(), AccessTokens.tokenUrl(client.orgUrl()), key, clock);
 		AccessTokens tokens = new AccessTokens(client.orgUrl(), client.clientId(), client.scopeList(),
-				OktaHttp.restClient(client, policy), assertion, dpop, budget, mapper, clock, registry);
+				OktaConfiguration.restClient(client, policy), assertion, dpop, budget, mapper, clock, registry);
 		return new ServiceAppAuthorization(client.clientId(), tokens, dpop);
 	}
 

@@ -1,5 +1,6 @@
 package dev.factorhealer.okta;
 
+import java.net.http.HttpClient;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,10 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
 
 /**
  * The Okta client: one {@link OktaHttp} per rate-limit bucket (the factors bucket, named
@@ -20,6 +25,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code okta.testing.disable-https-check=true}: the API token travels in every request.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OktaSystemLogProperties.class)
 class OktaConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(OktaConfiguration.class);
@@ -33,8 +39,7 @@ class OktaConfiguration {
 	/** System Log pages are read up to this size: 1000 events of a few kilobytes each. */
 	static final int MAX_LOG_PAGE_BYTES = 32 * 1024 * 1024;
 
-	/** The System Log bucket's budget: a setting of the poller, read here by its name. */
-	static final String LOGS_BUDGET = "healer.systemlog.requests-per-minute";
+	static final String USER_AGENT = "okta-factor-healer";
 
 	@Bean
 	OktaMetrics oktaMetrics(MeterRegistry registry) {
@@ -69,9 +74,9 @@ class OktaConfiguration {
 			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, OktaAuthorization authorization) {
 		requireHttps(client, testing);
 		log.info("Okta client for {}: {} requests per minute (one permit every {} ms), {} attempts per call", client.orgUrl(),
-				policy.requestsPerMinute(), OktaHttp.refreshPeriod(policy.requestsPerMinute()).toMillis(),
+				policy.requestsPerMinute(), CallBudget.refreshPeriod(policy.requestsPerMinute()).toMillis(),
 				policy.maxAttempts());
-		return new OktaHttp(FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy), authorization,
+		return new OktaHttp(FACTORS_BUCKET, client.orgUrl(), restClient(client, policy), authorization,
 				policy.requestsPerMinute(), policy, resilience, metrics, mapper, Clock.systemUTC());
 	}
 
@@ -88,21 +93,38 @@ class OktaConfiguration {
 	 */
 	@Bean
 	OktaSystemLog oktaSystemLog(OktaClientProperties client, OktaTestingProperties testing, OktaPolicyProperties policy,
-			OktaResilience resilience, MeterRegistry registry, JsonMapper mapper, OktaAuthorization authorization,
-			@Value("${" + LOGS_BUDGET + ":" + OktaSystemLog.DEFAULT_REQUESTS_PER_MINUTE + "}") int requestsPerMinute) {
+			OktaSystemLogProperties systemLog, OktaResilience resilience, MeterRegistry registry, JsonMapper mapper,
+			OktaAuthorization authorization) {
 		if (!client.usesHttps() && !testing.disableHttpsCheck()) {
 			requireHttps(client, testing);
 		}
-		if (requestsPerMinute < 2) {
-			throw new InvalidConfigurationPropertyValueException(LOGS_BUDGET, requestsPerMinute,
-					"the System Log call budget (HEALER_SYSTEMLOG_REQUESTSPERMINUTE) must be at least 2");
-		}
+		int requestsPerMinute = systemLog.requestsPerMinute();
 		log.info("Okta System Log client for {}: {} requests per minute (one permit every {} ms)", client.orgUrl(),
-				requestsPerMinute, OktaHttp.refreshPeriod(requestsPerMinute).toMillis());
-		OktaHttp http = new OktaHttp(LOGS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy), authorization,
+				requestsPerMinute, CallBudget.refreshPeriod(requestsPerMinute).toMillis());
+		OktaHttp http = new OktaHttp(LOGS_BUCKET, client.orgUrl(), restClient(client, policy), authorization,
 				requestsPerMinute, policy, resilience, new OktaMetrics(registry, OktaMetrics.LOGS_BUCKET), mapper,
 				Clock.systemUTC(), MAX_LOG_PAGE_BYTES);
 		return new OktaSystemLogClient(http, client.orgUrl(), mapper, MAX_LOG_PAGE_BYTES);
+	}
+
+	/**
+	 * The RestClient every bucket of one org (and its token endpoint) uses: JDK HttpClient with the
+	 * timeouts, base URL the org, JSON, no redirects followed. The {@link OktaAuthorization} sets
+	 * {@code Authorization} per attempt.
+	 */
+	static RestClient restClient(OktaClientProperties client, OktaPolicyProperties policy) {
+		HttpClient httpClient = HttpClient.newBuilder()
+			.connectTimeout(policy.connectTimeout())
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+		requestFactory.setReadTimeout(policy.readTimeout());
+		return RestClient.builder()
+			.requestFactory(requestFactory)
+			.baseUrl(client.orgUrl())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.defaultHeader(HttpHeaders.USER_AGENT, USER_AGENT)
+			.build();
 	}
 
 	static void requireHttps(OktaClientProperties client, OktaTestingProperties testing) {

@@ -55,12 +55,12 @@ public final class OktaSetup {
 		this.service = OktaAuthorizations.create(client, policy, resilience, registry, mapper, clock);
 		OktaAuthorization setup = (client.authorizationMode() == OktaAuthorizationMode.SSWS) ? this.service
 				: OktaAuthorizations.create(client.withScopes(HOOKS_SCOPE), policy, resilience, registry, mapper, clock);
-		this.factors = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy),
+		this.factors = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaConfiguration.restClient(client, policy),
 				this.service, policy.requestsPerMinute(), policy, resilience, metrics, mapper, clock);
-		this.logs = new OktaHttp(OktaConfiguration.LOGS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, policy),
+		this.logs = new OktaHttp(OktaConfiguration.LOGS_BUCKET, client.orgUrl(), OktaConfiguration.restClient(client, policy),
 				this.service, Math.max(2, logsBudget), policy, resilience, new OktaMetrics(registry, OktaMetrics.LOGS_BUCKET), mapper,
 				clock);
-		this.hooks = new OktaEventHooksClient(new OktaHttp("okta-setup", client.orgUrl(), OktaHttp.restClient(client, policy),
+		this.hooks = new OktaEventHooksClient(new OktaHttp("okta-setup", client.orgUrl(), OktaConfiguration.restClient(client, policy),
 				setup, policy.requestsPerMinute(), policy, resilience, new OktaMetrics(registry, "event_hooks"), mapper, clock),
 				mapper);
 	}

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -17,16 +16,16 @@ import org.springframework.context.annotation.Bean;
  * service never scans it, only the commands import it, and it does not run the service's start-up
  * check (a refused token is a {@code doctor} finding, not a crash).
  */
-@EnableConfigurationProperties({ OktaClientProperties.class, OktaTestingProperties.class, OktaPolicyProperties.class })
+@EnableConfigurationProperties({ OktaClientProperties.class, OktaTestingProperties.class, OktaPolicyProperties.class,
+		OktaSystemLogProperties.class })
 public class OktaSetupConfiguration {
 
 	@Bean
 	OktaSetup oktaSetup(OktaClientProperties client, OktaTestingProperties testing, OktaPolicyProperties policy,
-			ObjectProvider<MeterRegistry> registry, ObjectProvider<JsonMapper> mapper,
-			@Value("${" + OktaConfiguration.LOGS_BUDGET + ":" + OktaSystemLog.DEFAULT_REQUESTS_PER_MINUTE + "}") int logsBudget) {
+			OktaSystemLogProperties systemLog, ObjectProvider<MeterRegistry> registry, ObjectProvider<JsonMapper> mapper) {
 		OktaConfiguration.requireHttps(client, testing);
 		return new OktaSetup(client, policy, registry.getIfAvailable(SimpleMeterRegistry::new),
-				mapper.getIfAvailable(() -> JsonMapper.builder().build()), logsBudget, Clock.systemUTC());
+				mapper.getIfAvailable(() -> JsonMapper.builder().build()), systemLog.requestsPerMinute(), Clock.systemUTC());
 	}
 
 }

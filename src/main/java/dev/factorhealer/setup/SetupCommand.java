@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 
 import dev.factorhealer.okta.OktaSetupConfiguration;
+import dev.factorhealer.system.Causes;
 
 /**
  * {@code java -jar okta-factor-healer.jar hook create --url https://<host>/hooks/okta [--name N]},
@@ -158,10 +159,7 @@ public final class SetupCommand {
 	}
 
 	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
+		Throwable root = Causes.root(ex);
 		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 

@@ -54,7 +54,7 @@ class OktaBudgetTests {
 	void theRefreshPeriodKeepsEverySixtySecondWindowWithinTheBudget() {
 		Duration minute = Duration.ofMinutes(1);
 		for (int budget = 2; budget <= 5000; budget++) {
-			Duration period = OktaHttp.refreshPeriod(budget);
+			Duration period = CallBudget.refreshPeriod(budget);
 			// cycles a 60 s window can overlap, each granting one permit
 			long mostPermits = ceilDiv(minute.toNanos(), period.toNanos()) + 1;
 			assertThat(mostPermits).as("permits in 60 s at budget %d", budget).isLessThanOrEqualTo(budget);
@@ -62,14 +62,14 @@ class OktaBudgetTests {
 			// the (budget - 1) periods a window spans must leave room for it
 			assertThat(period.multipliedBy(budget - 1))
 				.as("%d periods at budget %d", budget - 1, budget)
-				.isGreaterThan(minute.plus(OktaHttp.PAIR_START_SLACK));
+				.isGreaterThan(minute.plus(CallBudget.PAIR_START_SLACK));
 			if (budget >= 20) {
 				// (budget - 1) / budget less the padding (2 x 12 ms a minute) and a nanosecond of rounding
 				double throughput = (double) minute.toNanos() / period.toNanos() / budget;
 				assertThat(throughput).as("share of budget %d used", budget).isGreaterThanOrEqualTo(0.95 - 0.0005);
 			}
 		}
-		assertThat(OktaHttp.refreshPeriod(30)).isBetween(Duration.ofMillis(2069), Duration.ofMillis(2071));
+		assertThat(CallBudget.refreshPeriod(30)).isBetween(Duration.ofMillis(2069), Duration.ofMillis(2071));
 	}
 
 	@Test
@@ -111,7 +111,7 @@ class OktaBudgetTests {
 		int budget = 120;
 		OktaClientFixture client = OktaClientFixture.against(this.org,
 				Map.of("requests-per-minute", Integer.toString(budget)));
-		Duration period = OktaHttp.refreshPeriod(budget);
+		Duration period = CallBudget.refreshPeriod(budget);
 		Instant end = in(Duration.ofSeconds(5));
 		AtomicInteger answered = new AtomicInteger();
 		this.pool = Executors.newFixedThreadPool(3);

@@ -55,7 +55,7 @@ final class OktaClientFixture {
 		JsonMapper mapper = JsonMapper.builder().build();
 		this.authorization = OktaAuthorizations.create(client, this.policy, this.resilience, this.registry, mapper,
 				Clock.systemUTC());
-		this.http = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaHttp.restClient(client, this.policy),
+		this.http = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaConfiguration.restClient(client, this.policy),
 				this.authorization, this.policy.requestsPerMinute(), this.policy, this.resilience,
 				new OktaMetrics(this.registry), mapper, Clock.systemUTC());
 		this.okta = new OktaFactorsClient(this.http, mapper, this.policy.removeRecoveryEnrollment());
@@ -81,7 +81,7 @@ final class OktaClientFixture {
 	OktaSystemLog systemLog(String url) {
 		JsonMapper mapper = JsonMapper.builder().build();
 		OktaHttp logs = new OktaHttp(OktaConfiguration.LOGS_BUCKET, URI.create(url),
-				OktaHttp.restClient(new OktaClientProperties(URI.create(url), "unused"), this.policy), this.authorization,
+				OktaConfiguration.restClient(new OktaClientProperties(URI.create(url), "unused"), this.policy), this.authorization,
 				this.policy.requestsPerMinute(), this.policy, this.resilience, new OktaMetrics(this.registry, OktaMetrics.LOGS_BUCKET), mapper,
 				Clock.systemUTC(), OktaConfiguration.MAX_LOG_PAGE_BYTES);
 		return new OktaSystemLogClient(logs, URI.create(url), mapper, OktaConfiguration.MAX_LOG_PAGE_BYTES);
