@@ -12,7 +12,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-import dev.factorhealer.okta.OktaSystemLog;
 
 /**
  * Settings of the System Log poller ({@code healer.systemlog.*}).
@@ -28,9 +27,6 @@ import dev.factorhealer.okta.OktaSystemLog;
  * once, within the call budget)
  * @param lookBack how far back the very first poll starts (no cursor yet); at most Okta's 90-day
  * retention
- * @param requestsPerMinute the call budget of the System Log bucket ({@code /api/v1/logs} has its
- * own Okta rate limit, 20 to 120 per minute, shared with every SIEM of the org): no 60-second
- * window holds more calls, retries included. At least 2. (The okta module reads it.)
  * @param pageTimeout longest time one page may take to fetch, rate-limit waits and retries included
  * @param publishTimeout how long to wait for Kafka's acknowledgements of a page's events, and of
  * the cursor
@@ -45,7 +41,6 @@ record SystemLogProperties(
 		@DefaultValue("100") @Min(value = 1, message = "healer.systemlog.limit must be between 1 and 1000") @Max(value = 1000, message = "healer.systemlog.limit must be between 1 and 1000") int limit,
 		@DefaultValue("30s") @NotNull Duration interval,
 		@DefaultValue("1h") @NotNull Duration lookBack,
-		@DefaultValue("" + OktaSystemLog.DEFAULT_REQUESTS_PER_MINUTE) @Min(value = 2, message = "healer.systemlog.requests-per-minute (HEALER_SYSTEMLOG_REQUESTSPERMINUTE) must be at least 2") int requestsPerMinute,
 		@DefaultValue("2m") @NotNull Duration pageTimeout,
 		@DefaultValue("10s") @NotNull Duration publishTimeout,
 		@DefaultValue("healer-systemlog-lease") @NotBlank String leaseGroup) {

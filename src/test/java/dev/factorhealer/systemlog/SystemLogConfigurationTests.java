@@ -65,7 +65,7 @@ class SystemLogConfigurationTests {
 			assertThat(context).hasNotFailed();
 			SystemLogProperties settings = context.getBean(SystemLogProperties.class);
 			assertThat(settings).isEqualTo(new SystemLogProperties(true, SystemLogProperties.DEFAULT_FILTER, 100,
-					Duration.ofSeconds(30), Duration.ofHours(1), 10, Duration.ofMinutes(2), Duration.ofSeconds(10),
+					Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(10),
 					"healer-systemlog-lease"));
 			assertThat(settings.filter()).isEqualTo("(outcome.result eq \"FAILURE\" and (eventType eq "
 					+ "\"system.sms.send_factor_verify_message\" or eventType eq \"user.authentication.auth_via_mfa\"))"
@@ -83,8 +83,7 @@ class SystemLogConfigurationTests {
 	void refusesSettingsOutsideTheirRange() {
 		Map<String, String> bad = Map.of("healer.systemlog.limit=0", "between 1 and 1000", "healer.systemlog.limit=1001",
 				"between 1 and 1000", "healer.systemlog.look-back=91d", "at most 90 days",
-				"healer.systemlog.interval=0s", "positive durations", "healer.systemlog.requests-per-minute=1",
-				"HEALER_SYSTEMLOG_REQUESTSPERMINUTE", "healer.systemlog.filter= ", "must not be blank");
+				"healer.systemlog.interval=0s", "positive durations", "healer.systemlog.filter= ", "must not be blank");
 		bad.forEach((setting, message) -> this.runner.withPropertyValues(setting)
 			.run(context -> assertThat(context.getStartupFailure()).as(setting)
 				.rootCause()
