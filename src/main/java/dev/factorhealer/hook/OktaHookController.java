@@ -2,6 +2,7 @@ package dev.factorhealer.hook;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,9 +20,11 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.factorhealer.events.EventSource;
+import dev.factorhealer.events.OktaEventPublisher;
+import dev.factorhealer.events.OktaEventPublisher.EventsNotDurableException;
 import dev.factorhealer.hook.HookDelivery.InvalidDeliveryException;
 import dev.factorhealer.hook.HookMetrics.Outcome;
-import dev.factorhealer.hook.OktaEventPublisher.EventsNotDurableException;
 import dev.factorhealer.system.RefusalLog;
 
 /**
@@ -38,6 +41,8 @@ class OktaHookController {
 
 	private final HookProperties properties;
 
+	private final Duration publishTimeout;
+
 	private final HookSecrets secrets;
 
 	private final OktaEventPublisher publisher;
@@ -48,10 +53,11 @@ class OktaHookController {
 
 	private final RefusalLog refusals;
 
-	OktaHookController(HookProperties properties, HookSecrets secrets, OktaEventPublisher publisher,
-			ObjectMapper mapper, HookMetrics metrics, RefusalLog refusals) {
+	OktaHookController(HookProperties properties, Duration publishTimeout, HookSecrets secrets,
+			OktaEventPublisher publisher, ObjectMapper mapper, HookMetrics metrics, RefusalLog refusals) {
 		this.refusals = refusals;
 		this.properties = properties;
+		this.publishTimeout = publishTimeout;
 		this.secrets = secrets;
 		this.publisher = publisher;
 		this.mapper = mapper;
@@ -97,7 +103,7 @@ class OktaHookController {
 		}
 		try {
 			this.publisher.publish(delivery.deliveryId(), EventSource.HOOK, delivery.events(),
-					this.properties.publishTimeout());
+					this.publishTimeout);
 		}
 		catch (EventsNotDurableException ex) {
 			if (ex.tooLarge()) {

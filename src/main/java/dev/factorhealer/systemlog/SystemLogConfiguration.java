@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
-import dev.factorhealer.hook.OktaEventPublisher;
+import dev.factorhealer.events.OktaEventPublisher;
 import dev.factorhealer.okta.OktaSystemLog;
 import dev.factorhealer.system.KafkaProducers;
 

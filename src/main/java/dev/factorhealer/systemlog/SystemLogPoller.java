@@ -39,11 +39,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
-import dev.factorhealer.hook.EventKeys;
-import dev.factorhealer.hook.EventSource;
-import dev.factorhealer.hook.OktaEvent;
-import dev.factorhealer.hook.OktaEventPublisher;
-import dev.factorhealer.hook.OktaEventPublisher.EventsNotDurableException;
+import dev.factorhealer.events.EventKeys;
+import dev.factorhealer.events.EventSource;
+import dev.factorhealer.events.OktaEvent;
+import dev.factorhealer.events.OktaEventPublisher;
+import dev.factorhealer.events.OktaEventPublisher.EventsNotDurableException;
 import dev.factorhealer.okta.LogPage;
 import dev.factorhealer.okta.OktaAnswer;
 import dev.factorhealer.okta.OktaException;

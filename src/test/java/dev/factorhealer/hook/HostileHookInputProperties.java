@@ -61,6 +61,7 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.factorhealer.events.OktaEventHeaders;
 import dev.factorhealer.FactorHealerApplication;
 import dev.factorhealer.fakeokta.FakeOktaOrg;
 import dev.factorhealer.support.Deliveries;
