@@ -32,9 +32,14 @@ class EventsConfiguration {
 	KafkaOktaEventPublisher oktaEventPublisher(KafkaProperties kafka, OktaEventsProperties properties) {
 		Map<String, Object> overrides = new HashMap<>();
 		overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(50, properties.publishTimeout().toMillis() / 2));
-		overrides.put(ProducerConfig.LINGER_MS_CONFIG, kafka.getProducer().getProperties().getOrDefault("linger.ms", "2"));
-		return new KafkaOktaEventPublisher(KafkaProducers.template(kafka, "healer-hook", new StringSerializer(),
-				new ByteArraySerializer(), overrides), properties.topic());
+		OktaEventsProperties.Producer producer = properties.producer();
+		overrides.put(ProducerConfig.LINGER_MS_CONFIG, (int) producer.linger().toMillis());
+		overrides.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) producer.batchSize().toBytes());
+		overrides.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, producer.compression().name);
+		overrides.put(ProducerConfig.BUFFER_MEMORY_CONFIG, producer.bufferMemory().toBytes());
+		return new KafkaOktaEventPublisher(KafkaProducers
+			.template(kafka, "healer-hook", new StringSerializer(), new ByteArraySerializer(), overrides)
+			.getProducerFactory(), properties.topic());
 	}
 
 }

@@ -2,82 +2,93 @@ package dev.factorhealer.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
 
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.ProducerFactory;
 
 /**
- * Sends all events of a batch without waiting in between, then waits once for every
- * acknowledgement, so a 10-event delivery costs one round trip rather than ten.
+ * Hands all events of a batch to the producer without waiting in between, then waits once for
+ * every acknowledgement, so a 10-event delivery costs one round trip rather than ten. The batch
+ * shares one acknowledgement callback ({@link BatchAcks}) and the headers that are the same for
+ * every event, so a send allocates only the record itself.
  */
-class KafkaOktaEventPublisher implements OktaEventPublisher {
+class KafkaOktaEventPublisher implements OktaEventPublisher, DisposableBean {
 
-	private final KafkaTemplate<String, byte[]> template;
+	private final ProducerFactory<String, byte[]> producers;
 
 	private final String topic;
 
-	KafkaOktaEventPublisher(KafkaTemplate<String, byte[]> template, String topic) {
-		this.template = template;
+	private final Map<EventSource, Header> sourceHeaders = new EnumMap<>(EventSource.class);
+
+	KafkaOktaEventPublisher(ProducerFactory<String, byte[]> producers, String topic) {
+		this.producers = producers;
 		this.topic = topic;
+		for (EventSource source : EventSource.values()) {
+			this.sourceHeaders.put(source, new RecordHeader(OktaEventHeaders.SOURCE, utf8(source.header())));
+		}
 	}
 
 	@Override
 	public void publish(String deliveryId, EventSource source, List<OktaEvent> events, Duration deadline)
 			throws EventsNotDurableException {
 		long deadlineNanos = System.nanoTime() + deadline.toNanos();
-		CompletableFuture<?>[] acks = new CompletableFuture<?>[events.size()];
+		BatchAcks acks = new BatchAcks(events.size());
+		Header delivery = new RecordHeader(OktaEventHeaders.DELIVERY_ID, utf8(deliveryId));
+		Header from = this.sourceHeaders.get(source);
 		try {
-			for (int i = 0; i < acks.length; i++) {
-				acks[i] = this.template.send(toRecord(deliveryId, source, events.get(i)));
+			// the factory's one shared, thread-safe producer
+			Producer<String, byte[]> producer = this.producers.createProducer();
+			for (OktaEvent event : events) {
+				if (acks.failure() != null || System.nanoTime() - deadlineNanos >= 0) {
+					// a send that failed at once (e.g. no metadata within max.block.ms) fails the rest too
+					break;
+				}
+				producer.send(toRecord(delivery, from, event), acks);
 			}
-			CompletableFuture.allOf(acks).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			throw new EventsNotDurableException("Kafka did not acknowledge " + pending(acks) + " of " + acks.length
-					+ " events within " + deadline.toMillis() + " ms", ex);
-		}
-		catch (ExecutionException ex) {
-			throw new EventsNotDurableException("Kafka refused an event: " + ex.getCause(), ex.getCause());
+			acks.await(deadlineNanos);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new EventsNotDurableException("interrupted while waiting for Kafka", ex);
 		}
 		catch (RuntimeException ex) {
-			// send() itself throws when no metadata arrives within max.block.ms (broker gone)
+			// send() itself may throw when the producer is closed or the record cannot be serialized
 			throw new EventsNotDurableException("Kafka is not reachable: " + ex.getMessage(), ex);
 		}
-	}
-
-	private static long pending(CompletableFuture<?>[] acks) {
-		long pending = 0;
-		for (CompletableFuture<?> ack : acks) {
-			if (ack == null || !ack.isDone() || ack.isCompletedExceptionally()) {
-				pending++;
-			}
+		if (acks.failure() != null) {
+			throw new EventsNotDurableException("Kafka refused an event: " + acks.failure(), acks.failure());
 		}
-		return pending;
+		if (acks.pending() > 0) {
+			throw new EventsNotDurableException("Kafka did not acknowledge " + acks.pending() + " of " + events.size()
+					+ " events within " + deadline.toMillis() + " ms", null);
+		}
 	}
 
-	private ProducerRecord<String, byte[]> toRecord(String deliveryId, EventSource source, OktaEvent event) {
-		RecordHeaders headers = new RecordHeaders();
-		headers.add(new RecordHeader(OktaEventHeaders.DELIVERY_ID, utf8(deliveryId)));
-		headers.add(new RecordHeader(OktaEventHeaders.EVENT_UUID, utf8(event.uuid())));
-		headers.add(new RecordHeader(OktaEventHeaders.EVENT_TYPE, utf8(event.eventType())));
-		headers.add(new RecordHeader(OktaEventHeaders.SOURCE, utf8(source.header())));
+	private ProducerRecord<String, byte[]> toRecord(Header delivery, Header source, OktaEvent event) {
+		RecordHeaders headers = new RecordHeaders(new Header[] { delivery,
+				new RecordHeader(OktaEventHeaders.EVENT_UUID, utf8(event.uuid())),
+				new RecordHeader(OktaEventHeaders.EVENT_TYPE, utf8(event.eventType())), source });
 		return new ProducerRecord<>(this.topic, null, event.key(), event.json(), headers);
 	}
 
 	private static byte[] utf8(String value) {
 		return (value == null ? "" : value).getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		if (this.producers instanceof DisposableBean disposable) {
+			disposable.destroy();
+		}
 	}
 
 }

@@ -1,9 +1,5 @@
 package dev.factorhealer.hook;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,18 +71,9 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 		}
 	}
 
-	/**
-	 * Jackson decodes UTF-8 leniently (overlong forms, surrogates, code points past U+10FFFF); the
-	 * events are published as bytes, so the bytes themselves must be valid UTF-8.
-	 */
+	/** The events are published as the bytes received, so those must be valid UTF-8 ({@link Utf8}). */
 	private static void requireUtf8(byte[] body) {
-		try {
-			StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(body));
-		}
-		catch (CharacterCodingException ex) {
+		if (!Utf8.isValid(body)) {
 			throw new InvalidDeliveryException("the body is not valid UTF-8");
 		}
 	}
