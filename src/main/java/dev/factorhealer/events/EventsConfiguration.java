@@ -9,6 +9,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,6 +42,12 @@ class EventsConfiguration {
 		return new KafkaOktaEventPublisher(KafkaProducers
 			.template(kafka, "healer-hook", new StringSerializer(), new ByteArraySerializer(), overrides)
 			.getProducerFactory(), properties.topic());
+	}
+
+	/** Only a running service warms the producer up; commands (no web server) never create it. */
+	@Bean
+	ApplicationListener<WebServerInitializedEvent> oktaEventsProducerWarmUp(KafkaOktaEventPublisher publisher) {
+		return (event) -> publisher.warmUp();
 	}
 
 }

@@ -5,12 +5,15 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.ProducerFactory;
@@ -23,11 +26,15 @@ import org.springframework.kafka.core.ProducerFactory;
  */
 class KafkaOktaEventPublisher implements OktaEventPublisher, DisposableBean {
 
+	private static final Logger log = LoggerFactory.getLogger(KafkaOktaEventPublisher.class);
+
 	private final ProducerFactory<String, byte[]> producers;
 
 	private final String topic;
 
 	private final Map<EventSource, Header> sourceHeaders = new EnumMap<>(EventSource.class);
+
+	private final AtomicBoolean warming = new AtomicBoolean();
 
 	KafkaOktaEventPublisher(ProducerFactory<String, byte[]> producers, String topic) {
 		this.producers = producers;
@@ -71,6 +78,26 @@ class KafkaOktaEventPublisher implements OktaEventPublisher, DisposableBean {
 			throw new EventsNotDurableException("Kafka did not acknowledge " + acks.pending() + " of " + events.size()
 					+ " events within " + deadline.toMillis() + " ms", null);
 		}
+	}
+
+	/**
+	 * Creates the producer and fetches the topic's metadata in the background, once, so that the
+	 * first deliveries after start-up do not pay for both within their deadline.
+	 */
+	void warmUp() {
+		if (!this.warming.compareAndSet(false, true)) {
+			return;
+		}
+		Thread thread = new Thread(() -> {
+			try {
+				this.producers.createProducer().partitionsFor(this.topic);
+			}
+			catch (RuntimeException ex) {
+				log.debug("The okta.events producer could not fetch metadata yet; the first delivery will", ex);
+			}
+		}, "healer-hook-producer-warm-up");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	private ProducerRecord<String, byte[]> toRecord(Header delivery, Header source, OktaEvent event) {
