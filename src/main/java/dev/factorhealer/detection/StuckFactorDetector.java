@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.factorhealer.hook.EventKeys;
+import dev.factorhealer.events.EventKeys;
 
 /**
  * Applies the rules to one System Log event. Where the error text sits in an event is not

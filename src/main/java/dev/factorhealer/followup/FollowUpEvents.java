@@ -11,7 +11,7 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 import dev.factorhealer.detection.StuckFactorMatcher;
-import dev.factorhealer.hook.EventKeys;
+import dev.factorhealer.events.EventKeys;
 
 /**
  * What the follow-up looks for in System Log events: a new active SMS factor, or the stuck-factor

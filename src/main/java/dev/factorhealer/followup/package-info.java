@@ -19,5 +19,5 @@
  * many healed users fail again. Nothing depends on this module.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Follow-up of healed users",
-		allowedDependencies = { "remediation", "detection", "hook", "system", "deadletter" })
+		allowedDependencies = { "remediation", "detection", "events", "system", "deadletter" })
 package dev.factorhealer.followup;

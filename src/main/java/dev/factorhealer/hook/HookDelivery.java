@@ -1,17 +1,18 @@
 package dev.factorhealer.hook;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.ObjectMapper;
+
+import dev.factorhealer.events.EventJson;
+import dev.factorhealer.events.EventJson.NotUtf8Exception;
+import dev.factorhealer.events.EventJson.Slice;
+import dev.factorhealer.events.EventKeys;
+import dev.factorhealer.events.OktaEvent;
 
 /**
  * An Okta event hook delivery, read with Jackson's streaming parser so that each event's JSON is
@@ -70,18 +71,9 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 		}
 	}
 
-	/**
-	 * Jackson decodes UTF-8 leniently (overlong forms, surrogates, code points past U+10FFFF); the
-	 * events are published as bytes, so the bytes themselves must be valid UTF-8.
-	 */
+	/** The events are published as the bytes received, so those must be valid UTF-8 ({@link Utf8}). */
 	private static void requireUtf8(byte[] body) {
-		try {
-			StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(body));
-		}
-		catch (CharacterCodingException ex) {
+		if (!Utf8.isValid(body)) {
 			throw new InvalidDeliveryException("the body is not valid UTF-8");
 		}
 	}
@@ -108,14 +100,14 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 				if (element != JsonToken.START_OBJECT) {
 					throw new InvalidDeliveryException("data.events[" + index + "] must be an object");
 				}
-				long start = parser.currentTokenLocation().getByteOffset();
-				EventFields event = EventFields.read(parser);
-				long end = parser.currentLocation().getByteOffset();
-				if (start < 0 || end <= start || end > body.length) {
-					// Jackson detected another encoding (UTF-16/32) and reads characters, not bytes
-					throw new InvalidDeliveryException("the body must be JSON encoded in UTF-8");
+				Slice<EventFields> event;
+				try {
+					event = EventJson.slice(parser, body, EventFields::read);
 				}
-				events.add(event.toEvent(Arrays.copyOfRange(body, (int) start, (int) end), index));
+				catch (NotUtf8Exception ex) {
+					throw new InvalidDeliveryException(ex.getMessage());
+				}
+				events.add(event.value().toEvent(event.json(), index));
 			}
 		}
 		return events;
@@ -124,20 +116,16 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 	/**
 	 * The few fields of one event the record needs, read while the parser walks the event once:
 	 * no tree is built and the values of all other fields are skipped (still tokenized, so
-	 * malformed JSON fails as before). Same answers as reading the event as a {@code JsonNode}
-	 * with {@link EventKeys#keyOf}: a field that appears twice counts with its last value; the
-	 * key is the id of the first {@code target} of type {@code User}, else of a {@code User}
-	 * {@code actor}, else the uuid.
+	 * malformed JSON fails as before). A field that appears twice counts with its last value; the
+	 * key follows {@link EventKeys}.
 	 */
 	private static final class EventFields {
+
+		private final EventKeys.Reader keys = new EventKeys.Reader();
 
 		private String uuid;
 
 		private String eventType;
-
-		private String targetUser;
-
-		private String actorUser;
 
 		/** Reads the event whose START_OBJECT is the current token, up to its END_OBJECT. */
 		static EventFields read(JsonParser parser) {
@@ -148,11 +136,11 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 				switch (name) {
 					case "uuid" -> fields.uuid = stringOrNull(parser, value);
 					case "eventType" -> fields.eventType = stringOrNull(parser, value);
-					case "target" -> fields.targetUser = value == JsonToken.START_ARRAY ? firstUser(parser)
-							: skipped(parser);
-					case "actor" -> fields.actorUser = value == JsonToken.START_OBJECT ? userIdOf(parser)
-							: skipped(parser);
-					default -> parser.skipChildren();
+					default -> {
+						if (!fields.keys.read(name, value, parser)) {
+							parser.skipChildren();
+						}
+					}
 				}
 			}
 			return fields;
@@ -161,8 +149,7 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 		OktaEvent toEvent(byte[] json, int index) {
 			String uuid = required(this.uuid, "uuid", index);
 			String eventType = required(this.eventType, "eventType", index);
-			String key = this.targetUser != null ? this.targetUser : this.actorUser != null ? this.actorUser : uuid;
-			return new OktaEvent(uuid, eventType, key, json);
+			return new OktaEvent(uuid, eventType, this.keys.keyOr(uuid), json);
 		}
 
 		private static String required(String value, String field, int index) {
@@ -172,51 +159,11 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 			return value;
 		}
 
-		/** The id of the first element that is a {@code User} object; reads the array to its end. */
-		private static String firstUser(JsonParser parser) {
-			String found = null;
-			JsonToken element;
-			while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
-				if (element == JsonToken.START_OBJECT && found == null) {
-					found = userIdOf(parser);
-				}
-				else {
-					parser.skipChildren();
-				}
-			}
-			return found;
-		}
-
-		/** The object's {@code id} when its {@code type} is {@code User} and the id a non-blank string. */
-		private static String userIdOf(JsonParser parser) {
-			String type = null;
-			String id = null;
-			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-				String name = parser.currentName();
-				JsonToken value = parser.nextToken();
-				if ("type".equals(name)) {
-					type = stringOrNull(parser, value);
-				}
-				else if ("id".equals(name)) {
-					id = stringOrNull(parser, value);
-				}
-				else {
-					parser.skipChildren();
-				}
-			}
-			return "User".equals(type) && id != null && !id.isBlank() ? id : null;
-		}
-
 		/** The value when it is a string, else {@code null} (a container is skipped). */
 		private static String stringOrNull(JsonParser parser, JsonToken value) {
 			if (value == JsonToken.VALUE_STRING) {
 				return parser.getString();
 			}
-			parser.skipChildren();
-			return null;
-		}
-
-		private static String skipped(JsonParser parser) {
 			parser.skipChildren();
 			return null;
 		}

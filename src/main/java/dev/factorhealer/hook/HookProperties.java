@@ -1,6 +1,5 @@
 package dev.factorhealer.hook;
 
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.validation.constraints.NotBlank;
@@ -14,31 +13,20 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the event hook receiver ({@code healer.hook.*}).
+ * Settings of the event hook receiver ({@code healer.hook.*}). The topic and the publish timeout
+ * ({@code healer.hook.topic}, {@code partitions}, {@code publish-timeout}) belong to the events
+ * contract: {@link dev.factorhealer.events.OktaEventsProperties}.
  *
  * @param secrets the values accepted in the auth header; two during a rotation. Required.
  * @param authHeader the header Okta sends the secret in ({@code authScheme.key} of the hook)
  * @param maxBodySize the largest delivery accepted; larger ones get 413
- * @param publishTimeout how long to wait for Kafka's acknowledgements before answering 503; must
- * stay below Okta's 3 s hook timeout
- * @param topic where events are published
- * @param partitions partitions of the topic when the service creates it
  */
 @Validated
 @ConfigurationProperties("healer.hook")
 record HookProperties(
 		@NotEmpty(message = "set at least one hook secret (HEALER_HOOK_SECRETS): the value Okta sends in the auth header") List<@NotBlank(message = "a hook secret must not be blank") String> secrets,
 		@DefaultValue("Authorization") @NotBlank String authHeader,
-		@DefaultValue("2MB") @NotNull DataSize maxBodySize,
-		@DefaultValue("2s") @NotNull Duration publishTimeout,
-		@DefaultValue("okta.events") @NotBlank String topic,
-		@DefaultValue("6") int partitions) {
-
-	@AssertTrue(message = "healer.hook.publish-timeout must be between 100ms and 2900ms: Okta gives up on a hook after 3s")
-	boolean isPublishTimeoutBelowOktaTimeout() {
-		return this.publishTimeout == null || (this.publishTimeout.compareTo(Duration.ofMillis(100)) >= 0
-				&& this.publishTimeout.compareTo(Duration.ofMillis(2900)) <= 0);
-	}
+		@DefaultValue("2MB") @NotNull DataSize maxBodySize) {
 
 	@AssertTrue(message = "healer.hook.max-body-size must be between 1KB and 8MB (the largest record the service's topics accept)")
 	boolean isMaxBodySizeSane() {
@@ -50,8 +38,7 @@ record HookProperties(
 	public String toString() {
 		// never print the secrets themselves
 		return "HookProperties[secrets=" + (this.secrets == null ? 0 : this.secrets.size()) + " configured, authHeader="
-				+ this.authHeader + ", maxBodySize=" + this.maxBodySize + ", publishTimeout=" + this.publishTimeout
-				+ ", topic=" + this.topic + "]";
+				+ this.authHeader + ", maxBodySize=" + this.maxBodySize + "]";
 	}
 
 }

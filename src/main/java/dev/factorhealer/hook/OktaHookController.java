@@ -2,6 +2,8 @@ package dev.factorhealer.hook;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,9 +21,11 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.factorhealer.events.EventSource;
+import dev.factorhealer.events.OktaEventPublisher;
+import dev.factorhealer.events.OktaEventPublisher.EventsNotDurableException;
 import dev.factorhealer.hook.HookDelivery.InvalidDeliveryException;
 import dev.factorhealer.hook.HookMetrics.Outcome;
-import dev.factorhealer.hook.OktaEventPublisher.EventsNotDurableException;
 import dev.factorhealer.system.RefusalLog;
 
 /**
@@ -36,7 +40,11 @@ class OktaHookController {
 
 	static final String CHALLENGE_HEADER = "X-Okta-Verification-Challenge";
 
+	private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
+
 	private final HookProperties properties;
+
+	private final Duration publishTimeout;
 
 	private final HookSecrets secrets;
 
@@ -48,10 +56,11 @@ class OktaHookController {
 
 	private final RefusalLog refusals;
 
-	OktaHookController(HookProperties properties, HookSecrets secrets, OktaEventPublisher publisher,
-			ObjectMapper mapper, HookMetrics metrics, RefusalLog refusals) {
+	OktaHookController(HookProperties properties, Duration publishTimeout, HookSecrets secrets,
+			OktaEventPublisher publisher, ObjectMapper mapper, HookMetrics metrics, RefusalLog refusals) {
 		this.refusals = refusals;
 		this.properties = properties;
+		this.publishTimeout = publishTimeout;
 		this.secrets = secrets;
 		this.publisher = publisher;
 		this.mapper = mapper;
@@ -82,7 +91,8 @@ class OktaHookController {
 					"Content-Type must be application/json");
 		}
 		long limit = this.properties.maxBodySize().toBytes();
-		byte[] body = request.getContentLengthLong() > limit ? null : readAtMost(request.getInputStream(), limit);
+		long declared = request.getContentLengthLong();
+		byte[] body = (declared > limit) ? null : readAtMost(request.getInputStream(), declared, limit);
 		if (body == null) {
 			return reject(Outcome.TOO_LARGE, HttpStatus.CONTENT_TOO_LARGE,
 					"the delivery is larger than " + limit + " bytes");
@@ -97,7 +107,7 @@ class OktaHookController {
 		}
 		try {
 			this.publisher.publish(delivery.deliveryId(), EventSource.HOOK, delivery.events(),
-					this.properties.publishTimeout());
+					this.publishTimeout);
 		}
 		catch (EventsNotDurableException ex) {
 			if (ex.tooLarge()) {
@@ -112,7 +122,9 @@ class OktaHookController {
 		}
 		this.metrics.durable(delivery.events().size(), System.nanoTime() - started);
 		this.metrics.request(Outcome.ACCEPTED);
-		log.debug("Delivery {}: {} events durable", delivery.deliveryId(), delivery.events().size());
+		if (log.isDebugEnabled()) {
+			log.debug("Delivery {}: {} events durable", delivery.deliveryId(), delivery.events().size());
+		}
 		return ResponseEntity.ok().build();
 	}
 
@@ -127,6 +139,10 @@ class OktaHookController {
 		if (contentType == null) {
 			return false;
 		}
+		if (JSON.equalsIgnoreCase(contentType)) {
+			// what Okta sends: no need to parse it
+			return true;
+		}
 		try {
 			MediaType type = MediaType.parseMediaType(contentType);
 			return MediaType.APPLICATION_JSON.isCompatibleWith(type) && !type.isWildcardType()
@@ -138,10 +154,19 @@ class OktaHookController {
 		}
 	}
 
-	/** The whole body, or {@code null} when it is longer than the limit (then not read further). */
-	private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+	/**
+	 * The whole body, or {@code null} when it is longer than the limit (then not read further).
+	 * With a Content-Length (at most the limit; the server ends the stream there) the body is read
+	 * into one array of that size; a chunked body is read up to one byte past the limit.
+	 */
+	private static byte[] readAtMost(InputStream in, long declared, long limit) throws IOException {
+		if (declared >= 0) {
+			byte[] body = new byte[(int) declared];
+			int read = in.readNBytes(body, 0, body.length);
+			return (read == body.length) ? body : Arrays.copyOf(body, read);
+		}
 		byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-		return body.length > limit ? null : body;
+		return (body.length > limit) ? null : body;
 	}
 
 }

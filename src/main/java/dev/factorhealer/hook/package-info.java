@@ -6,9 +6,9 @@
  * idempotent producer); when Kafka does not acknowledge in time the answer is 503 and Okta
  * retries.
  * <p>
- * The module's API is {@link dev.factorhealer.hook.OktaEventPublisher}: every other source of
- * System Log events (the System Log poller) publishes through it, with the same key and header
- * rules.
+ * The hook publishes through {@link dev.factorhealer.events.OktaEventPublisher}, the port of the
+ * {@code okta.events} contract, like every other source of System Log events (the System Log
+ * poller): same key and header rules. Nothing depends on this module.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Event hook receiver")
 package dev.factorhealer.hook;

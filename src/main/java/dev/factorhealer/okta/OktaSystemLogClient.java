@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -23,6 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpMethod;
 
+import dev.factorhealer.events.EventJson;
+import dev.factorhealer.events.EventJson.NotUtf8Exception;
+import dev.factorhealer.events.EventJson.Slice;
 import dev.factorhealer.okta.OktaHttp.OktaRequest;
 import dev.factorhealer.okta.OktaHttp.Result;
 
@@ -114,13 +116,14 @@ final class OktaSystemLogClient implements OktaSystemLog {
 				if (token != JsonToken.START_OBJECT) {
 					throw notAPage(reply, subject, attempts, "element " + events.size() + " is not a JSON object");
 				}
-				long start = parser.currentTokenLocation().getByteOffset();
-				JsonNode event = parser.readValueAsTree();
-				long end = parser.currentLocation().getByteOffset();
-				if (start < 0 || end <= start || end > body.length) {
+				Slice<JsonNode> event;
+				try {
+					event = EventJson.slice(parser, body, JsonParser::readValueAsTree);
+				}
+				catch (NotUtf8Exception ex) {
 					throw notAPage(reply, subject, attempts, "the body is not JSON encoded in UTF-8");
 				}
-				events.add(new LogPage.Event(Arrays.copyOfRange(body, (int) start, (int) end), event));
+				events.add(new LogPage.Event(event.json(), event.value()));
 			}
 			if (parser.nextToken() != null) {
 				throw notAPage(reply, subject, attempts, "unexpected content after the array of events");

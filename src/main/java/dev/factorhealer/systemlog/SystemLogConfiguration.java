@@ -23,7 +23,7 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
-import dev.factorhealer.hook.OktaEventPublisher;
+import dev.factorhealer.events.OktaEventPublisher;
 import dev.factorhealer.okta.OktaClientProperties;
 import dev.factorhealer.okta.OktaSystemLog;
 import dev.factorhealer.system.KafkaProducers;

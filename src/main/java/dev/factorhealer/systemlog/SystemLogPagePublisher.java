@@ -10,11 +10,11 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.factorhealer.hook.EventKeys;
-import dev.factorhealer.hook.EventSource;
-import dev.factorhealer.hook.OktaEvent;
-import dev.factorhealer.hook.OktaEventPublisher;
-import dev.factorhealer.hook.OktaEventPublisher.EventsNotDurableException;
+import dev.factorhealer.events.EventKeys;
+import dev.factorhealer.events.EventSource;
+import dev.factorhealer.events.OktaEvent;
+import dev.factorhealer.events.OktaEventPublisher;
+import dev.factorhealer.events.OktaEventPublisher.EventsNotDurableException;
 import dev.factorhealer.okta.LogPage;
 import dev.factorhealer.system.Causes;
 

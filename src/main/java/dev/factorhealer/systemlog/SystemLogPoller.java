@@ -14,8 +14,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
-import dev.factorhealer.hook.EventSource;
-import dev.factorhealer.hook.OktaEventPublisher.EventsNotDurableException;
+import dev.factorhealer.events.EventSource;
+import dev.factorhealer.events.OktaEventPublisher.EventsNotDurableException;
 import dev.factorhealer.okta.LogPage;
 import dev.factorhealer.okta.OktaAnswer;
 import dev.factorhealer.okta.OktaException;

@@ -3,8 +3,8 @@
  * events a day, and cannot send {@code system.sms.send_factor_verify_message} at all. The poller
  * reads the System Log in polling mode ({@code GET /api/v1/logs?since&filter&limit}, then only the
  * {@code next} links Okta gives) through {@link dev.factorhealer.okta.OktaSystemLog}, on the logs
- * bucket's own budget, and publishes every event through the hook's
- * {@link dev.factorhealer.hook.OktaEventPublisher} with {@code source=systemlog}: same topic, same
+ * bucket's own budget, and publishes every event through the events contract's
+ * {@link dev.factorhealer.events.OktaEventPublisher} with {@code source=systemlog}: same topic, same
  * keys, bytes unchanged. Hook and poll overlap on purpose; detection deduplicates by {@code uuid}.
  * <p>
  * <b>Default filter.</b> {@code outcome.result eq "FAILURE" and (eventType eq

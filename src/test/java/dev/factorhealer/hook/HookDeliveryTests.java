@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.factorhealer.events.EventKeys;
+import dev.factorhealer.events.OktaEvent;
 import dev.factorhealer.hook.HookDelivery.InvalidDeliveryException;
 
 import static org.assertj.core.api.Assertions.assertThat;

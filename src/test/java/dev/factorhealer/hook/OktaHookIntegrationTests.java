@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.factorhealer.events.OktaEventHeaders;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
 import dev.factorhealer.support.TopicProbe;

@@ -25,8 +25,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import dev.factorhealer.events.OktaEventHeaders;
 import dev.factorhealer.fakeokta.FakeOktaOrg;
-import dev.factorhealer.hook.OktaEventHeaders;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.ServiceProcess;
 import dev.factorhealer.support.StandaloneKafka;

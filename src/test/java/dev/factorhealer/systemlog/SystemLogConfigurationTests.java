@@ -23,7 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 
-import dev.factorhealer.hook.OktaEventPublisher;
+import dev.factorhealer.events.OktaEventPublisher;
 import dev.factorhealer.okta.OktaClientProperties;
 import dev.factorhealer.okta.OktaException;
 import dev.factorhealer.okta.OktaSystemLog;

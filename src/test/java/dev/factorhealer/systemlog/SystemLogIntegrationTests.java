@@ -32,9 +32,9 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import dev.factorhealer.events.OktaEventHeaders;
+import dev.factorhealer.events.OktaEventPublisher;
 import dev.factorhealer.fakeokta.RecordedCall;
-import dev.factorhealer.hook.OktaEventHeaders;
-import dev.factorhealer.hook.OktaEventPublisher;
 import dev.factorhealer.okta.LogPage;
 import dev.factorhealer.okta.OktaAnswer;
 import dev.factorhealer.okta.OktaException;

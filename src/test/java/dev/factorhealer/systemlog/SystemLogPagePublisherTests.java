@@ -27,9 +27,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
-import dev.factorhealer.hook.EventSource;
-import dev.factorhealer.hook.OktaEvent;
-import dev.factorhealer.hook.OktaEventPublisher;
+import dev.factorhealer.events.EventSource;
+import dev.factorhealer.events.OktaEvent;
+import dev.factorhealer.events.OktaEventPublisher;
 import dev.factorhealer.okta.LogPage;
 import dev.factorhealer.support.KafkaTestBroker;
 import dev.factorhealer.support.TopicProbe;

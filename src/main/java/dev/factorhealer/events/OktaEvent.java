@@ -1,4 +1,4 @@
-package dev.factorhealer.hook;
+package dev.factorhealer.events;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.factorhealer.hook;
+package dev.factorhealer.events;
 
 /**
  * Header names of the records on {@code okta.events}. Values are UTF-8 strings.
@@ -14,7 +14,7 @@ public final class OktaEventHeaders {
 	/** The System Log event's {@code eventType}. */
 	public static final String EVENT_TYPE = "okta-event-type";
 
-	/** Where the event came from: {@code hook} or {@code systemlog}. */
+	/** Where the event came from: {@code hook} or {@code systemlog} ({@link EventSource#header()}). */
 	public static final String SOURCE = "source";
 
 	private OktaEventHeaders() {

@@ -1,4 +1,4 @@
-package dev.factorhealer.hook;
+package dev.factorhealer.events;
 
 /**
  * Where an event on {@code okta.events} came from; the value of the {@code source} header.

@@ -1,7 +1,11 @@
-package dev.factorhealer.hook;
+package dev.factorhealer.events;
 
 import java.time.Duration;
 import java.util.List;
+
+import org.apache.kafka.common.errors.RecordTooLargeException;
+
+import dev.factorhealer.system.Causes;
 
 /**
  * Makes System Log events durable on {@code okta.events}: every event is sent concurrently and
@@ -32,12 +36,7 @@ public interface OktaEventPublisher {
 
 		/** Kafka refused an event as larger than the topic accepts: retrying cannot help. */
 		public boolean tooLarge() {
-			for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
-				if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
-					return true;
-				}
-			}
-			return false;
+			return Causes.any(getCause(), RecordTooLargeException.class);
 		}
 
 	}

@@ -61,6 +61,7 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.factorhealer.events.OktaEventHeaders;
 import dev.factorhealer.FactorHealerApplication;
 import dev.factorhealer.fakeokta.FakeOktaOrg;
 import dev.factorhealer.support.Deliveries;
@@ -80,7 +81,7 @@ import static org.assertj.core.api.Assertions.fail;
  * ids and event uuids these properties chose, so other contexts alive on the same broker do not
  * matter.
  */
-class HostileHookInputProperties {
+class HostileHookInputPropertyTests {
 
 	private static final String SECRET = HttpTestSupport.SECRET;
 
@@ -146,8 +147,8 @@ class HostileHookInputProperties {
 			if (events != null) {
 				leaked = events.settle(Duration.ofMillis(500))
 					.stream()
-					.filter(HostileHookInputProperties::fromRejectedRequest)
-					.map(HostileHookInputProperties::describe)
+					.filter(HostileHookInputPropertyTests::fromRejectedRequest)
+					.map(HostileHookInputPropertyTests::describe)
 					.toList();
 				assertThat(leaked).as("records published for rejected requests").isEmpty();
 			}
@@ -189,8 +190,8 @@ class HostileHookInputProperties {
 		events.awaitRecords(1, r -> deliveryId.equals(TopicProbe.header(r, OktaEventHeaders.DELIVERY_ID)));
 		List<String> leaked = events.records()
 			.stream()
-			.filter(HostileHookInputProperties::fromRejectedRequest)
-			.map(HostileHookInputProperties::describe)
+			.filter(HostileHookInputPropertyTests::fromRejectedRequest)
+			.map(HostileHookInputPropertyTests::describe)
 			.toList();
 		assertThat(leaked).as("records published for rejected requests").isEmpty();
 	}
@@ -710,7 +711,7 @@ class HostileHookInputProperties {
 				{ 0xC0, 0xAF }, { 0xC1, 0xBF }, { 0xE0, 0x80, 0xAF }, { 0xF0, 0x80, 0x80, 0xAF }, { 0xED, 0xA0, 0x80 },
 				{ 0xED, 0xBF, 0xBF }, { 0xF4, 0x90, 0x80, 0x80 }, { 0xF5, 0x80, 0x80, 0x80 },
 				{ 0xF8, 0x88, 0x80, 0x80, 0x80 }, { 0xFE }, { 0xFF } };
-		Arbitrary<byte[]> listed = Arbitraries.of(known).map(HostileHookInputProperties::bytes);
+		Arbitrary<byte[]> listed = Arbitraries.of(known).map(HostileHookInputPropertyTests::bytes);
 		// high bytes only, so that the sequence breaks nothing but the encoding
 		Arbitrary<byte[]> random = Arbitraries.integers().between(0x80, 0xFF).map(i -> (byte) i.intValue())
 			.array(byte[].class).ofMinSize(1).ofMaxSize(6)
