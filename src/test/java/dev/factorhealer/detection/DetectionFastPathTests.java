@@ -182,7 +182,7 @@ class DetectionFastPathTests {
 				}
 				return list;
 			});
-		Arbitrary<Damage> damages = Arbitraries.frequencyOf(Tuple.of(16, Damage.NONE),
+		Arbitrary<Damage> damages = Arbitraries.frequency(Tuple.of(16, Damage.NONE),
 				Tuple.of(4, Damage.OVERLONG), Tuple.of(1, Damage.DUPLICATE_UUID),
 				Tuple.of(1, Damage.TRUNCATED), Tuple.of(1, Damage.TRAILING),
 				Tuple.of(1, Damage.ARRAY), Tuple.of(2, Damage.UTF16),
