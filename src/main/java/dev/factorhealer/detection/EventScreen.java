@@ -15,12 +15,13 @@ import tools.jackson.databind.ObjectMapper;
  * necessary condition, whatever the event's type and outcome: type and outcome alone never allow
  * passing over an event, since a pattern found outside a rule's types is still counted as ignored.
  * <p>
- * In two steps: the raw bytes are searched for those texts ({@link RawEventBytes}); when they
- * may be there, the searched texts ({@code outcome}, {@code displayMessage}, {@code debugContext})
- * are decoded by a streaming parser and searched exactly (escapes resolved). Either way the
- * event is read to its end by the streaming parser, without building anything, because the full
- * path sends a record that is no JSON object with a {@code uuid} to the stuck topic: such a record
- * (or anything this class is unsure of) is never passed over.
+ * The full path sends a record that is no JSON object with a {@code uuid} to the stuck topic, so
+ * a record is passed over only once it is known to be a valid event. The usual record (strict
+ * JSON, nothing escaped) is checked and searched in one pass over its bytes
+ * ({@link PlainEventCheck}, {@link RawEventBytes}); any other is read to its end by the mapper's
+ * streaming parser, without building anything, and the searched texts ({@code outcome},
+ * {@code displayMessage}, {@code debugContext}) are decoded (escapes resolved) and searched.
+ * Whatever this class is unsure of takes the full path.
  */
 final class EventScreen {
 
@@ -34,9 +35,12 @@ final class EventScreen {
 
 	private final List<List<byte[]>> needles;
 
+	private final PlainEventCheck plain;
+
 	private EventScreen(ObjectMapper mapper, List<List<String>> literals) {
 		this.mapper = mapper;
 		this.literals = literals;
+		this.plain = mapper == null ? null : new PlainEventCheck(mapper);
 		this.needles = literals == null ? null
 				: literals.stream().map(texts -> texts.stream().map(RawEventBytes::needle).toList()).toList();
 	}
@@ -72,6 +76,14 @@ final class EventScreen {
 		if (this.needles == null || raw == null || raw.length == 0) {
 			return false;
 		}
+		if (this.plain.isPlainEvent(raw)) {
+			return !anyRuleInBytes(raw); // nothing escaped: the byte search is exact
+		}
+		return canPassOverParsed(raw);
+	}
+
+	/** The same decision for the records {@link PlainEventCheck} is not sure of, by the mapper's own parser. */
+	private boolean canPassOverParsed(byte[] raw) {
 		boolean search = mayShow(raw);
 		try (JsonParser parser = this.mapper.createParser(raw)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -127,6 +139,15 @@ final class EventScreen {
 	private boolean mayHold(String text) {
 		for (List<String> rule : this.literals) {
 			if (rule.stream().allMatch(text::contains)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private boolean anyRuleInBytes(byte[] raw) {
+		for (List<byte[]> rule : this.needles) {
+			if (containsAll(raw, rule)) {
 				return true;
 			}
 		}

@@ -42,6 +42,8 @@ class DetectionFastPathTests {
 
 	private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
 
+	private static final PlainEventCheck PLAIN = new PlainEventCheck(json);
+
 	private static final String PATTERN = "Resource not found: (?<userId>\\w+) \\(UserFactor\\)";
 
 	private static final List<String> DEFAULT_TYPES = List.of("system.sms.*", "user.mfa.*", "user.authentication.*");
@@ -83,7 +85,8 @@ class DetectionFastPathTests {
 			String expected = outcome(full, record);
 			String actual = outcome(fast, record);
 			Statistics.label("outcome").collect(expected.substring(0, Math.min(expected.length(), 90)).replaceAll("request:.*", "request"));
-			Statistics.label("screen").collect(EventScreen.of(rules, json).canPassOver(raw) ? "passed over" : "parsed");
+			Statistics.label("screen").collect(EventScreen.of(rules, json).canPassOver(raw) ? "passed over" : "parsed",
+					PLAIN.isPlainEvent(raw) ? "plain" : "not plain");
 			assertThat(actual).as(new String(raw, StandardCharsets.UTF_8)).isEqualTo(expected);
 		}
 		assertThat(counters(fastMeters)).isEqualTo(counters(fullMeters));
@@ -186,7 +189,7 @@ class DetectionFastPathTests {
 				Tuple.of(4, Damage.OVERLONG), Tuple.of(1, Damage.DUPLICATE_UUID),
 				Tuple.of(1, Damage.TRUNCATED), Tuple.of(1, Damage.TRAILING),
 				Tuple.of(1, Damage.ARRAY), Tuple.of(2, Damage.UTF16),
-				Tuple.of(1, Damage.INVALID_UTF8));
+				Tuple.of(1, Damage.INVALID_UTF8), Tuple.of(6, Damage.MUTATED));
 		return Combinators.combine(uuid.injectNull(0.02), fields, Arbitraries.randoms(), damages)
 			.as((id, list, random, damage) -> {
 				List<Field> all = new ArrayList<>(list);
@@ -199,7 +202,7 @@ class DetectionFastPathTests {
 				}
 				Writer writer = new Writer(random, damage == Damage.OVERLONG);
 				writer.object(all);
-				return damage.apply(writer.bytes());
+				return damage.apply(writer.bytes(), random);
 			});
 	}
 
@@ -231,10 +234,20 @@ class DetectionFastPathTests {
 	/** Ways a record on the topic can be broken, or written unusually. */
 	private enum Damage {
 
-		NONE, DUPLICATE_UUID, OVERLONG, TRUNCATED, TRAILING, ARRAY, UTF16, INVALID_UTF8;
+		NONE, DUPLICATE_UUID, OVERLONG, TRUNCATED, TRAILING, ARRAY, UTF16, INVALID_UTF8, MUTATED;
 
-		byte[] apply(byte[] raw) {
+		private static final byte[] MUTATIONS = "{}[],:\"\\0-+.eE tfn \t\u00e9x".getBytes(StandardCharsets.UTF_8);
+
+		byte[] apply(byte[] raw, java.util.Random random) {
 			return switch (this) {
+				case MUTATED -> {
+					byte[] mutated = raw.clone();
+					for (int n = 1 + random.nextInt(2); n > 0; n--) {
+						mutated[random.nextInt(mutated.length)] = random.nextInt(5) == 0 ? (byte) random.nextInt(256)
+								: MUTATIONS[random.nextInt(MUTATIONS.length)];
+					}
+					yield mutated;
+				}
 				case TRUNCATED -> java.util.Arrays.copyOf(raw, raw.length / 2);
 				case TRAILING -> concat(raw, " {}".getBytes(StandardCharsets.UTF_8));
 				case ARRAY -> concat(concat(new byte[] { '[' }, raw), new byte[] { ']' });
