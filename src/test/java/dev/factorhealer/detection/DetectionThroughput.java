@@ -21,8 +21,9 @@ import org.springframework.messaging.support.MessageBuilder;
 /**
  * Events per second through the detect function's decision ({@link Detection#apply}) with the full
  * path (a tree for every event) and with the screen, in the same run, rounds interleaved so both
- * see the same machine. Not a test: run it by hand (see the README's Performance section), on a
- * quiet machine if there is one, and read the ratio rather than the rates.
+ * see the same machine. Not a test: run it by hand (the command is in the README's Performance
+ * section), on a quiet machine if there is one, and read the ratio rather than the rates; the CPU
+ * time of the measuring thread is less disturbed by other processes than the wall time.
  * <p>
  * The mix is that of the hook's load: about 900-byte events, mostly {@code user.session.start},
  * some successful and some failed MFA checks without the error, and one stuck-SMS event in
@@ -60,6 +61,9 @@ public final class DetectionThroughput {
 
 	/** Arguments: events per round (200000), rounds per path (12), stuck event every (1000). */
 	public static void main(String[] args) {
+		// one INFO line per detected event would be timed too, and drown the figures
+		((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Detection.class))
+			.setLevel(ch.qos.logback.classic.Level.WARN);
 		int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
 		int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 12;
 		int stuckEvery = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
