@@ -1,5 +1,7 @@
 package dev.factorhealer.detection;
 
+import java.util.Arrays;
+
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -26,6 +28,12 @@ final class PlainEventCheck {
 	private static final int MAX_STRING_LENGTH = 1 << 20;
 
 	private static final byte[] UUID = { 'u', 'u', 'i', 'd' };
+
+	private static final byte[] TRUE = { 't', 'r', 'u', 'e' };
+
+	private static final byte[] FALSE = { 'f', 'a', 'l', 's', 'e' };
+
+	private static final byte[] NULL = { 'n', 'u', 'l', 'l' };
 
 	private final int maxDepth;
 
@@ -82,9 +90,9 @@ final class PlainEventCheck {
 				case '"' -> string();
 				case '{' -> object(false);
 				case '[' -> array();
-				case 't' -> word("true");
-				case 'f' -> word("false");
-				case 'n' -> word("null");
+				case 't' -> word(TRUE);
+				case 'f' -> word(FALSE);
+				case 'n' -> word(NULL);
 				default -> number();
 			};
 		}
@@ -103,7 +111,8 @@ final class PlainEventCheck {
 					if (!string()) {
 						return false;
 					}
-					boolean isUuid = root && this.i - name - 1 == UUID.length && same(name, UUID);
+					boolean isUuid = root && this.i - name - 1 == UUID.length
+							&& Arrays.equals(this.b, name, name + UUID.length, UUID, 0, UUID.length);
 					space();
 					if (!at(':')) {
 						return false;
@@ -256,16 +265,12 @@ final class PlainEventCheck {
 			return this.i - start;
 		}
 
-		private boolean word(String word) {
-			if (this.i + word.length() > this.b.length) {
+		private boolean word(byte[] word) {
+			int end = this.i + word.length;
+			if (end > this.b.length || !Arrays.equals(this.b, this.i, end, word, 0, word.length)) {
 				return false;
 			}
-			for (int k = 0; k < word.length(); k++) {
-				if (this.b[this.i + k] != word.charAt(k)) {
-					return false;
-				}
-			}
-			this.i += word.length();
+			this.i = end;
 			return true;
 		}
 
@@ -290,15 +295,6 @@ final class PlainEventCheck {
 
 		private boolean at(char c) {
 			return this.i < this.b.length && this.b[this.i] == c;
-		}
-
-		private boolean same(int from, byte[] text) {
-			for (int k = 0; k < text.length; k++) {
-				if (this.b[from + k] != text[k]) {
-					return false;
-				}
-			}
-			return true;
 		}
 
 		/** Some ASCII character other than a space between {@code from} and {@code to} (exclusive). */
