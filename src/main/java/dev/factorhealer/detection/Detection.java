@@ -38,6 +38,8 @@ class Detection {
 
 	private final StuckFactorDetector detector;
 
+	private final EventScreen screen;
+
 	private final DetectionMemory memory;
 
 	private final ObjectMapper mapper;
@@ -52,9 +54,10 @@ class Detection {
 
 	private final Map<IgnoredReason, Counter> ignored = new EnumMap<>(IgnoredReason.class);
 
-	Detection(StuckFactorDetector detector, DetectionMemory memory, ObjectMapper mapper, Clock clock,
-			MeterRegistry registry) {
+	Detection(StuckFactorDetector detector, EventScreen screen, DetectionMemory memory, ObjectMapper mapper,
+			Clock clock, MeterRegistry registry) {
 		this.detector = detector;
+		this.screen = screen;
 		this.memory = memory;
 		this.mapper = mapper;
 		this.clock = clock;
@@ -77,7 +80,14 @@ class Detection {
 			.register(registry);
 	}
 
+	/**
+	 * Most events concern no rule: the screen passes over them on their raw bytes and a streaming
+	 * read; only the rest are parsed into a tree.
+	 */
 	Message<byte[]> apply(Message<byte[]> record) {
+		if (this.screen.canPassOver(record.getPayload())) {
+			return null;
+		}
 		JsonNode event = parse(record.getPayload());
 		String uuid = event.get("uuid").asString();
 		Optional<Finding> found = this.detector.inspect(event);

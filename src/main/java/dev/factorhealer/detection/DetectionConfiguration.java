@@ -32,8 +32,9 @@ class DetectionConfiguration {
 
 	/** The same rules, for the follow-up of healed users. */
 	@Bean
-	StuckFactorMatcher stuckFactorMatcher(DetectionProperties properties) {
-		return new StuckFactorMatcher(new StuckFactorDetector(properties.rules()));
+	StuckFactorMatcher stuckFactorMatcher(DetectionProperties properties, JsonMapper mapper) {
+		return new StuckFactorMatcher(new StuckFactorDetector(properties.rules()),
+				EventScreen.of(properties.rules(), mapper));
 	}
 
 	@Bean
@@ -45,7 +46,8 @@ class DetectionConfiguration {
 	@Bean
 	Detection detection(DetectionProperties properties, DetectionMemory memory, JsonMapper mapper,
 			MeterRegistry registry) {
-		return new Detection(new StuckFactorDetector(properties.rules()), memory, mapper, Clock.systemUTC(), registry);
+		return new Detection(new StuckFactorDetector(properties.rules()), EventScreen.of(properties.rules(), mapper),
+				memory, mapper, Clock.systemUTC(), registry);
 	}
 
 	/** A replica given partitions of {@code okta.events} first reads back who was asked for recently. */

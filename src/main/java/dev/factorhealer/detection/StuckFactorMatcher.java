@@ -13,8 +13,19 @@ public final class StuckFactorMatcher {
 
 	private final StuckFactorDetector detector;
 
-	StuckFactorMatcher(StuckFactorDetector detector) {
+	private final EventScreen screen;
+
+	StuckFactorMatcher(StuckFactorDetector detector, EventScreen screen) {
 		this.detector = detector;
+		this.screen = screen;
+	}
+
+	/**
+	 * {@code false} only when no rule can match the event whose record value this is, decided on
+	 * the raw bytes without parsing them: the bytes of most events rule them out at once.
+	 */
+	public boolean mayMatch(byte[] rawEvent) {
+		return this.screen.mayShow(rawEvent);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.factorhealer.detection.RawEventBytes;
 import dev.factorhealer.detection.StuckFactorMatcher;
 import dev.factorhealer.events.EventKeys;
 
@@ -43,10 +44,21 @@ public final class FollowUpEvents {
 
 	}
 
+	private static final byte[] ACTIVATE_BYTES = RawEventBytes.needle(ACTIVATE);
+
 	private final StuckFactorMatcher stuck;
 
 	FollowUpEvents(StuckFactorMatcher stuck) {
 		this.stuck = stuck;
+	}
+
+	/**
+	 * {@code false} only when {@link #read} can find nothing in the event with this record value:
+	 * it is no activation (its bytes cannot hold the type) and no rule can match it. Decided on
+	 * the raw bytes, so the many events of other users and types are never parsed.
+	 */
+	boolean mayConcern(byte[] rawEvent) {
+		return RawEventBytes.mayContain(rawEvent, ACTIVATE_BYTES) || this.stuck.mayMatch(rawEvent);
 	}
 
 	Optional<Signal> read(JsonNode event, Instant fallbackTime) {

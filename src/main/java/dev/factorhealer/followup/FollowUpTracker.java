@@ -194,9 +194,12 @@ class FollowUpTracker extends ConsumerLoop {
 	}
 
 	private void event(ConsumerRecord<String, byte[]> record) {
+		if (record.value() == null || !this.events.mayConcern(record.value())) {
+			return;
+		}
 		JsonNode event;
 		try {
-			event = record.value() == null ? null : this.mapper.readTree(record.value());
+			event = this.mapper.readTree(record.value());
 		}
 		catch (JacksonException ex) {
 			return; // detection sends it to the stuck topic
