@@ -6,5 +6,5 @@
  * offset and timestamp, the exception class and message, the attempt count and the time, so
  * that an operator can decide and the {@code replay} module can re-drive it.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Stuck-event topics")
+@org.springframework.modulith.ApplicationModule(displayName = "Stuck-event topics", allowedDependencies = { "system" })
 package dev.factorhealer.deadletter;

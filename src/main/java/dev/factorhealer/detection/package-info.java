@@ -8,5 +8,5 @@
  * at-least-once and overlap, so events are deduplicated by {@code uuid}, and a user failing
  * again and again is coalesced into one request per window.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Stuck-factor detection")
+@org.springframework.modulith.ApplicationModule(displayName = "Stuck-factor detection", allowedDependencies = { "events", "deadletter", "system" })
 package dev.factorhealer.detection;

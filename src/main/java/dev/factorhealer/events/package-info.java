@@ -12,6 +12,5 @@
  * know the others. Before, the contract lived in {@code hook}, so readers of the topic depended
  * on the front door. It depends only on the shared Kafka set-up ({@code system}).
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Okta events contract",
-		allowedDependencies = { "system" })
+@org.springframework.modulith.ApplicationModule(displayName = "Okta events contract", allowedDependencies = { "system" })
 package dev.factorhealer.events;

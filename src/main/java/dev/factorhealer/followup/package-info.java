@@ -18,6 +18,5 @@
  * repeat-failure rates, and engages {@link dev.factorhealer.remediation.RemediationBrake} when too
  * many healed users fail again. Nothing depends on this module.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Follow-up of healed users",
-		allowedDependencies = { "remediation", "detection", "events", "system", "deadletter" })
+@org.springframework.modulith.ApplicationModule(displayName = "Follow-up of healed users", allowedDependencies = { "events", "detection", "remediation", "system" })
 package dev.factorhealer.followup;

@@ -10,5 +10,5 @@
  * {@code okta.events} contract, like every other source of System Log events (the System Log
  * poller): same key and header rules. Nothing depends on this module.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Event hook receiver")
+@org.springframework.modulith.ApplicationModule(displayName = "Event hook receiver", allowedDependencies = { "events", "system" })
 package dev.factorhealer.hook;

@@ -11,5 +11,5 @@
  * Okta's Java SDK was set aside for this path: it retries DELETEs on its own (one cause of the
  * "404 after a successful DELETE" race) and brings a second Jackson.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Okta API client")
+@org.springframework.modulith.ApplicationModule(displayName = "Okta API client", allowedDependencies = { "events", "system" })
 package dev.factorhealer.okta;

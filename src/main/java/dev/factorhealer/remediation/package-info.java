@@ -8,5 +8,5 @@
  * replays the work, which is harmless because every step is idempotent. A cap on deletions per
  * hour bounds the blast radius of a bad rule.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Remediation worker")
+@org.springframework.modulith.ApplicationModule(displayName = "Remediation worker", allowedDependencies = { "okta", "detection", "deadletter", "system" })
 package dev.factorhealer.remediation;

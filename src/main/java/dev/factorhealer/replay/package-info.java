@@ -7,5 +7,5 @@
  * {@link dev.factorhealer.replay.ReplayService}: {@code POST /admin/replay} and the {@code replay}
  * command of the jar.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Replay of stuck records")
+@org.springframework.modulith.ApplicationModule(displayName = "Replay of stuck records", allowedDependencies = { "deadletter", "system" })
 package dev.factorhealer.replay;

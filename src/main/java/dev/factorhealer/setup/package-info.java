@@ -4,5 +4,5 @@
  * (credentials, scopes and admin rights, rate-limit headroom, the hook, Kafka). Only these
  * commands need the scope {@code okta.eventHooks.manage}; the service never asks for it.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Okta-side set-up commands")
+@org.springframework.modulith.ApplicationModule(displayName = "Okta-side set-up commands", allowedDependencies = { "okta", "system" })
 package dev.factorhealer.setup;

@@ -32,5 +32,5 @@
  * partition back; {@code SystemLogCursorStore} decides where a new leader starts and writes the
  * position; {@code SystemLogPagePublisher} makes a page's events durable, oversize ones skipped.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "System Log poller")
+@org.springframework.modulith.ApplicationModule(displayName = "System Log poller", allowedDependencies = { "events", "okta", "system" })
 package dev.factorhealer.systemlog;
