@@ -2,6 +2,10 @@ package dev.factorhealer.deadletter;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -45,7 +49,43 @@ public final class StuckRecordHeaders {
 	/** How many times the record was replayed from a stuck topic; the loop guard reads it. */
 	public static final String REPLAY_COUNT = "healer-replay-count";
 
+	/** On a replayed record: the stuck record it came from ({@code topic/partition/offset}). */
+	public static final String REPLAYED_FROM = "healer-replayed-from";
+
+	/** spring-kafka's delivery attempt (a 4-byte int), present while a record is retried. */
+	public static final String DELIVERY_ATTEMPT = KafkaHeaders.DELIVERY_ATTEMPT;
+
+	/** The headers that say why a record failed, in the order an operator's filter looks at them. */
+	public static final List<String> FAILURE = List.of(EXCEPTION, REASON, EXCEPTION_FQCN, EXCEPTION_MESSAGE);
+
+	private static final String SPRING_KAFKA_DEAD_LETTER_PREFIX = KafkaHeaders.PREFIX + "dlt-";
+
+	private static final Set<String> OWN = Set.of(EXCEPTION, REASON, ATTEMPTS, DEAD_LETTERED_AT, ORIGINAL_KEY,
+			REPLAY_COUNT, DELIVERY_ATTEMPT);
+
 	private StuckRecordHeaders() {
+	}
+
+	/**
+	 * Whether {@code name} was added because the record got stuck (by spring-kafka or by us), so a
+	 * replay sends the record back without it.
+	 */
+	public static boolean isStuckHeader(String name) {
+		return name.startsWith(SPRING_KAFKA_DEAD_LETTER_PREFIX) || OWN.contains(name);
+	}
+
+	/** When the record was dead-lettered: its header, else the record's own timestamp. */
+	public static Instant deadLetteredAt(Headers headers, long recordTimestamp) {
+		String at = text(headers, DEAD_LETTERED_AT);
+		if (at != null) {
+			try {
+				return Instant.parse(at);
+			}
+			catch (DateTimeParseException ex) {
+				// the record's own timestamp
+			}
+		}
+		return Instant.ofEpochMilli(recordTimestamp);
 	}
 
 	public static String text(Headers headers, String name) {
