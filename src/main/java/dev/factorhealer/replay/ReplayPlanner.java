@@ -35,6 +35,9 @@ final class ReplayPlanner {
 
 	private final String parkedTopic;
 
+	/** Whether a filter looks at the time the record got stuck. */
+	private final boolean timed;
+
 	private long examined;
 
 	private long replayed;
@@ -56,6 +59,7 @@ final class ReplayPlanner {
 		this.ledger = ledger;
 		this.maxReplays = maxReplays;
 		this.parkedTopic = parkedTopic;
+		this.timed = request.since() != null || request.until() != null || request.reset() != null;
 	}
 
 	/** One record to send: where, as what, and the replay count it had on the stuck topic. */
@@ -79,7 +83,8 @@ final class ReplayPlanner {
 	 */
 	Move plan(ConsumerRecord<byte[], byte[]> record) {
 		this.examined++;
-		Instant stuckAt = StuckRecordHeaders.deadLetteredAt(record.headers(), record.timestamp());
+		// parsed only when a filter needs it: a replay of everything skips the work per record
+		Instant stuckAt = this.timed ? StuckRecordHeaders.deadLetteredAt(record.headers(), record.timestamp()) : null;
 		boolean reset = this.request.reset() != null && !stuckAt.isBefore(this.request.reset());
 		if (!reset && this.ledger.contains(record.partition(), record.offset())) {
 			this.alreadyReplayed++;
