@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,24 +27,22 @@ import org.springframework.kafka.core.KafkaOperations;
  */
 class ReplayLedger {
 
-	private final Supplier<Consumer<byte[], byte[]>> consumers;
-
 	private final KafkaOperations<byte[], byte[]> producer;
 
 	private final String topic;
 
-	ReplayLedger(Supplier<Consumer<byte[], byte[]>> consumers, KafkaOperations<byte[], byte[]> producer, String topic) {
-		this.consumers = consumers;
+	ReplayLedger(KafkaOperations<byte[], byte[]> producer, String topic) {
 		this.producer = producer;
 		this.topic = topic;
 	}
 
-	/** What earlier replays of {@code stuckTopic} sent, read from the ledger up to its end. */
-	Replayed read(String stuckTopic) {
+	/**
+	 * What earlier replays of {@code stuckTopic} sent, read from the ledger up to its end with the
+	 * run's consumer (which then reads the stuck topic: one consumer per run).
+	 */
+	Replayed read(Consumer<byte[], byte[]> consumer, String stuckTopic) {
 		Reading reading = new Reading(stuckTopic);
-		try (Consumer<byte[], byte[]> consumer = this.consumers.get()) {
-			TopicReading.toEnd(consumer, this.topic, reading::add, () -> false);
-		}
+		TopicReading.toEnd(consumer, this.topic, reading::add, () -> false);
 		return reading.replayed();
 	}
 

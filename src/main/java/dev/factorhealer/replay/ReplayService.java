@@ -49,7 +49,7 @@ public class ReplayService {
 		this.producer = producer;
 		this.properties = properties;
 		this.clock = clock;
-		this.ledger = new ReplayLedger(consumers, producer, properties.ledgerTopic());
+		this.ledger = new ReplayLedger(producer, properties.ledgerTopic());
 		this.counters = new ReplayCounters(registry);
 	}
 
@@ -74,12 +74,12 @@ public class ReplayService {
 
 	private ReplayReport run(ReplayRequest request) {
 		log.info("Replay of {} started: {}", request.topic(), request);
-		Replayed replayed = this.ledger.read(request.topic());
-		ReplayPlanner planner = new ReplayPlanner(request, replayed, this.properties.maxReplays(),
-				this.properties.parkedTopic());
+		ReplayPlanner planner;
 		ReplayWriter writer = request.isDryRun() ? null : new ReplayWriter(this.producer, this.ledger,
 				request.topic(), BATCH, this.clock, this.counters);
 		try (Consumer<byte[], byte[]> consumer = this.consumers.get()) {
+			Replayed replayed = this.ledger.read(consumer, request.topic());
+			planner = new ReplayPlanner(request, replayed, this.properties.maxReplays(), this.properties.parkedTopic());
 			TopicReading.toEnd(consumer, request.topic(), (record) -> {
 				long skipped = planner.skipped();
 				Move move = planner.plan(record);

@@ -26,11 +26,11 @@ import dev.factorhealer.replay.ReplayPlanner.Move;
 
 /**
  * Sends one run's moves and records them in the ledger, at the speed of a plain copy: sends stay
- * in flight while the run reads on, and the run waits once per batch, for the batch before the
- * current one, then writes that batch to the ledger (one entry per partition) and counts it. So a
- * record is in the ledger only once Kafka acknowledged it on its target ({@code acks=all}): a
- * crash in between can replay it once more (harmless: every step downstream is idempotent) but
- * never lose it.
+ * in flight while the run reads on. When a batch is full the run waits once, for the batch before
+ * it, then writes that one to the ledger (one entry per partition) without waiting; the ledger
+ * entries are awaited a batch later, and only then counted. So a record is in the ledger only
+ * once Kafka acknowledged it on its target ({@code acks=all}): a crash in between can replay it
+ * once more (harmless: every step downstream is idempotent) but never lose it.
  */
 final class ReplayWriter {
 
@@ -52,9 +52,14 @@ final class ReplayWriter {
 
 	private final ReplayCounters counters;
 
+	/** Being sent. */
 	private Batch current = new Batch();
 
+	/** Sent, acknowledgements not yet awaited. */
 	private Batch previous;
+
+	/** Acknowledged, its ledger entries sent and not yet awaited. */
+	private Batch recording;
 
 	ReplayWriter(KafkaOperations<byte[], byte[]> producer, ReplayLedger ledger, String stuckTopic, int batchSize,
 			Clock clock, ReplayCounters counters) {
@@ -82,21 +87,30 @@ final class ReplayWriter {
 					move.target(), ReplayPlanner.keyText(record), move.replayCount());
 		}
 		if (this.current.sends.size() >= this.batchSize) {
-			if (this.previous != null) {
-				complete(this.previous);
-			}
-			this.previous = this.current;
-			this.current = new Batch();
+			next();
 		}
 	}
 
 	/** Waits for everything sent and records it in the ledger. */
 	void finish() {
-		if (this.previous != null) {
-			complete(this.previous);
-			this.previous = null;
+		next();
+		next();
+		next();
+	}
+
+	/** Moves each batch one step on: counted, recording, acknowledged, sending. */
+	private void next() {
+		if (this.recording != null) {
+			await(this.recording.ledgerSends, "ledger entries");
+			this.recording.moved.forEach(this.counters::increment);
 		}
-		complete(this.current);
+		this.recording = this.previous;
+		if (this.recording != null) {
+			await(this.recording.sends, "replayed records");
+			this.recording.ledgerSends = this.ledger.record(this.stuckTopic, this.run, this.recording.offsets,
+					Instant.now(this.clock));
+		}
+		this.previous = this.current;
 		this.current = new Batch();
 	}
 
@@ -117,15 +131,6 @@ final class ReplayWriter {
 				String.valueOf(move.action().countAfter(move.replayCount())).getBytes(StandardCharsets.UTF_8)));
 		headers.add(new RecordHeader(StuckRecordHeaders.REPLAYED_FROM, move.from().getBytes(StandardCharsets.UTF_8)));
 		return headers;
-	}
-
-	private void complete(Batch batch) {
-		if (batch.sends.isEmpty()) {
-			return;
-		}
-		await(batch.sends, "replayed records");
-		await(this.ledger.record(this.stuckTopic, this.run, batch.offsets, Instant.now(this.clock)), "ledger entries");
-		batch.moved.forEach(this.counters::increment);
 	}
 
 	private static void await(List<CompletableFuture<?>> futures, String what) {
@@ -149,6 +154,8 @@ final class ReplayWriter {
 		final Map<Integer, OffsetRanges> offsets = new HashMap<>();
 
 		final Map<ReplayResult, Long> moved = new EnumMap<>(ReplayResult.class);
+
+		List<CompletableFuture<?>> ledgerSends = List.of();
 
 	}
 
