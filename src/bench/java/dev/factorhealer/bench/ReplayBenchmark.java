@@ -41,13 +41,14 @@ import dev.factorhealer.support.StandaloneKafka;
  * ({@code acks=all}, idempotent, {@code linger.ms=5}, {@code read_committed}, 2000 records a
  * poll), no filters, no ledger. The machine is shared and noisy, so copy and replay alternate in
  * rounds (a round's replay right after its copy; later rounds replay again with {@code reset})
- * and the ratio is the median of the rounds' ratios, each round printed. The replay is timed from
+ * after an uncounted warm-up round (the first copy would otherwise pay the JIT for both), and the
+ * ratio is the median of the rounds' ratios, each round printed. The replay is timed from
  * the call to its report, as the copy is timed from its consumer's creation to its last
  * acknowledgement; the command's Spring start is printed apart, and so is the CPU time this JVM
  * spent on each (the broker runs in a process of its own), which the noise touches less. Then a
  * replay without reset, which the ledger turns into a no-op. Run with
  * {@code ./mvnw -B -Pbench verify -Dbench.main=dev.factorhealer.bench.ReplayBenchmark
- * [-Dbench.args="RECORDS ROUNDS"]} (default 100000 3).
+ * [-Dbench.args="RECORDS ROUNDS WARM-UPS"]} (default 100000 3 1).
  */
 public final class ReplayBenchmark {
 
@@ -70,6 +71,7 @@ public final class ReplayBenchmark {
 	public static void main(String[] args) throws Exception {
 		int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
 		int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+		int warmUps = args.length > 2 ? Integer.parseInt(args[2]) : 1;
 		try (StandaloneKafka kafka = StandaloneKafka.start("replay-bench")) {
 			String bootstrap = kafka.bootstrapServers();
 			try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -88,12 +90,15 @@ public final class ReplayBenchmark {
 				ReplayService replay = context.getBean(ReplayService.class);
 				List<Timing> copies = new ArrayList<>();
 				List<Timing> replays = new ArrayList<>();
-				for (int round = 0; round < rounds; round++) {
-					copies.add(copy(bootstrap, records));
+				for (int round = 0; round < warmUps + rounds; round++) {
+					Timing copy = copy(bootstrap, records);
 					long wall = System.nanoTime();
 					long cpu = os.getProcessCpuTime();
 					ReplayReport report = replay.replay(request(round == 0 ? null : Instant.EPOCH));
-					replays.add(Timing.since(wall, cpu));
+					if (round >= warmUps) {
+						copies.add(copy);
+						replays.add(Timing.since(wall, cpu));
+					}
 					if (report.replayed() != records) {
 						throw new IllegalStateException("replayed " + report.replayed() + " of " + records);
 					}
@@ -115,7 +120,7 @@ public final class ReplayBenchmark {
 			double secondSeconds, ReplayReport second) {
 		List<Double> ratios = new ArrayList<>();
 		System.out.println();
-		System.out.println("| replay benchmark (" + records + " stuck records, one broker, this machine) | value |");
+		System.out.println("| replay benchmark (" + records + " stuck records, one broker, this machine, after a warm-up round) | value |");
 		System.out.println("|---|---|");
 		for (int i = 0; i < copies.size(); i++) {
 			Timing copy = copies.get(i);
