@@ -1,5 +1,6 @@
 package dev.factorhealer.deadletter;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,9 +22,10 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.FixedBackOff;
+
+import dev.factorhealer.system.Causes;
 
 /**
  * Moves retry and dead-lettering from the binder into the listener container (spring-kafka's
@@ -75,8 +77,8 @@ class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustom
 	}
 
 	private Headers stuckHeaders(ConsumerRecord<?, ?> record, Exception exception, String dlq) {
-		Throwable cause = StuckCause.of(exception);
-		String reason = StuckCause.reason(cause);
+		Throwable cause = failure(exception);
+		String reason = reason(cause);
 		String attempts = attempts(record);
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(text(StuckRecordHeaders.EXCEPTION, cause.getClass().getName()));
@@ -93,6 +95,22 @@ class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustom
 		return headers;
 	}
 
+	/**
+	 * What really failed the record: an {@link UnprocessableRecordException} (its message is the
+	 * reason) wherever it sits in the chain, else the deepest cause under the framework's wrappers.
+	 */
+	static Throwable failure(Throwable exception) {
+		return Causes.find(exception, UnprocessableRecordException.class).map(Throwable.class::cast)
+			.orElseGet(() -> Causes.root(exception));
+	}
+
+	/** A one-line reason for operators: the failure's message, at most 1000 characters. */
+	static String reason(Throwable failure) {
+		String message = failure.getMessage();
+		String reason = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+		return reason.length() > 1000 ? reason.substring(0, 1000) : reason;
+	}
+
 	private Counter deadLettered(String topic) {
 		return Counter.builder("healer.deadletter.records")
 			.description("Records sent to a stuck-event topic")
@@ -101,9 +119,9 @@ class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustom
 	}
 
 	private static String attempts(ConsumerRecord<?, ?> record) {
-		Header header = record.headers().lastHeader(KafkaHeaders.DELIVERY_ATTEMPT);
+		Header header = record.headers().lastHeader(StuckRecordHeaders.DELIVERY_ATTEMPT);
 		if (header != null && header.value().length == 4) {
-			return String.valueOf(java.nio.ByteBuffer.wrap(header.value()).getInt());
+			return String.valueOf(ByteBuffer.wrap(header.value()).getInt());
 		}
 		return "1";
 	}

@@ -2,6 +2,13 @@ package dev.factorhealer.deadletter;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -45,7 +52,79 @@ public final class StuckRecordHeaders {
 	/** How many times the record was replayed from a stuck topic; the loop guard reads it. */
 	public static final String REPLAY_COUNT = "healer-replay-count";
 
+	/** On a replayed record: the stuck record it came from ({@code topic/partition/offset}). */
+	public static final String REPLAYED_FROM = "healer-replayed-from";
+
+	/** spring-kafka's delivery attempt (a 4-byte int), present while a record is retried. */
+	public static final String DELIVERY_ATTEMPT = KafkaHeaders.DELIVERY_ATTEMPT;
+
+	/** The headers that say why a record failed, in the order an operator's filter looks at them. */
+	public static final List<String> FAILURE = List.of(EXCEPTION, REASON, EXCEPTION_FQCN, EXCEPTION_MESSAGE);
+
+	private static final String SPRING_KAFKA_DEAD_LETTER_PREFIX = KafkaHeaders.PREFIX + "dlt-";
+
+	private static final Set<String> OWN = Set.of(EXCEPTION, REASON, ATTEMPTS, DEAD_LETTERED_AT, ORIGINAL_KEY,
+			REPLAY_COUNT, DELIVERY_ATTEMPT);
+
 	private StuckRecordHeaders() {
+	}
+
+	/**
+	 * Whether {@code name} was added because the record got stuck (by spring-kafka or by us), so a
+	 * replay sends the record back without it.
+	 */
+	public static boolean isStuckHeader(String name) {
+		return name.startsWith(SPRING_KAFKA_DEAD_LETTER_PREFIX) || OWN.contains(name);
+	}
+
+	/** When the record was dead-lettered: its header, else the record's own timestamp. */
+	public static Instant deadLetteredAt(Headers headers, long recordTimestamp) {
+		String at = text(headers, DEAD_LETTERED_AT);
+		if (at != null) {
+			try {
+				return instant(at);
+			}
+			catch (DateTimeException ex) {
+				// the record's own timestamp
+			}
+		}
+		return Instant.ofEpochMilli(recordTimestamp);
+	}
+
+	/**
+	 * Reads the header as {@link Instant#toString()} wrote it ({@code 2026-12-02T00:30:00.123Z})
+	 * without the general parser, which costs a replay filtered by time as much as sending the
+	 * record; any other ISO-8601 form goes to {@link Instant#parse}.
+	 */
+	static Instant instant(String text) {
+		int end = text.length() - 1;
+		if (end < 19 || text.charAt(end) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
+				|| text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
+				|| (end > 19 && (text.charAt(19) != '.' || end == 20 || end - 20 > 9))) {
+			return Instant.parse(text);
+		}
+		long seconds = LocalDate.of(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10)).toEpochDay() * 86_400
+				+ LocalTime.of(digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19)).toSecondOfDay();
+		int nanos = 0;
+		for (int i = 20; i < end; i++) {
+			nanos = nanos * 10 + digits(text, i, i + 1);
+		}
+		for (int i = end - 20; i < 9 && end > 19; i++) {
+			nanos *= 10;
+		}
+		return Instant.ofEpochSecond(seconds, nanos);
+	}
+
+	private static int digits(String text, int from, int to) {
+		int value = 0;
+		for (int i = from; i < to; i++) {
+			char c = text.charAt(i);
+			if (c < '0' || c > '9') {
+				throw new DateTimeParseException("not an instant", text, i);
+			}
+			value = value * 10 + (c - '0');
+		}
+		return value;
 	}
 
 	public static String text(Headers headers, String name) {

@@ -70,13 +70,7 @@ public final class ReplayCommand {
 			err.println(USAGE);
 			return 2;
 		}
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplayOnly.class)
-			.web(WebApplicationType.NONE)
-			.properties("spring.main.banner-mode=off", "spring.cloud.function.definition=",
-					"spring.cloud.stream.function.autodetect=false",
-					// stdout carries the JSON report: only warnings and errors are logged
-					"logging.level.root=WARN")
-			.run()) {
+		try (ConfigurableApplicationContext context = replayOnly()) {
 			ReplayReport report = context.getBean(ReplayService.class).replay(request);
 			out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(report));
 			return 0;
@@ -85,6 +79,20 @@ public final class ReplayCommand {
 			err.println("replay failed: " + ex.getMessage());
 			return 1;
 		}
+	}
+
+	/**
+	 * Starts what a replay needs and nothing more (see {@link ReplayOnly}); its
+	 * {@link ReplayService} runs replays. The replay benchmark times a replay on it apart from
+	 * the start.
+	 */
+	public static ConfigurableApplicationContext replayOnly() {
+		return new SpringApplicationBuilder(ReplayOnly.class).web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "spring.cloud.function.definition=",
+					"spring.cloud.stream.function.autodetect=false",
+					// stdout carries the JSON report: only warnings and errors are logged
+					"logging.level.root=WARN")
+			.run();
 	}
 
 	static ReplayRequest parse(String[] args) {

@@ -21,7 +21,7 @@ public record ReplayReport(String topic, boolean dryRun, long examined, long rep
 
 	/** One record moved (or that would move). */
 	public record ReplayedRecord(int partition, long offset, String key, String originalTopic, String exception,
-			String reason, int replayCount, String action) {
+			String reason, int replayCount, ReplayAction action) {
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.factorhealer.replay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,25 +101,12 @@ class StuckRecords {
 		}
 		Long originalTimestamp = StuckRecordHeaders.originalLong(headers, StuckRecordHeaders.ORIGINAL_TIMESTAMP);
 		return new StuckRecord(record.topic(), record.partition(), record.offset(),
-				record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), stuckAt(record),
+				record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), StuckRecordHeaders.deadLetteredAt(headers, record.timestamp()),
 				StuckRecordHeaders.text(headers, StuckRecordHeaders.ATTEMPTS), StuckRecordHeaders.replayCount(headers),
 				StuckRecordHeaders.text(headers, StuckRecordHeaders.ORIGINAL_TOPIC),
 				StuckRecordHeaders.originalPartition(headers),
 				StuckRecordHeaders.originalLong(headers, StuckRecordHeaders.ORIGINAL_OFFSET),
 				originalTimestamp == null ? null : Instant.ofEpochMilli(originalTimestamp), exception, reason);
-	}
-
-	private static Instant stuckAt(ConsumerRecord<byte[], byte[]> record) {
-		String at = StuckRecordHeaders.text(record.headers(), StuckRecordHeaders.DEAD_LETTERED_AT);
-		if (at != null) {
-			try {
-				return Instant.parse(at);
-			}
-			catch (DateTimeParseException ex) {
-				// the record's own timestamp
-			}
-		}
-		return Instant.ofEpochMilli(record.timestamp());
 	}
 
 }

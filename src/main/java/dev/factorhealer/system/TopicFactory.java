@@ -38,8 +38,8 @@ public final class TopicFactory {
 	}
 
 	/**
-	 * The replay ledger: compacted (one entry per stuck record) and deleted after the stuck
-	 * retention, when the stuck records it speaks of are gone too.
+	 * The replay ledger: compacted (one entry per stuck partition and replay batch) and deleted
+	 * after the stuck retention, when the stuck records it speaks of are gone too.
 	 */
 	public NewTopic ledger(String name, int partitions) {
 		return builder(name, partitions)
