@@ -61,7 +61,7 @@ class AdminReplayController {
 			if (replayRequest == null) {
 				throw new IllegalArgumentException("a JSON object with at least 'topic' is required");
 			}
-			replayRequest.validated();
+			this.replay.validated(replayRequest);
 		}
 		catch (JacksonException ex) {
 			return error(HttpStatus.BAD_REQUEST, "invalid", "not a replay request: " + ex.getOriginalMessage());

@@ -61,17 +61,23 @@ public final class ReplayCommand {
 			out.println(BuildVersion.describe());
 			return 0;
 		}
-		ReplayRequest request;
+		ReplayRequest parsed;
 		try {
-			request = parse(args).validated();
+			parsed = parse(args);
 		}
 		catch (IllegalArgumentException ex) {
-			err.println("replay: " + ex.getMessage());
-			err.println(USAGE);
-			return 2;
+			return usage(ex, err);
 		}
 		try (ConfigurableApplicationContext context = replayOnly()) {
-			ReplayReport report = context.getBean(ReplayService.class).replay(request);
+			ReplayService service = context.getBean(ReplayService.class);
+			ReplayRequest request;
+			try {
+				request = service.validated(parsed);
+			}
+			catch (IllegalArgumentException ex) {
+				return usage(ex, err);
+			}
+			ReplayReport report = service.replay(request);
 			out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(report));
 			return 0;
 		}
@@ -79,6 +85,12 @@ public final class ReplayCommand {
 			err.println("replay failed: " + ex.getMessage());
 			return 1;
 		}
+	}
+
+	private static int usage(IllegalArgumentException ex, PrintStream err) {
+		err.println("replay: " + ex.getMessage());
+		err.println(USAGE);
+		return 2;
 	}
 
 	/**

@@ -18,30 +18,32 @@ import org.springframework.context.annotation.Configuration;
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.KafkaReaders;
 import dev.factorhealer.system.TopicFactory;
+import dev.factorhealer.system.TopicNames;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReplayProperties.class)
 class ReplayConfiguration {
 
 	@Bean
-	NewTopic parkedTopic(ReplayProperties properties, TopicFactory topics) {
-		return topics.stuck(properties.parkedTopic(), 3);
+	NewTopic parkedTopic(TopicNames names, TopicFactory topics) {
+		return topics.stuck(names.parked(), 3);
 	}
 
 	@Bean
-	NewTopic replayLedgerTopic(ReplayProperties properties, TopicFactory topics) {
-		return topics.ledger(properties.ledgerTopic(), 1);
+	NewTopic replayLedgerTopic(TopicNames names, TopicFactory topics) {
+		return topics.ledger(names.replayLedger(), 1);
 	}
 
 	@Bean
-	ReplayService replayService(KafkaProperties kafka, ReplayProperties properties, MeterRegistry registry) {
+	ReplayService replayService(KafkaProperties kafka, ReplayProperties properties, TopicNames names,
+			MeterRegistry registry) {
 		Map<String, Object> consumer = KafkaReaders.config(kafka, "healer-replay");
 		consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
 		return new ReplayService(
 				() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
 				KafkaProducers.template(kafka, "healer-replay", new ByteArraySerializer(), new ByteArraySerializer(),
 						Map.of("linger.ms", 5)),
-				properties, Clock.systemUTC(), registry);
+				properties, names, Clock.systemUTC(), registry);
 	}
 
 }

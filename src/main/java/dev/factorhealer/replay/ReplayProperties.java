@@ -2,7 +2,6 @@ package dev.factorhealer.replay;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,12 +11,10 @@ import org.springframework.validation.annotation.Validated;
  * Settings of replay ({@code healer.replay.*}).
  *
  * @param maxReplays a record already replayed this many times is parked instead (loop guard)
- * @param parkedTopic where parked records go
- * @param ledgerTopic the compacted topic remembering which stuck records were replayed
+ * Topic names (the stuck topics, the parked topic, the replay ledger) are in
+ * {@code healer.topics.names.*}.
  */
 @Validated
 @ConfigurationProperties("healer.replay")
-record ReplayProperties(@DefaultValue("3") @Min(1) @Max(100) int maxReplays,
-		@DefaultValue("okta.remediation.parked") @NotBlank String parkedTopic,
-		@DefaultValue("okta.replay.ledger") @NotBlank String ledgerTopic) {
+record ReplayProperties(@DefaultValue("3") @Min(1) @Max(100) int maxReplays) {
 }

@@ -3,6 +3,8 @@ package dev.factorhealer.replay;
 import java.time.Instant;
 import java.util.Set;
 
+import dev.factorhealer.system.TopicNames;
+
 /**
  * What to replay. Only {@code topic} is required.
  *
@@ -22,11 +24,6 @@ import java.util.Set;
 public record ReplayRequest(String topic, Instant since, Instant until, String userId, String exception, Integer max,
 		Boolean dryRun, Instant reset, Boolean confirm) {
 
-	public static final Set<String> STUCK_TOPICS = Set.of("okta.events.dlq", "okta.remediation.requests.dlq");
-
-	/** Where the loop guard parks records; released to their original topic only with {@code confirm}. */
-	public static final String PARKED_TOPIC = "okta.remediation.parked";
-
 	public boolean isConfirmed() {
 		return Boolean.TRUE.equals(this.confirm);
 	}
@@ -44,21 +41,24 @@ public record ReplayRequest(String topic, Instant since, Instant until, String u
 	}
 
 	/**
+	 * @param topics the stuck topics that may be read and the parked topic (released only with
+	 * {@code confirm})
 	 * @throws IllegalArgumentException saying what is wrong
 	 */
-	public ReplayRequest validated() {
+	public ReplayRequest validated(TopicNames topics) {
+		Set<String> stuck = Set.of(topics.eventsStuck(), topics.requestsStuck());
+		String parked = topics.parked();
 		if (this.topic == null || this.topic.isBlank()) {
-			throw new IllegalArgumentException("'topic' is required: one of " + STUCK_TOPICS);
+			throw new IllegalArgumentException("'topic' is required: one of " + stuck);
 		}
-		if (PARKED_TOPIC.equals(this.topic)) {
+		if (parked.equals(this.topic)) {
 			if (!isConfirmed() && !isDryRun()) {
-				throw new IllegalArgumentException("records of " + PARKED_TOPIC + " were replayed too often: review them "
-						+ "(stuck list --topic " + PARKED_TOPIC + ") and release them with confirm (--confirm)");
+				throw new IllegalArgumentException("records of " + parked + " were replayed too often: review them "
+						+ "(stuck list --topic " + parked + ") and release them with confirm (--confirm)");
 			}
 		}
-		else if (!STUCK_TOPICS.contains(this.topic)) {
-			throw new IllegalArgumentException(
-					"'topic' must be a stuck-event topic: one of " + STUCK_TOPICS + " or " + PARKED_TOPIC);
+		else if (!stuck.contains(this.topic)) {
+			throw new IllegalArgumentException("'topic' must be a stuck-event topic: one of " + stuck + " or " + parked);
 		}
 		if (this.since != null && this.until != null && !this.since.isBefore(this.until)) {
 			throw new IllegalArgumentException("'since' must be before 'until'");

@@ -15,6 +15,7 @@ import org.springframework.kafka.core.KafkaOperations;
 
 import dev.factorhealer.replay.ReplayLedger.Replayed;
 import dev.factorhealer.replay.ReplayPlanner.Move;
+import dev.factorhealer.system.TopicNames;
 
 /**
  * Moves records from a stuck-event topic back to their original topic: one run at a time per
@@ -35,6 +36,8 @@ public class ReplayService {
 
 	private final ReplayProperties properties;
 
+	private final TopicNames topics;
+
 	private final Clock clock;
 
 	private final ReplayLedger ledger;
@@ -44,13 +47,22 @@ public class ReplayService {
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
 	ReplayService(Supplier<Consumer<byte[], byte[]>> consumers, KafkaOperations<byte[], byte[]> producer,
-			ReplayProperties properties, Clock clock, MeterRegistry registry) {
+			ReplayProperties properties, TopicNames topics, Clock clock, MeterRegistry registry) {
 		this.consumers = consumers;
 		this.producer = producer;
 		this.properties = properties;
+		this.topics = topics;
 		this.clock = clock;
-		this.ledger = new ReplayLedger(producer, properties.ledgerTopic());
+		this.ledger = new ReplayLedger(producer, topics.replayLedger());
 		this.counters = new ReplayCounters(registry);
+	}
+
+	/**
+	 * The request, checked against this deployment's topic names.
+	 * @throws IllegalArgumentException saying what is wrong
+	 */
+	public ReplayRequest validated(ReplayRequest request) {
+		return request.validated(this.topics);
 	}
 
 	/**
@@ -59,7 +71,7 @@ public class ReplayService {
 	 * @throws ReplayBusyException when a replay of the same topic is already running
 	 */
 	public ReplayReport replay(ReplayRequest request) {
-		request.validated();
+		validated(request);
 		ReentrantLock lock = this.locks.computeIfAbsent(request.topic(), (t) -> new ReentrantLock());
 		if (!lock.tryLock()) {
 			throw new ReplayBusyException("a replay of " + request.topic() + " is already running");
@@ -79,7 +91,7 @@ public class ReplayService {
 				request.topic(), BATCH, this.clock, this.counters);
 		try (Consumer<byte[], byte[]> consumer = this.consumers.get()) {
 			Replayed replayed = this.ledger.read(consumer, request.topic());
-			planner = new ReplayPlanner(request, replayed, this.properties.maxReplays(), this.properties.parkedTopic());
+			planner = new ReplayPlanner(request, replayed, this.properties.maxReplays(), this.topics.parked());
 			TopicReading.toEnd(consumer, request.topic(), (record) -> {
 				long skipped = planner.skipped();
 				Move move = planner.plan(record);

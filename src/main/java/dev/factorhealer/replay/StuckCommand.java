@@ -27,6 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.factorhealer.replay.StuckRecords.Filter;
 import dev.factorhealer.replay.StuckRecords.StuckRecord;
 import dev.factorhealer.system.BuildVersion;
+import dev.factorhealer.system.TopicNames;
 
 /**
  * {@code java -jar okta-factor-healer.jar stuck list [--topic T] [--user ID] [--exception TEXT]
@@ -35,9 +36,6 @@ import dev.factorhealer.system.BuildVersion;
  * read, 2 for bad arguments.
  */
 public final class StuckCommand {
-
-	static final List<String> TOPICS = List.of("okta.events.dlq", "okta.remediation.requests.dlq",
-			ReplayRequest.PARKED_TOPIC);
 
 	private static final Set<String> OPTIONS = Set.of("topic", "user", "exception", "since", "max");
 
@@ -81,14 +79,23 @@ public final class StuckCommand {
 			.properties("spring.main.banner-mode=off", "spring.cloud.function.definition=",
 					"spring.cloud.stream.function.autodetect=false", "logging.level.root=WARN")
 			.run()) {
+			List<String> topics;
+			try {
+				topics = listing.topics(context.getBean(TopicNames.class));
+			}
+			catch (IllegalArgumentException ex) {
+				err.println("stuck: " + ex.getMessage());
+				err.println(USAGE);
+				return 2;
+			}
 			Map<String, Object> consumer = new HashMap<>(context.getBean(KafkaProperties.class).buildConsumerProperties());
 			consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
 			consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 			consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-stuck-list");
 			List<StuckRecord> records = new StuckRecords(
 					() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
-				.list(listing.topics(), listing.filter());
-			print(records, listing, out);
+				.list(topics, listing.filter());
+			print(records, listing, topics, out);
 			return 0;
 		}
 		catch (RuntimeException ex) {
@@ -97,7 +104,17 @@ public final class StuckCommand {
 		}
 	}
 
-	record Listing(List<String> topics, Filter filter, boolean json) {
+	/** What to list; {@code topic} is {@code null} for every stuck topic. */
+	record Listing(String topic, Filter filter, boolean json) {
+
+		/** The topics to read, checked against this deployment's names. */
+		List<String> topics(TopicNames names) {
+			List<String> stuck = List.of(names.eventsStuck(), names.requestsStuck(), names.parked());
+			if (this.topic != null && !stuck.contains(this.topic)) {
+				throw new IllegalArgumentException("--topic must be one of " + stuck);
+			}
+			return (this.topic == null) ? stuck : List.of(this.topic);
+		}
 
 	}
 
@@ -126,9 +143,6 @@ public final class StuckCommand {
 			values.put(name, args[++i]);
 		}
 		String topic = values.get("topic");
-		if (topic != null && !TOPICS.contains(topic)) {
-			throw new IllegalArgumentException("--topic must be one of " + TOPICS);
-		}
 		int max;
 		try {
 			max = Integer.parseInt(values.getOrDefault("max", "100"));
@@ -139,7 +153,7 @@ public final class StuckCommand {
 		if (max < 1) {
 			throw new IllegalArgumentException("--max must be at least 1");
 		}
-		return new Listing(topic == null ? TOPICS : List.of(topic),
+		return new Listing(topic,
 				new Filter(values.get("user"), values.get("exception"), since(values.get("since"), clock), max), json);
 	}
 
@@ -166,13 +180,13 @@ public final class StuckCommand {
 		}
 	}
 
-	static void print(List<StuckRecord> records, Listing listing, PrintStream out) {
+	static void print(List<StuckRecord> records, Listing listing, List<String> topics, PrintStream out) {
 		if (listing.json()) {
 			out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(records));
 			return;
 		}
 		Map<String, Integer> perTopic = new LinkedHashMap<>();
-		listing.topics().forEach((topic) -> perTopic.put(topic, 0));
+		topics.forEach((topic) -> perTopic.put(topic, 0));
 		for (StuckRecord record : records) {
 			perTopic.merge(record.topic(), 1, Integer::sum);
 			out.printf("%s %d@%d  key %s  stuck %s  attempts %s  replays %d%n", record.topic(), record.partition(),

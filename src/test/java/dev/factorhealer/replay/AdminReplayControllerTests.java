@@ -37,6 +37,7 @@ import dev.factorhealer.deadletter.StuckRecordHeaders;
 import dev.factorhealer.support.IntegrationTestSupport;
 import dev.factorhealer.support.KafkaTestBroker;
 import dev.factorhealer.system.SystemConfiguration;
+import dev.factorhealer.support.DefaultTopicNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -136,8 +137,7 @@ class AdminReplayControllerTests {
 					"read_committed");
 			return new ReplayService(
 					() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-					template(), new ReplayProperties(3, "okta.remediation.parked", "okta.replay.ledger"),
-					Clock.systemUTC(), new SimpleMeterRegistry());
+					template(), new ReplayProperties(3), DefaultTopicNames.get(), Clock.systemUTC(), new SimpleMeterRegistry());
 		}
 
 		private static void create(Admin admin, String topic) throws InterruptedException {

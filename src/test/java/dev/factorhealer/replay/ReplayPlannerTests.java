@@ -18,6 +18,7 @@ import dev.factorhealer.deadletter.StuckRecordHeaders;
 import dev.factorhealer.replay.ReplayLedger.Entry;
 import dev.factorhealer.replay.ReplayLedger.Replayed;
 import dev.factorhealer.replay.ReplayPlanner.Move;
+import dev.factorhealer.support.DefaultTopicNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -171,7 +172,7 @@ class ReplayPlannerTests {
 	}
 
 	private static ReplayPlanner planner(ReplayRequest request, Replayed ledger) {
-		return new ReplayPlanner(request.validated(), ledger, 3, PARKED);
+		return new ReplayPlanner(request.validated(DefaultTopicNames.get()), ledger, 3, PARKED);
 	}
 
 	private static ReplayRequest request(String topic) {

@@ -1,0 +1,40 @@
+package dev.factorhealer.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
+
+import dev.factorhealer.system.TopicNames;
+
+/**
+ * The topic names the service uses out of the box, read from its {@code application.yml} (their
+ * one home), for tests that build a module's classes without a Spring context.
+ */
+public final class DefaultTopicNames {
+
+	private static final TopicNames NAMES = load();
+
+	private DefaultTopicNames() {
+	}
+
+	public static TopicNames get() {
+		return NAMES;
+	}
+
+	private static TopicNames load() {
+		StandardEnvironment environment = new StandardEnvironment();
+		try {
+			new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))
+				.forEach(environment.getPropertySources()::addLast);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return Binder.get(environment).bind("healer.topics.names", TopicNames.class).get();
+	}
+
+}
