@@ -185,7 +185,7 @@ final class HookLoad {
 
 		/** p99 in milliseconds of each second of the loop (-1 for a second without answers). */
 		double[] p99BySecond() {
-			int seconds = (int) Math.ceil(this.latencies.length / this.perSecond);
+			int seconds = Math.max(1, (int) Math.floor((this.latencies.length - 1) / this.perSecond));
 			double[] p99 = new double[seconds];
 			for (int s = 0; s < seconds; s++) {
 				int from = (int) (s * this.perSecond);
@@ -208,7 +208,8 @@ final class HookLoad {
 		int steadyAfter(double millis) {
 			double[] p99 = p99BySecond();
 			int steady = p99.length;
-			for (int s = p99.length - 1; s >= 0 && p99[s] >= 0 && p99[s] <= millis; s--) {
+			for (int s = p99.length - 1; s >= 0 && p99[s] <= millis; s--) {
+				// a second without an answer (-1) is only possible when nothing was due in it
 				steady = s;
 			}
 			return steady == p99.length ? -1 : steady;

@@ -11,8 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.factorhealer.operations.ShippedImage;
@@ -55,7 +53,7 @@ final class ImageRun {
 		ShippedImage image = ShippedImage.read(root);
 		Path java = (javaHome != null ? Path.of(javaHome) : findJdk(image.javaRelease())).resolve("bin").resolve("java");
 		ImageRun run = new ImageRun(image, java, out.resolve("image").resolve("app"), jar.toAbsolutePath(),
-				memoryLimit(root.resolve("deploy/kubernetes/deployment.yaml")));
+				ShippedImage.memoryLimitBytes(root));
 		run.assemble(root);
 		run.train(trainingLog);
 		return run;
@@ -159,22 +157,6 @@ final class ImageRun {
 
 	private String maxRam() {
 		return "-XX:MaxRAM=" + this.memoryLimitBytes;
-	}
-
-	/** The container's memory limit in deployment.yaml ({@code limits: ... memory: 512Mi}). */
-	static long memoryLimit(Path deployment) {
-		try {
-			String yaml = Files.readString(deployment);
-			Matcher limit = Pattern.compile("limits:\\s*\\n(?:\\s+\\w+: \\S+\\n)*?\\s+memory: \"?(\\d+)(Mi|Gi)\"?")
-				.matcher(yaml);
-			if (!limit.find()) {
-				throw new IllegalStateException("no memory limit in " + deployment);
-			}
-			return Long.parseLong(limit.group(1)) * (limit.group(2).equals("Gi") ? 1L << 30 : 1L << 20);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	/** A JDK of {@code release} under /usr/lib/jvm (or this JVM's when it is that release). */

@@ -138,6 +138,26 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 		}
 	}
 
+	/**
+	 * The container's memory limit of deploy/kubernetes/deployment.yaml ({@code limits:} ...
+	 * {@code memory: 512Mi}), read as the benchmark reads it to give the JVM the same
+	 * {@code -XX:MaxRAM}.
+	 */
+	public static long memoryLimitBytes(Path root) {
+		Path deployment = root.resolve("deploy/kubernetes/deployment.yaml");
+		try {
+			Matcher limit = Pattern.compile("limits:\\s*\\n(?:\\s+\\w+: \\S+\\n)*?\\s+memory: \"?(\\d+)(Mi|Gi)\"?")
+				.matcher(Files.readString(deployment));
+			if (!limit.find()) {
+				throw new IllegalStateException("no memory limit in " + deployment);
+			}
+			return Long.parseLong(limit.group(1)) * (limit.group(2).equals("Gi") ? 1L << 30 : 1L << 20);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	private static List<String> jvmArguments(List<String> command) {
 		int jar = command.indexOf("-jar");
 		if (command.isEmpty() || !command.get(0).equals("java") || jar < 0) {
