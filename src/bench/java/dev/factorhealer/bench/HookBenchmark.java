@@ -44,10 +44,10 @@ import dev.factorhealer.support.StandaloneKafka;
  * saturation to see when its p99 settles (every later second at or under 50 ms).
  * <p>
  * Options ({@code -Dbench.args="--jfr --heal-users=60"}): {@code --warmup=30} {@code --phase=20}
- * {@code --burst=60} {@code --latency=30} {@code --steady=25} (seconds), {@code --startups=2},
+ * {@code --burst=60} {@code --latency=30} {@code --steady=20} (seconds), {@code --startups=2},
  * {@code --connections=16,64}, {@code --ceiling-records=300000}, {@code --java-home=/usr/lib/jvm/...}
  * (the JDK for the image's runtime release), {@code --skip-startup},
- * {@code --heal-users=120}, {@code --trickle-users=20}, {@code --trickle-interval=3} (s),
+ * {@code --heal-users=80}, {@code --trickle-users=20}, {@code --trickle-interval=3} (s),
  * {@code --budget=100}, {@code --okta-limit=120}, {@code --heal-workers=N} (remediate-in-0
  * concurrency; default: the service's), {@code --pause-after-delete=1s} (default: the service's),
  * {@code --service-jvm="-XX:+PrintCompilation"} (added to the shipped options: the figures are then
@@ -56,7 +56,7 @@ import dev.factorhealer.support.StandaloneKafka;
  * closed-loop phase and of detection catching up are printed; its RSS then includes JFR's),
  * {@code --nmt} (native memory tracking of the ingest service, printed after the ingest phases),
  * {@code --keep-data} (keep the broker's records under target/standalone-kafka; by default deleted),
- * {@code --skip-heal} (default 100 users in the backlog), {@code --jar=path} (default: the jar in target/).
+ * {@code --skip-heal}, {@code --jar=path} (default: the jar in target/).
  */
 public final class HookBenchmark {
 
@@ -307,7 +307,7 @@ public final class HookBenchmark {
 	private void heal(Report report, String bootstrap, ImageRun image, List<String> serviceJvm) throws Exception {
 		int budget = intOption("budget", 100);
 		int limit = intOption("okta-limit", 120);
-		int users = intOption("heal-users", 100);
+		int users = intOption("heal-users", 80);
 		int trickle = intOption("trickle-users", 20);
 		Duration interval = Duration.ofMillis((long) (Double.parseDouble(this.options.getOrDefault("trickle-interval",
 				"3")) * 1000));
@@ -417,7 +417,7 @@ public final class HookBenchmark {
 	private void startups(Report report, ImageRun image, List<String> serviceJvm, Map<String, String> settings)
 			throws Exception {
 		int pairs = intOption("startups", 2);
-		Duration steady = Duration.ofSeconds(intOption("steady", 25));
+		Duration steady = Duration.ofSeconds(intOption("steady", 20));
 		double rate = report.halfSaturation;
 		for (int i = 0; i < pairs; i++) {
 			for (boolean shipped : new boolean[] { false, true }) {
