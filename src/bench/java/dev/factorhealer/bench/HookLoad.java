@@ -180,10 +180,10 @@ final class HookLoad {
 		return new Timeline(phase, perSecond, copy);
 	}
 
-	/** Latency of every request of an open loop by its scheduled instant (-1: not sent). */
+	/** Latency of every request of an open loop by its scheduled instant (-1: not answered when the loop ended). */
 	record Timeline(Phase phase, double perSecond, long[] latencies) {
 
-		/** p99 in milliseconds of each second of the loop (-1 for a second without answers). */
+		/** p99 in milliseconds of each whole second of the loop. */
 		double[] p99BySecond() {
 			int seconds = Math.max(1, (int) Math.floor((this.latencies.length - 1) / this.perSecond));
 			double[] p99 = new double[seconds];
@@ -192,11 +192,11 @@ final class HookLoad {
 				int to = (int) Math.min(this.latencies.length, (s + 1) * this.perSecond);
 				Histogram window = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
 				for (int i = from; i < to; i++) {
-					if (this.latencies[i] >= 0) {
-						window.recordValue(Math.min(this.latencies[i], window.getHighestTrackableValue()));
-					}
+					// not answered when the loop ended: as late as a failure
+					long latency = this.latencies[i] < 0 ? window.getHighestTrackableValue() : this.latencies[i];
+					window.recordValue(Math.min(latency, window.getHighestTrackableValue()));
 				}
-				p99[s] = window.getTotalCount() == 0 ? -1 : window.getValueAtPercentile(99) / 1e6;
+				p99[s] = window.getValueAtPercentile(99) / 1e6;
 			}
 			return p99;
 		}
@@ -209,7 +209,6 @@ final class HookLoad {
 			double[] p99 = p99BySecond();
 			int steady = p99.length;
 			for (int s = p99.length - 1; s >= 0 && p99[s] <= millis; s--) {
-				// a second without an answer (-1) is only possible when nothing was due in it
 				steady = s;
 			}
 			return steady == p99.length ? -1 : steady;
