@@ -53,8 +53,10 @@ import dev.factorhealer.support.StandaloneKafka;
  * concurrency; default: the service's), {@code --pause-after-delete=1s} (default: the service's),
  * {@code --service-jvm="-XX:+PrintCompilation"} (added to the shipped options: the figures are then
  * not the shipped ones), {@code --client=jdk} (load from java.net.http.HttpClient instead of plain
- * sockets), {@code --drain=300} (s to wait for detection to catch up), {@code --jfr} (the ingest service records JFR from its start; hot spots of the last
- * closed-loop phase and of detection catching up are printed; its RSS then includes JFR's),
+ * sockets), {@code --drain=300} (s to wait for detection to catch up), {@code --steady-share=0.25}
+ * (load after each start, share of the saturation), {@code --jfr} (the ingest service records JFR
+ * from its start; hot spots of the burst and of detection catching up are printed; its RSS then
+ * includes JFR's),
  * {@code --nmt} (native memory tracking of the ingest service, printed after the ingest phases),
  * {@code --keep-data} (keep the broker's records under target/standalone-kafka; by default deleted),
  * {@code --skip-heal}, {@code --jar=path} (default: the jar in target/).
@@ -183,7 +185,7 @@ public final class HookBenchmark {
 					ingestJvm.add("-XX:NativeMemoryTracking=summary");
 				}
 				try (ServiceUnderTest service = ServiceUnderTest.start("service-ingest", image.shipped(ingestJvm),
-						image.directory(), settings, this.out)) {
+						image.directory(), image.environment(), settings, this.out)) {
 					report.startupIngest = service.startup();
 					this.log.printf("Service (dry-run) ready in %.2f s, pid %d%n", service.startup().toNanos() / 1e9,
 							service.pid());
@@ -335,7 +337,7 @@ public final class HookBenchmark {
 					this.options.containsKey("pause-after-delete")
 							? ", pause after delete " + this.options.get("pause-after-delete") : "");
 			try (ServiceUnderTest service = ServiceUnderTest.start("service-heal", image.shipped(serviceJvm),
-					image.directory(), settings, this.out)) {
+					image.directory(), image.environment(), settings, this.out)) {
 				report.startupHeal = service.startup();
 				this.log.printf("Service (live) ready in %.2f s, pid %d%n", service.startup().toNanos() / 1e9,
 						service.pid());
@@ -428,8 +430,8 @@ public final class HookBenchmark {
 			for (boolean shipped : new boolean[] { false, true }) {
 				String name = "service-start-" + (shipped ? "shipped" : "plain") + "-" + (i + 1);
 				List<String> command = shipped ? image.shipped(serviceJvm) : image.withoutStartupMeasures(serviceJvm);
-				try (ServiceUnderTest service = ServiceUnderTest.start(name, command, image.directory(), settings,
-						this.out)) {
+				try (ServiceUnderTest service = ServiceUnderTest.start(name, command, image.directory(),
+						image.environment(), settings, this.out)) {
 					HookLoad load = new HookLoad(service.url("/hooks/okta"), SECRET, this.deliveries, 40_000_000L,
 							"jdk".equals(this.options.get("client")));
 					HookLoad.Timeline timeline = load.openLoopTimeline("start", rate, steady, 64);

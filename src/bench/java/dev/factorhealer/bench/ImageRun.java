@@ -91,7 +91,9 @@ final class ImageRun {
 		command.add(this.java.toString());
 		command.addAll(this.image.trainingCommand().subList(1, this.image.trainingCommand().size()));
 		long started = System.nanoTime();
-		run(command, this.directory, this.image.trainingEnvironment(), log, Duration.ofMinutes(5));
+		Map<String, String> environment = new java.util.HashMap<>(this.image.environment());
+		environment.putAll(this.image.trainingEnvironment());
+		run(command, this.directory, environment, log, Duration.ofMinutes(5));
 		this.training = Duration.ofNanos(System.nanoTime() - started);
 		if (!Files.isRegularFile(this.directory.resolve(aotCache()))) {
 			throw new IllegalStateException("the training run wrote no " + aotCache() + ": see " + log);
@@ -131,6 +133,11 @@ final class ImageRun {
 		command.add("-jar");
 		command.add(this.fatJar.toString());
 		return command;
+	}
+
+	/** The runtime stage's environment ({@code ENV}), which the service gets. */
+	Map<String, String> environment() {
+		return this.image.environment();
 	}
 
 	/** The JVM options as shipped (the options file), for the report. */

@@ -49,15 +49,15 @@ final class ServiceUnderTest implements AutoCloseable {
 		java.addAll(jvmOptions);
 		java.add("-jar");
 		java.add(jar.toString());
-		return start(name, java, Path.of("").toAbsolutePath(), settings, logDir);
+		return start(name, java, Path.of("").toAbsolutePath(), Map.of(), settings, logDir);
 	}
 
 	/**
-	 * Runs {@code java} (the JVM, its options, {@code -jar} and the jar) in {@code directory}, as
-	 * the image's ENTRYPOINT does in {@code /app}.
+	 * Runs {@code java} (the JVM, its options, {@code -jar} and the jar) in {@code directory} with
+	 * {@code environment} added, as the image's ENTRYPOINT does in {@code /app}.
 	 */
-	static ServiceUnderTest start(String name, List<String> java, Path directory, Map<String, String> settings,
-			Path logDir) {
+	static ServiceUnderTest start(String name, List<String> java, Path directory, Map<String, String> environment,
+			Map<String, String> settings, Path logDir) {
 		int port = ChildProcesses.freePort();
 		int managementPort = ChildProcesses.freePort();
 		Path log = logDir.resolve(name + ".log");
@@ -75,10 +75,11 @@ final class ServiceUnderTest implements AutoCloseable {
 				.replaceAll("okta\\.client\\.token=\\S+", "okta.client.token=***")
 				.replaceAll("healer\\.hook\\.secrets=\\S+", "healer.hook.secrets=***") + "\n");
 			long started = System.nanoTime();
-			Process process = new ProcessBuilder(command).directory(directory.toFile())
+			ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
 				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-				.start();
+				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			Duration startup = awaitReady(process, managementPort, log, started);
 			return new ServiceUnderTest(process, port, managementPort, log, startup);
 		}

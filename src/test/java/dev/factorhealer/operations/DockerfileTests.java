@@ -124,7 +124,8 @@ class DockerfileTests {
 	void theBenchmarkRunsTheServiceAsTheImageDoes() throws IOException {
 		String bench = Files.readString(ROOT.resolve("src/bench/java/dev/factorhealer/bench/ImageRun.java"));
 		assertThat(bench).contains("ShippedImage.read(", "this.image.entrypoint()", "this.image.trainingCommand()",
-				"this.image.layers()", "this.image.extractArguments()", "ShippedImage.memoryLimitBytes(");
+				"this.image.layers()", "this.image.extractArguments()", "this.image.environment()",
+				"ShippedImage.memoryLimitBytes(");
 		Matcher flags = Pattern.compile("\"(-XX:[A-Za-z]+)").matcher(bench);
 		List<String> literal = new ArrayList<>();
 		while (flags.find()) {

@@ -23,12 +23,14 @@ import java.util.regex.Pattern;
  * after the jar ({@code extract --layers --destination /build/extracted})
  * @param layers the extracted layers copied into the runtime stage, in order
  * @param optionsFile the JVM options file copied into the image, relative to the repository
+ * @param environment the runtime stage's {@code ENV} variables (the service's environment)
  * @param trainingEnvironment variables set on the training run's command line
  * @param trainingCommand the training run, from {@code java} on
  * @param entrypoint the ENTRYPOINT, from {@code java} on (the base image's wrapper left out)
  */
 public record ShippedImage(String runtimeImage, List<String> extractArguments, List<String> layers,
-		String optionsFile, Map<String, String> trainingEnvironment, List<String> trainingCommand,
+		String optionsFile, Map<String, String> environment, Map<String, String> trainingEnvironment,
+		List<String> trainingCommand,
 		List<String> entrypoint) {
 
 	private static final Pattern LAYER = Pattern.compile("COPY --from=build /build/extracted/([a-z-]+)/ \\./");
@@ -56,6 +58,7 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 		List<String> layers = new ArrayList<>();
 		String options = null;
 		Map<String, String> environment = new LinkedHashMap<>();
+		Map<String, String> trainingEnvironment = new LinkedHashMap<>();
 		List<String> training = null;
 		List<String> entrypoint = null;
 		for (String instruction : instructions.subList(runtime + 1, instructions.size())) {
@@ -74,9 +77,15 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 					if (!variable.matches()) {
 						throw new IllegalStateException("not a variable before java in the training run: " + word);
 					}
-					environment.put(variable.group(1), variable.group(2));
+					trainingEnvironment.put(variable.group(1), variable.group(2));
 				}
 				training = List.copyOf(words.subList(java, words.size()));
+			}
+			else if (instruction.startsWith("ENV ")) {
+				Matcher variable = VARIABLE.matcher(instruction.substring(4).trim());
+				while (variable.find()) {
+					environment.put(variable.group(1), variable.group(2).replaceAll("^\"|\"$", ""));
+				}
 			}
 			else if (instruction.startsWith("ENTRYPOINT ")) {
 				List<String> words = Arrays.stream(instruction.substring(11).trim().replaceAll("^\\[|\\]$", "").split(","))
@@ -89,8 +98,8 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 			throw new IllegalStateException("the runtime stage needs COPY <jvm options> ./, a RUN with "
 					+ "-XX:AOTCacheOutput= and an ENTRYPOINT running java");
 		}
-		return new ShippedImage(runtimeImage, extract, List.copyOf(layers), options, Map.copyOf(environment), training,
-				entrypoint);
+		return new ShippedImage(runtimeImage, extract, List.copyOf(layers), options, Map.copyOf(environment),
+				Map.copyOf(trainingEnvironment), training, entrypoint);
 	}
 
 	/** The Java feature release of the runtime image ({@code eclipse-temurin:25.0.3_9-jre-noble}: 25). */
