@@ -159,6 +159,65 @@ final class HookLoad {
 	 * {@code maxInFlight} workers (late when all are busy: the lateness counts as latency).
 	 */
 	Phase openLoop(String name, double perSecond, Duration duration, int maxInFlight) throws InterruptedException {
+		return openLoop(name, perSecond, duration, maxInFlight, null);
+	}
+
+	/**
+	 * An open loop that also keeps each request's latency by its scheduled instant, to follow how
+	 * latency settles after a start.
+	 */
+	Timeline openLoopTimeline(String name, double perSecond, Duration duration, int maxInFlight)
+			throws InterruptedException {
+		AtomicLongArray latencies = new AtomicLongArray((int) Math.ceil(perSecond * duration.toNanos() / 1e9) + 1);
+		for (int i = 0; i < latencies.length(); i++) {
+			latencies.set(i, -1);
+		}
+		Phase phase = openLoop(name, perSecond, duration, maxInFlight, latencies);
+		long[] copy = new long[latencies.length()];
+		for (int i = 0; i < copy.length; i++) {
+			copy[i] = latencies.get(i);
+		}
+		return new Timeline(phase, perSecond, copy);
+	}
+
+	/** Latency of every request of an open loop by its scheduled instant (-1: not answered when the loop ended). */
+	record Timeline(Phase phase, double perSecond, long[] latencies) {
+
+		/** p99 in milliseconds of each whole second of the loop. */
+		double[] p99BySecond() {
+			int seconds = Math.max(1, (int) Math.floor((this.latencies.length - 1) / this.perSecond));
+			double[] p99 = new double[seconds];
+			for (int s = 0; s < seconds; s++) {
+				int from = (int) (s * this.perSecond);
+				int to = (int) Math.min(this.latencies.length, (s + 1) * this.perSecond);
+				Histogram window = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
+				for (int i = from; i < to; i++) {
+					// not answered when the loop ended: as late as a failure
+					long latency = this.latencies[i] < 0 ? window.getHighestTrackableValue() : this.latencies[i];
+					window.recordValue(Math.min(latency, window.getHighestTrackableValue()));
+				}
+				p99[s] = window.getValueAtPercentile(99) / 1e6;
+			}
+			return p99;
+		}
+
+		/**
+		 * Seconds into the loop from which the p99 of every second stays at or under
+		 * {@code millis}; -1 if the last second is still above it.
+		 */
+		int steadyAfter(double millis) {
+			double[] p99 = p99BySecond();
+			int steady = p99.length;
+			for (int s = p99.length - 1; s >= 0 && p99[s] <= millis; s--) {
+				steady = s;
+			}
+			return steady == p99.length ? -1 : steady;
+		}
+
+	}
+
+	private Phase openLoop(String name, double perSecond, Duration duration, int maxInFlight,
+			AtomicLongArray timeline) throws InterruptedException {
 		HttpClient client = jdkClient();
 		Tally tally = new Tally();
 		AtomicLong tickets = new AtomicLong();
@@ -171,7 +230,8 @@ final class HookLoad {
 			threads.add(start("open-" + name + "-" + c, () -> {
 				try (Sender sender = sender(client)) {
 					while (true) {
-						long intended = start + (long) (tickets.getAndIncrement() * period);
+						long ticket = tickets.getAndIncrement();
+						long intended = start + (long) (ticket * period);
 						if (intended >= end) {
 							return;
 						}
@@ -185,7 +245,11 @@ final class HookLoad {
 							return;
 						}
 						String outcome = post(sender, delivery);
-						latency.recordValue(Math.min(System.nanoTime() - intended, latency.getHighestTrackableValue()));
+						long took = System.nanoTime() - intended;
+						latency.recordValue(Math.min(took, latency.getHighestTrackableValue()));
+						if (timeline != null && ticket < timeline.length()) {
+							timeline.set((int) ticket, outcome == null ? took : TimeUnit.SECONDS.toNanos(60));
+						}
 						if (outcome == null) {
 							tally.ok.increment();
 						}

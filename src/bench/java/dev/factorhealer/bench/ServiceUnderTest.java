@@ -44,14 +44,24 @@ final class ServiceUnderTest implements AutoCloseable {
 
 	static ServiceUnderTest start(String name, Path jar, List<String> jvmOptions, Map<String, String> settings,
 			Path logDir) {
+		List<String> java = new ArrayList<>();
+		java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		java.addAll(jvmOptions);
+		java.add("-jar");
+		java.add(jar.toString());
+		return start(name, java, Path.of("").toAbsolutePath(), Map.of(), settings, logDir);
+	}
+
+	/**
+	 * Runs {@code java} (the JVM, its options, {@code -jar} and the jar) in {@code directory} with
+	 * {@code environment} added, as the image's ENTRYPOINT does in {@code /app}.
+	 */
+	static ServiceUnderTest start(String name, List<String> java, Path directory, Map<String, String> environment,
+			Map<String, String> settings, Path logDir) {
 		int port = ChildProcesses.freePort();
 		int managementPort = ChildProcesses.freePort();
 		Path log = logDir.resolve(name + ".log");
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(jvmOptions);
-		command.add("-jar");
-		command.add(jar.toString());
+		List<String> command = new ArrayList<>(java);
 		command.add("--server.port=" + port);
 		command.add("--server.address=127.0.0.1");
 		command.add("--management.server.port=" + managementPort);
@@ -65,9 +75,11 @@ final class ServiceUnderTest implements AutoCloseable {
 				.replaceAll("okta\\.client\\.token=\\S+", "okta.client.token=***")
 				.replaceAll("healer\\.hook\\.secrets=\\S+", "healer.hook.secrets=***") + "\n");
 			long started = System.nanoTime();
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			Duration startup = awaitReady(process, managementPort, log, started);
 			return new ServiceUnderTest(process, port, managementPort, log, startup);
 		}
