@@ -18,16 +18,15 @@ import org.springframework.messaging.Message;
 
 import dev.factorhealer.system.KafkaReaders;
 import dev.factorhealer.system.TopicFactory;
+import dev.factorhealer.system.TopicNames;
 
 @Configuration(proxyBeanMethods = false)
 class DetectionConfiguration {
 
-	/** Where the detect function sends requests (its binding detect-out-0 says the same). */
-	static final String REQUESTS_TOPIC = "okta.remediation.requests";
-
+	/** Where the detect function sends requests (its binding detect-out-0 names the same topic). */
 	@Bean
-	NewTopic remediationRequestsTopic(TopicFactory topics) {
-		return topics.pipeline(REQUESTS_TOPIC, 6);
+	NewTopic remediationRequestsTopic(TopicNames names, TopicFactory topics) {
+		return topics.pipeline(names.requests(), 6);
 	}
 
 	/** The same rules, for the follow-up of healed users. */
@@ -52,12 +51,12 @@ class DetectionConfiguration {
 
 	/** A replica given partitions of {@code okta.events} first reads back who was asked for recently. */
 	@Bean
-	MemoryRebuild detectionMemoryRebuild(DetectionProperties properties, DetectionMemory memory, KafkaProperties kafka,
-			JsonMapper mapper) {
+	MemoryRebuild detectionMemoryRebuild(DetectionProperties properties, TopicNames names, DetectionMemory memory,
+			KafkaProperties kafka, JsonMapper mapper) {
 		Map<String, Object> config = KafkaReaders.config(kafka, "healer-detection-memory");
 		return new MemoryRebuild(memory,
 				() -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
-				REQUESTS_TOPIC, properties.dedupeTtl(), properties.coalesceWindow(), mapper,
+				names.requests(), properties.dedupeTtl(), properties.coalesceWindow(), mapper,
 				Clock.systemUTC());
 	}
 

@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.TopicFactory;
+import dev.factorhealer.system.TopicNames;
 
 /**
  * The {@code okta.events} topic and the one producer every source publishes through: idempotent,
@@ -26,12 +27,13 @@ import dev.factorhealer.system.TopicFactory;
 class EventsConfiguration {
 
 	@Bean
-	NewTopic oktaEventsTopic(OktaEventsProperties properties, TopicFactory topics) {
-		return topics.pipeline(properties.topic(), properties.partitions());
+	NewTopic oktaEventsTopic(OktaEventsProperties properties, TopicNames names, TopicFactory topics) {
+		return topics.pipeline(names.events(), properties.partitions());
 	}
 
 	@Bean
-	KafkaOktaEventPublisher oktaEventPublisher(KafkaProperties kafka, OktaEventsProperties properties) {
+	KafkaOktaEventPublisher oktaEventPublisher(KafkaProperties kafka, OktaEventsProperties properties,
+			TopicNames names) {
 		Map<String, Object> overrides = new HashMap<>();
 		overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(50, properties.publishTimeout().toMillis() / 2));
 		OktaEventsProperties.Producer producer = properties.producer();
@@ -41,7 +43,7 @@ class EventsConfiguration {
 		overrides.put(ProducerConfig.BUFFER_MEMORY_CONFIG, producer.bufferMemory().toBytes());
 		return new KafkaOktaEventPublisher(KafkaProducers
 			.template(kafka, "healer-hook", new StringSerializer(), new ByteArraySerializer(), overrides)
-			.getProducerFactory(), properties.topic());
+			.getProducerFactory(), names.events());
 	}
 
 	/** Only a running service warms the producer up; commands (no web server) never create it. */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.apache.kafka.common.record.CompressionType;
 
@@ -17,9 +16,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The {@code okta.events} topic, how long a hook delivery waits for it, and its producer. The keys
  * keep their {@code healer.hook.*} names (deployments set them; the hook owned the topic first);
- * the hook's own settings (secrets, header, size) stay in the hook's record.
+ * the hook's own settings (secrets, header, size) stay in the hook's record. The topic's name is
+ * {@code healer.topics.names.events}.
  *
- * @param topic where events are published
  * @param partitions partitions of the topic when the service creates it
  * @param publishTimeout how long a hook delivery waits for Kafka's acknowledgements before it is
  * answered 503; must stay below Okta's 3 s hook timeout. Half of it bounds how long a send may
@@ -28,8 +27,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("healer.hook")
-public record OktaEventsProperties(@DefaultValue("okta.events") @NotBlank String topic,
-		@DefaultValue("6") @Min(1) int partitions, @DefaultValue("2s") @NotNull Duration publishTimeout,
+public record OktaEventsProperties(@DefaultValue("6") @Min(1) int partitions, @DefaultValue("2s") @NotNull Duration publishTimeout,
 		@DefaultValue @NotNull @Valid Producer producer) {
 
 	@AssertTrue(message = "healer.hook.publish-timeout must be between 100ms and 2900ms: Okta gives up on a hook after 3s")

@@ -18,11 +18,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.factorhealer.detection.StuckFactorMatcher;
+import dev.factorhealer.events.OktaEventsProperties;
 import dev.factorhealer.remediation.RemediationBrake;
 import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.KafkaTopics;
@@ -44,8 +44,8 @@ class FollowUpConfiguration {
 
 	/** As many partitions as the events topic (the hook's {@code healer.hook.partitions}): co-partitioned. */
 	@Bean
-	NewTopic followupStateTopic(TopicNames topics, Environment environment) {
-		return KafkaTopics.topic(topics.followupState(), environment.getProperty("healer.hook.partitions", Integer.class, 6))
+	NewTopic followupStateTopic(TopicNames topics, OktaEventsProperties events) {
+		return KafkaTopics.topic(topics.followupState(), events.partitions())
 			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
 			.build();
 	}

@@ -13,8 +13,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the event hook receiver ({@code healer.hook.*}). The topic and the publish timeout
- * ({@code healer.hook.topic}, {@code partitions}, {@code publish-timeout}) belong to the events
+ * Settings of the event hook receiver ({@code healer.hook.*}). The topic's partitions, the publish timeout
+ * and the producer ({@code partitions}, {@code publish-timeout}, {@code producer.*}) belong to the events
  * contract: {@link dev.factorhealer.events.OktaEventsProperties}.
  *
  * @param secrets the values accepted in the auth header; two during a rotation. Required.

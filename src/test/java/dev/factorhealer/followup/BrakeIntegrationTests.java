@@ -23,8 +23,8 @@ import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
 import dev.factorhealer.support.KafkaTestBroker;
 import dev.factorhealer.support.PrometheusText;
-import dev.factorhealer.support.Results;
 import dev.factorhealer.support.RemediationProbes;
+import dev.factorhealer.support.Results;
 import dev.factorhealer.support.TopicProbe;
 
 import static dev.factorhealer.followup.FollowUpFixtures.activationEvent;

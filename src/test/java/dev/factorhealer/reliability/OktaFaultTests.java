@@ -9,14 +9,15 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 import dev.factorhealer.fakeokta.FakeOktaOrg;
 import dev.factorhealer.fakeokta.RecordedCall;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
+import dev.factorhealer.support.RemediationProbes;
 import dev.factorhealer.support.Results;
 import dev.factorhealer.support.TopicProbe;
 
@@ -40,23 +41,13 @@ class OktaFaultTests extends IntegrationTestSupport {
 	/** Calls an open circuit lets through when it turns half-open ({@code permittedNumberOfCallsInHalfOpenState}). */
 	private static final int HALF_OPEN_PROBES = 3;
 
-	private TopicProbe results;
-
-	private TopicProbe stuck;
-
-	@BeforeEach
-	void open() {
-		okta().recover();
-		this.results = TopicProbe.open("okta.remediation.results");
-		this.stuck = TopicProbe.open("okta.remediation.requests.dlq");
-	}
+	@RegisterExtension
+	final RemediationProbes probes = new RemediationProbes();
 
 	@AfterEach
 	void close() {
 		okta().recover();
 		okta().rateLimit(FakeOktaOrg.DEFAULT_LIMIT, FakeOktaOrg.DEFAULT_WINDOW);
-		this.results.close();
-		this.stuck.close();
 	}
 
 	@Test
@@ -165,7 +156,7 @@ class OktaFaultTests extends IntegrationTestSupport {
 		HttpResponse<String> scrape = send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).build());
 		assertThat(scrape.body()).contains("healer_okta_requests_seconds_count");
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.results, u).isEmpty()));
+			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.probes.results(), u).isEmpty()));
 		Duration openFor = Duration.between(openedBy, Instant.now());
 		long probes = HALF_OPEN_PROBES * (openFor.toMillis() / CIRCUIT_OPEN_FOR.toMillis() + 1);
 
@@ -174,7 +165,7 @@ class OktaFaultTests extends IntegrationTestSupport {
 			.as("calls that reached Okta in the %s after the circuit opened: half-open probes only (and one in flight)",
 					openFor)
 			.isLessThanOrEqualTo(probes + 1);
-		assertThat(users).allSatisfy(u -> assertThat(Results.forUser(this.results, u))
+		assertThat(users).allSatisfy(u -> assertThat(Results.forUser(this.probes.results(), u))
 			.allSatisfy(r -> assertThat(r.get("outcome").asString()).isEqualTo("FAILED")));
 	}
 
@@ -196,13 +187,13 @@ class OktaFaultTests extends IntegrationTestSupport {
 		postStuckEvents(users);
 		whileFaulty.run();
 		await().atMost(Duration.ofSeconds(90))
-			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.results, u).isEmpty()));
+			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.probes.results(), u).isEmpty()));
 		List<String> failedUsers = users.stream()
-			.filter(u -> Results.forUser(this.results, u).stream().anyMatch(r -> r.get("outcome").asString().equals("FAILED")))
+			.filter(u -> Results.forUser(this.probes.results(), u).stream().anyMatch(r -> r.get("outcome").asString().equals("FAILED")))
 			.toList();
 		long failed = failedUsers.size();
 		// a FAILED result is recorded first, then the request is moved to the stuck topic
-		this.stuck.awaitRecords(failedUsers.size(), r -> failedUsers.contains(r.key()));
+		this.probes.stuck().awaitRecords(failedUsers.size(), r -> failedUsers.contains(r.key()));
 		okta().recover();
 		okta().rateLimit(FakeOktaOrg.DEFAULT_LIMIT, FakeOktaOrg.DEFAULT_WINDOW);
 		if (failed > 0) {
@@ -217,7 +208,7 @@ class OktaFaultTests extends IntegrationTestSupport {
 		await().atMost(Duration.ofSeconds(60)).until(() -> users.stream()
 			.allMatch(u -> okta().factors(u).stream().noneMatch(f -> f.status().equals("PENDING_ACTIVATION"))));
 		await().atMost(Duration.ofSeconds(30)).until(() -> users.stream()
-			.allMatch(u -> Results.forUser(this.results, u).stream().anyMatch(r -> isHealed(r))));
+			.allMatch(u -> Results.forUser(this.probes.results(), u).stream().anyMatch(r -> isHealed(r))));
 
 		long wronglyDeleted = users.stream()
 			.filter(u -> okta().factors(u).stream().noneMatch(f -> f.factorType().equals("email")))
@@ -235,7 +226,7 @@ class OktaFaultTests extends IntegrationTestSupport {
 			.filter(c -> c.path().contains(u))
 			.map(RecordedCall::status)
 			.filter(s -> s == 204)).hasSizeLessThanOrEqualTo(1));
-		return new Run(users, failedUsers, List.copyOf(okta().calls().subList(firstCall, okta().calls().size())), this.stuck);
+		return new Run(users, failedUsers, List.copyOf(okta().calls().subList(firstCall, okta().calls().size())), this.probes.stuck());
 	}
 
 	private static boolean isHealed(JsonNode result) {

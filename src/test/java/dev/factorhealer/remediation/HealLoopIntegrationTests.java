@@ -18,8 +18,8 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
 import dev.factorhealer.fakeokta.RecordedCall;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
-import dev.factorhealer.support.Results;
 import dev.factorhealer.support.RemediationProbes;
+import dev.factorhealer.support.Results;
 import dev.factorhealer.support.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -12,9 +12,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,6 +24,7 @@ import dev.factorhealer.deadletter.StuckRecordHeaders;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.IntegrationTestSupport;
 import dev.factorhealer.support.KafkaTestBroker;
+import dev.factorhealer.support.RemediationProbes;
 import dev.factorhealer.support.Results;
 import dev.factorhealer.support.TopicProbe;
 
@@ -42,23 +42,8 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private TopicProbe results;
-
-	private TopicProbe stuck;
-
-	@BeforeEach
-	void open() {
-		okta().recover();
-		this.results = TopicProbe.open("okta.remediation.results");
-		this.stuck = TopicProbe.open("okta.remediation.requests.dlq");
-	}
-
-	@AfterEach
-	void close() {
-		okta().recover();
-		this.results.close();
-		this.stuck.close();
-	}
+	@RegisterExtension
+	final RemediationProbes probes = new RemediationProbes();
 
 	@Test
 	void stuckListShowsADeadLetteredRequestWithWhyWhenAndWhereFrom() {
@@ -67,7 +52,7 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 		okta().deactivateUser(user);
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
 				SECRET);
-		var dead = this.stuck.awaitRecords(1, (r) -> user.equals(r.key())).get(0);
+		var dead = this.probes.stuck().awaitRecords(1, (r) -> user.equals(r.key())).get(0);
 		String reason = TopicProbe.header(dead, StuckRecordHeaders.REASON);
 
 		Run text = command(StuckCommand::run, "list", "--user", user, "--since", "1h");
@@ -106,7 +91,7 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 		assertThat(refused.err).contains("--confirm");
 		Run dryRun = command(ReplayCommand::run, "--topic", PARKED, "--user-id", user, "--dry-run");
 		assertThat(json.readTree(dryRun.out).get("replayed").asLong()).isEqualTo(1);
-		assertThat(Results.forUser(this.results, user)).isEmpty();
+		assertThat(Results.forUser(this.probes.results(), user)).isEmpty();
 
 		Run released = command(ReplayCommand::run, "--topic", PARKED, "--user-id", user, "--confirm");
 
@@ -114,7 +99,7 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 		JsonNode report = json.readTree(released.out);
 		assertThat(report.get("replayed").asLong()).isEqualTo(1);
 		assertThat(report.get("records").get(0).get("action").asString()).isEqualTo("release");
-		assertThat(Results.awaitForUser(this.results, user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
 		Run again = command(ReplayCommand::run, "--topic", PARKED, "--user-id", user, "--confirm");
 		assertThat(json.readTree(again.out).get("replayed").asLong()).isZero();
 	}
