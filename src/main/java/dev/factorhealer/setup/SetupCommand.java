@@ -107,11 +107,25 @@ public final class SetupCommand {
 			action = "hook " + options[0];
 			options = Arrays.copyOfRange(options, 1, options.length);
 		}
+		Map<String, String> values = options(action, options);
+		if (values == null) {
+			return new Invocation(action, null, null, true);
+		}
+		URI url = action.equals("hook create") ? url(values.get("url")) : null;
+		String name = values.get("name");
+		if (name != null && name.isBlank()) {
+			throw new IllegalArgumentException(action + ": --name must not be blank");
+		}
+		return new Invocation(action, url, name, false);
+	}
+
+	/** The {@code --name value} and {@code --name=value} options; {@code null} when help is asked for. */
+	private static Map<String, String> options(String action, String[] options) {
 		Map<String, String> values = new HashMap<>();
 		for (int i = 0; i < options.length; i++) {
 			String option = options[i];
 			if (option.equals("--help") || option.equals("-h")) {
-				return new Invocation(action, null, null, true);
+				return null;
 			}
 			if (!option.startsWith("--")) {
 				throw new IllegalArgumentException(action + ": unexpected argument '" + option + "'");
@@ -135,27 +149,24 @@ public final class SetupCommand {
 			}
 			values.put(name, value);
 		}
-		URI url = null;
-		if (action.equals("hook create")) {
-			String text = values.get("url");
-			if (text == null) {
-				throw new IllegalArgumentException("hook create: --url is required, e.g. --url https://healer.example.com/hooks/okta");
-			}
-			try {
-				url = new URI(text);
-			}
-			catch (URISyntaxException ex) {
-				throw new IllegalArgumentException("hook create: --url is not a URL: " + ex.getReason());
-			}
-			if (!url.isAbsolute() || url.getHost() == null) {
-				throw new IllegalArgumentException("hook create: --url must be an absolute URL such as https://healer.example.com/hooks/okta");
-			}
+		return values;
+	}
+
+	private static URI url(String text) {
+		if (text == null) {
+			throw new IllegalArgumentException("hook create: --url is required, e.g. --url https://healer.example.com/hooks/okta");
 		}
-		String name = values.get("name");
-		if (name != null && name.isBlank()) {
-			throw new IllegalArgumentException(action + ": --name must not be blank");
+		URI url;
+		try {
+			url = new URI(text);
 		}
-		return new Invocation(action, url, name, false);
+		catch (URISyntaxException ex) {
+			throw new IllegalArgumentException("hook create: --url is not a URL: " + ex.getReason());
+		}
+		if (!url.isAbsolute() || url.getHost() == null) {
+			throw new IllegalArgumentException("hook create: --url must be an absolute URL such as https://healer.example.com/hooks/okta");
+		}
+		return url;
 	}
 
 	private static String rootMessage(Throwable ex) {
