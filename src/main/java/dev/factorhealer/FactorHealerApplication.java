@@ -13,9 +13,9 @@ import dev.factorhealer.setup.SetupCommand;
 import dev.factorhealer.system.BuildVersion;
 
 /**
- * Heals Okta users whose SMS factor is stuck in {@code PENDING_ACTIVATION}: System Log events
- * come in through the event hook, are made durable in Kafka, the stuck-factor pattern is detected
- * and the pending factor is unenrolled within the org's rate limits.
+ * Heals Okta users whose SMS factor is stuck in {@code PENDING_ACTIVATION}: System Log
+ * events come in through the event hook, are made durable in Kafka, the stuck-factor
+ * pattern is detected and the pending factor is unenrolled within the org's rate limits.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -20,25 +20,36 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
 import dev.factorhealer.fakeokta.FakeServiceApp;
 
 /**
- * The embedded default ({@code ./mvnw spring-boot:test-run}): the real service, plus a real
- * in-process KRaft Kafka broker when no {@code spring.kafka.bootstrap-servers} is configured and a
- * local Okta sandbox seeded with demo users when no {@code okta.client.org-url} is configured.
- * Prints the hook URL and a ready {@code curl}. The sandbox takes the SSWS API token by default;
- * {@code -Dhealer.local.okta-mode=PrivateKey} (or {@code HEALER_LOCAL_OKTAMODE=PrivateKey}) makes it
- * register a service app with a fresh key instead, and the service then gets DPoP-bound access
- * tokens from the sandbox's authorization server, as from a real org.
+ * The embedded default ({@code ./mvnw spring-boot:test-run}): the real service, plus a
+ * real in-process KRaft Kafka broker when no {@code spring.kafka.bootstrap-servers} is
+ * configured and a local Okta sandbox seeded with demo users when no
+ * {@code okta.client.org-url} is configured. Prints the hook URL and a ready
+ * {@code curl}. The sandbox takes the SSWS API token by default;
+ * {@code -Dhealer.local.okta-mode=PrivateKey} (or
+ * {@code HEALER_LOCAL_OKTAMODE=PrivateKey}) makes it register a service app with a fresh
+ * key instead, and the service then gets DPoP-bound access tokens from the sandbox's
+ * authorization server, as from a real org.
  */
 public final class LocalFactorHealer {
 
 	private static final Logger log = LoggerFactory.getLogger(LocalFactorHealer.class);
 
-	/** The hook secret of local runs; shown in the README, never used when secrets are configured. */
+	/**
+	 * The hook secret of local runs; shown in the README, never used when secrets are
+	 * configured.
+	 */
 	static final String DEMO_SECRET = "local-demo-sUf72W7qv5RlpZ_iyAkjJdcUPI5KsS5u";
 
-	/** The admin token of local runs (kill switch, replay); never used when a token is configured. */
+	/**
+	 * The admin token of local runs (kill switch, replay); never used when a token is
+	 * configured.
+	 */
 	static final String DEMO_ADMIN_TOKEN = "local-admin-Vq4mT8zR2xK6pW9sN3bJ7dF5hL1cY0aE";
 
-	/** Selects how the service authenticates to the local sandbox: {@code SSWS} (default) or {@code PrivateKey}. */
+	/**
+	 * Selects how the service authenticates to the local sandbox: {@code SSWS} (default)
+	 * or {@code PrivateKey}.
+	 */
 	static final String OKTA_MODE = "healer.local.okta-mode";
 
 	/** Port of the local Okta sandbox. */
@@ -48,7 +59,8 @@ public final class LocalFactorHealer {
 	}
 
 	public static void main(String[] args) {
-		// the embedded broker and the Kafka clients are chatty at INFO; a newcomer wants the healer's lines
+		// the embedded broker and the Kafka clients are chatty at INFO; a newcomer wants
+		// the healer's lines
 		for (String logger : new String[] { "kafka", "org.apache.kafka", "state.change.logger",
 				"org.springframework.kafka", "org.springframework.cloud.stream" }) {
 			System.setProperty("logging.level." + logger, System.getProperty("logging.level." + logger, "WARN"));
@@ -98,7 +110,8 @@ public final class LocalFactorHealer {
 					scopes.add("okta.eventHooks.manage");
 					app.registerWith(this.sandbox, scopes, true);
 					local.putAll(app.settings(this.sandbox, true));
-					log.info("Local Okta sandbox: the service authenticates as the service app {} (private_key_jwt, DPoP)",
+					log.info(
+							"Local Okta sandbox: the service authenticates as the service app {} (private_key_jwt, DPoP)",
 							app.clientId());
 				}
 				else {
@@ -129,14 +142,16 @@ public final class LocalFactorHealer {
 			String hook = "http://localhost:" + port + "/hooks/okta";
 			String secret = this.demoSecret ? DEMO_SECRET : "<your configured hook secret>";
 			String sample = Path.of("src/test/resources/sample-delivery.json").toAbsolutePath().normalize().toString();
-			log.info("""
+			log.info(
+					"""
 
-					==> okta-factor-healer is ready
-					    hook URL:  {}
-					    try it:    curl -i -X POST {} -H 'Authorization: {}' -H 'Content-Type: application/json' --data-binary @{}
-					    metrics:   http://localhost:{}/actuator/prometheus (management port: actuator, /admin/*)
-					    mode:      curl -s http://localhost:{}/admin/mode -H 'Authorization: Bearer {}'{}
-					""", hook, hook, secret, sample, managementPort, managementPort,
+							==> okta-factor-healer is ready
+							    hook URL:  {}
+							    try it:    curl -i -X POST {} -H 'Authorization: {}' -H 'Content-Type: application/json' --data-binary @{}
+							    metrics:   http://localhost:{}/actuator/prometheus (management port: actuator, /admin/*)
+							    mode:      curl -s http://localhost:{}/admin/mode -H 'Authorization: Bearer {}'{}
+							""",
+					hook, hook, secret, sample, managementPort, managementPort,
 					this.demoAdminToken ? DEMO_ADMIN_TOKEN : "<your configured admin token>",
 					this.sandbox == null ? "" : "\n    sandbox:   " + this.sandbox.url() + "/api/v1/users/"
 							+ FakeOktaOrg.DEMO_ANA_USER_ID + "/factors (SSWS " + this.sandbox.token() + ")");

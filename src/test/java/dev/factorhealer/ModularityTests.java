@@ -22,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps the module arrows one-way: every module declares the modules it may use
- * ({@code allowedDependencies} in its {@code package-info.java}), Spring Modulith fails on any
- * other arrow, and {@code docs/architecture.md} shows the same arrows as the code. Also writes the
- * module documentation to {@code target/spring-modulith-docs}.
+ * ({@code allowedDependencies} in its {@code package-info.java}), Spring Modulith fails
+ * on any other arrow, and {@code docs/architecture.md} shows the same arrows as the code.
+ * Also writes the module documentation to {@code target/spring-modulith-docs}.
  */
 class ModularityTests {
 
@@ -53,10 +53,11 @@ class ModularityTests {
 		Map<String, Set<String>> documented = new TreeMap<>();
 		Matcher row = TABLE_ROW.matcher(Files.readString(Path.of("docs/architecture.md")));
 		while (row.find()) {
-			documented.put(row.group(1), Arrays.stream(row.group(2).split(","))
-				.map((dependency) -> dependency.replace("`", "").trim())
-				.filter((dependency) -> dependency.matches("[a-z]+"))
-				.collect(Collectors.toCollection(TreeSet::new)));
+			documented.put(row.group(1),
+					Arrays.stream(row.group(2).split(","))
+						.map((dependency) -> dependency.replace("`", "").trim())
+						.filter((dependency) -> dependency.matches("[a-z]+"))
+						.collect(Collectors.toCollection(TreeSet::new)));
 		}
 		assertThat(documented).isEqualTo(declared);
 	}

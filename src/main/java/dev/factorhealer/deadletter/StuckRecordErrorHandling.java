@@ -28,10 +28,11 @@ import org.springframework.util.backoff.FixedBackOff;
 import dev.factorhealer.system.Causes;
 
 /**
- * Moves retry and dead-lettering from the binder into the listener container (spring-kafka's
- * {@link DefaultErrorHandler} with a {@link DeadLetterPublishingRecoverer}), as the Spring Cloud
- * Stream reference recommends when retries must stay below {@code max.poll.interval.ms} and
- * when the dead letter must carry more than the binder adds.
+ * Moves retry and dead-lettering from the binder into the listener container
+ * (spring-kafka's {@link DefaultErrorHandler} with a
+ * {@link DeadLetterPublishingRecoverer}), as the Spring Cloud Stream reference recommends
+ * when retries must stay below {@code max.poll.interval.ms} and when the dead letter must
+ * carry more than the binder adds.
  */
 class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustomizer {
 
@@ -55,8 +56,10 @@ class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustom
 		if (dlqDestinationResolver == null) {
 			return;
 		}
-		String dlq = dlqDestinationResolver.apply(new ConsumerRecord<>(destinationName, 0, 0, null, null), null).topic();
-		// the counter exists, at 0, from the start: alerts and dashboards see a series to compare with
+		String dlq = dlqDestinationResolver.apply(new ConsumerRecord<>(destinationName, 0, 0, null, null), null)
+			.topic();
+		// the counter exists, at 0, from the start: alerts and dashboards see a series to
+		// compare with
 		deadLettered(dlq);
 		container.getContainerProperties().setDeliveryAttemptHeader(true);
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(this.template,
@@ -96,15 +99,19 @@ class StuckRecordErrorHandling implements ListenerContainerWithDlqAndRetryCustom
 	}
 
 	/**
-	 * What really failed the record: an {@link UnprocessableRecordException} (its message is the
-	 * reason) wherever it sits in the chain, else the deepest cause under the framework's wrappers.
+	 * What really failed the record: an {@link UnprocessableRecordException} (its message
+	 * is the reason) wherever it sits in the chain, else the deepest cause under the
+	 * framework's wrappers.
 	 */
 	static Throwable failure(Throwable exception) {
-		return Causes.find(exception, UnprocessableRecordException.class).map(Throwable.class::cast)
+		return Causes.find(exception, UnprocessableRecordException.class)
+			.map(Throwable.class::cast)
 			.orElseGet(() -> Causes.root(exception));
 	}
 
-	/** A one-line reason for operators: the failure's message, at most 1000 characters. */
+	/**
+	 * A one-line reason for operators: the failure's message, at most 1000 characters.
+	 */
 	static String reason(Throwable failure) {
 		String message = failure.getMessage();
 		String reason = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;

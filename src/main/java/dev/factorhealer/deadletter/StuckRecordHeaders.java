@@ -16,9 +16,9 @@ import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.support.KafkaHeaders;
 
 /**
- * Headers of a record on a stuck-event topic. The {@code kafka_dlt-*} ones are spring-kafka's own
- * (binary: partition a 4-byte int, offset and timestamp 8-byte longs); the {@code healer-*} ones
- * are UTF-8 text, readable with any Kafka tool.
+ * Headers of a record on a stuck-event topic. The {@code kafka_dlt-*} ones are
+ * spring-kafka's own (binary: partition a 4-byte int, offset and timestamp 8-byte longs);
+ * the {@code healer-*} ones are UTF-8 text, readable with any Kafka tool.
  */
 public final class StuckRecordHeaders {
 
@@ -37,7 +37,10 @@ public final class StuckRecordHeaders {
 	/** The class of the exception that really failed the record (wrappers removed). */
 	public static final String EXCEPTION = "healer-exception";
 
-	/** Why the record is stuck, in words (the exception's message, or the remediation reason). */
+	/**
+	 * Why the record is stuck, in words (the exception's message, or the remediation
+	 * reason).
+	 */
 	public static final String REASON = "healer-reason";
 
 	/** How many times the record was tried before it was dead-lettered. */
@@ -49,16 +52,26 @@ public final class StuckRecordHeaders {
 	/** The original record's key as text, for operators' tools. */
 	public static final String ORIGINAL_KEY = "healer-original-key";
 
-	/** How many times the record was replayed from a stuck topic; the loop guard reads it. */
+	/**
+	 * How many times the record was replayed from a stuck topic; the loop guard reads it.
+	 */
 	public static final String REPLAY_COUNT = "healer-replay-count";
 
-	/** On a replayed record: the stuck record it came from ({@code topic/partition/offset}). */
+	/**
+	 * On a replayed record: the stuck record it came from
+	 * ({@code topic/partition/offset}).
+	 */
 	public static final String REPLAYED_FROM = "healer-replayed-from";
 
-	/** spring-kafka's delivery attempt (a 4-byte int), present while a record is retried. */
+	/**
+	 * spring-kafka's delivery attempt (a 4-byte int), present while a record is retried.
+	 */
 	public static final String DELIVERY_ATTEMPT = KafkaHeaders.DELIVERY_ATTEMPT;
 
-	/** The headers that say why a record failed, in the order an operator's filter looks at them. */
+	/**
+	 * The headers that say why a record failed, in the order an operator's filter looks
+	 * at them.
+	 */
 	public static final List<String> FAILURE = List.of(EXCEPTION, REASON, EXCEPTION_FQCN, EXCEPTION_MESSAGE);
 
 	private static final String SPRING_KAFKA_DEAD_LETTER_PREFIX = KafkaHeaders.PREFIX + "dlt-";
@@ -70,8 +83,8 @@ public final class StuckRecordHeaders {
 	}
 
 	/**
-	 * Whether {@code name} was added because the record got stuck (by spring-kafka or by us), so a
-	 * replay sends the record back without it.
+	 * Whether {@code name} was added because the record got stuck (by spring-kafka or by
+	 * us), so a replay sends the record back without it.
 	 */
 	public static boolean isStuckHeader(String name) {
 		return name.startsWith(SPRING_KAFKA_DEAD_LETTER_PREFIX) || OWN.contains(name);
@@ -92,9 +105,10 @@ public final class StuckRecordHeaders {
 	}
 
 	/**
-	 * Reads the header as {@link Instant#toString()} wrote it ({@code 2026-12-02T00:30:00.123Z})
-	 * without the general parser, which costs a replay filtered by time as much as sending the
-	 * record; any other ISO-8601 form goes to {@link Instant#parse}.
+	 * Reads the header as {@link Instant#toString()} wrote it
+	 * ({@code 2026-12-02T00:30:00.123Z}) without the general parser, which costs a replay
+	 * filtered by time as much as sending the record; any other ISO-8601 form goes to
+	 * {@link Instant#parse}.
 	 */
 	static Instant instant(String text) {
 		int end = text.length() - 1;

@@ -29,8 +29,8 @@ import dev.factorhealer.detection.StuckFactorDetector.Ignored;
 import dev.factorhealer.detection.StuckFactorDetector.Match;
 
 /**
- * The work of the {@code detect} function for one record of {@code okta.events}: parse, match,
- * deduplicate, coalesce, and build the remediation request (or nothing).
+ * The work of the {@code detect} function for one record of {@code okta.events}: parse,
+ * match, deduplicate, coalesce, and build the remediation request (or nothing).
  */
 class Detection {
 
@@ -81,8 +81,8 @@ class Detection {
 	}
 
 	/**
-	 * Most events concern no rule: the screen passes over them on their raw bytes and a streaming
-	 * read; only the rest are parsed into a tree.
+	 * Most events concern no rule: the screen passes over them on their raw bytes and a
+	 * streaming read; only the rest are parsed into a tree.
 	 */
 	Message<byte[]> apply(Message<byte[]> record) {
 		if (this.screen.canPassOver(record.getPayload())) {
@@ -96,9 +96,11 @@ class Detection {
 		}
 		if (found.get() instanceof Ignored ignored) {
 			this.ignored.get(ignored.reason()).increment();
-			// DEBUG: on a busy org these may be many; the event itself stays out of the log
+			// DEBUG: on a busy org these may be many; the event itself stays out of the
+			// log
 			if (log.isDebugEnabled()) {
-				log.debug("Event {} shows the pattern of rule {} but asks for nothing: {} {} is not one the rule acts on",
+				log.debug(
+						"Event {} shows the pattern of rule {} but asks for nothing: {} {} is not one the rule acts on",
 						uuid, ignored.rule(), ignored.reason().tag(),
 						ignored.reason() == IgnoredReason.EVENT_TYPE ? eventType(event) : outcomeResult(event));
 			}
@@ -139,7 +141,8 @@ class Detection {
 			event = payload == null ? null : this.mapper.readTree(payload);
 		}
 		catch (JacksonException ex) {
-			throw new UnprocessableRecordException("not a System Log event: invalid JSON (" + ex.getOriginalMessage() + ")");
+			throw new UnprocessableRecordException(
+					"not a System Log event: invalid JSON (" + ex.getOriginalMessage() + ")");
 		}
 		if (event == null || !event.isObject()) {
 			throw new UnprocessableRecordException("not a System Log event: not a JSON object");
@@ -160,7 +163,9 @@ class Detection {
 		return printable(outcome == null ? null : outcome.get("result"));
 	}
 
-	/** A short, single-line rendering of a field for a log line (it comes from outside). */
+	/**
+	 * A short, single-line rendering of a field for a log line (it comes from outside).
+	 */
 	private static String printable(JsonNode node) {
 		if (node == null || !node.isString()) {
 			return "(none)";
@@ -170,7 +175,10 @@ class Detection {
 		return text.replaceAll("\\p{Cntrl}", "?");
 	}
 
-	/** The event's {@code published} time, or {@code null} when it is missing or not an ISO-8601 instant. */
+	/**
+	 * The event's {@code published} time, or {@code null} when it is missing or not an
+	 * ISO-8601 instant.
+	 */
 	static Instant published(JsonNode event) {
 		JsonNode published = event.get("published");
 		if (published == null || !published.isString()) {

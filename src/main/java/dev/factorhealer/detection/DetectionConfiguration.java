@@ -23,7 +23,10 @@ import dev.factorhealer.system.TopicNames;
 @Configuration(proxyBeanMethods = false)
 class DetectionConfiguration {
 
-	/** Where the detect function sends requests (its binding detect-out-0 names the same topic). */
+	/**
+	 * Where the detect function sends requests (its binding detect-out-0 names the same
+	 * topic).
+	 */
 	@Bean
 	NewTopic remediationRequestsTopic(TopicNames names, TopicFactory topics) {
 		return topics.pipeline(names.requests(), 6);
@@ -49,18 +52,23 @@ class DetectionConfiguration {
 				memory, mapper, Clock.systemUTC(), registry);
 	}
 
-	/** A replica given partitions of {@code okta.events} first reads back who was asked for recently. */
+	/**
+	 * A replica given partitions of {@code okta.events} first reads back who was asked
+	 * for recently.
+	 */
 	@Bean
 	MemoryRebuild detectionMemoryRebuild(DetectionProperties properties, TopicNames names, DetectionMemory memory,
 			KafkaProperties kafka, JsonMapper mapper) {
 		Map<String, Object> config = KafkaReaders.config(kafka, "healer-detection-memory");
 		return new MemoryRebuild(memory,
 				() -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
-				names.requests(), properties.dedupeTtl(), properties.coalesceWindow(), mapper,
-				Clock.systemUTC());
+				names.requests(), properties.dedupeTtl(), properties.coalesceWindow(), mapper, Clock.systemUTC());
 	}
 
-	/** {@code okta.events} to {@code okta.remediation.requests}; binding {@code detect-in-0}/{@code detect-out-0}. */
+	/**
+	 * {@code okta.events} to {@code okta.remediation.requests}; binding
+	 * {@code detect-in-0}/{@code detect-out-0}.
+	 */
 	@Bean
 	Function<Message<byte[]>, Message<byte[]>> detect(Detection detection) {
 		return detection::apply;

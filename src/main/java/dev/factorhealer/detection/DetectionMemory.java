@@ -7,9 +7,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * What the detector remembers: event uuids already seen and users already asked for, both
- * bounded in size and time (Caffeine). A claim records which input record made it, so the same
- * record delivered again (a retry after a failed send) is decided the same way instead of being
- * dropped as a duplicate of itself.
+ * bounded in size and time (Caffeine). A claim records which input record made it, so the
+ * same record delivered again (a retry after a failed send) is decided the same way
+ * instead of being dropped as a duplicate of itself.
  */
 class DetectionMemory {
 
@@ -22,7 +22,10 @@ class DetectionMemory {
 		this.users = Caffeine.newBuilder().expireAfterWrite(coalesceWindow).maximumSize(maxUsers).build();
 	}
 
-	/** {@code true} when this record is the first to bring this event uuid (or is that record again). */
+	/**
+	 * {@code true} when this record is the first to bring this event uuid (or is that
+	 * record again).
+	 */
 	boolean claimEvent(String uuid, String recordId) {
 		return claim(this.events, uuid, recordId);
 	}

@@ -41,28 +41,31 @@ record DetectionProperties(@NotEmpty @Valid List<Rule> rules, @DefaultValue("24h
 			+ "(FAILURE)";
 
 	/**
-	 * One pattern rule. The text of a stuck factor also shows in events that are no SMS failure
-	 * (a SUCCESS quoting an old error, an admin's search), so a rule acts only on failures of the
-	 * types where SMS failures show; the defaults live here, so rules of a deployment's own config
-	 * get them too.
+	 * One pattern rule. The text of a stuck factor also shows in events that are no SMS
+	 * failure (a SUCCESS quoting an old error, an admin's search), so a rule acts only on
+	 * failures of the types where SMS failures show; the defaults live here, so rules of
+	 * a deployment's own config get them too.
 	 *
-	 * @param name the rule's name (the {@code rule} tag of {@code healer_detection_matches_total})
-	 * @param pattern a Java regex searched in {@code outcome.reason}, {@code displayMessage} and
-	 * every string in {@code debugContext.debugData}; a named group {@code userId}, when present,
-	 * gives the user id
-	 * @param eventTypes only events of these types: exact names, prefixes ending in {@code .*}
-	 * ({@code system.sms.*} is every type starting with {@code system.sms.}), or {@code *} for any
-	 * @param outcomeResults only events with one of these {@code outcome.result} (exact, e.g.
-	 * {@code FAILURE})
+	 * @param name the rule's name (the {@code rule} tag of
+	 * {@code healer_detection_matches_total})
+	 * @param pattern a Java regex searched in {@code outcome.reason},
+	 * {@code displayMessage} and every string in {@code debugContext.debugData}; a named
+	 * group {@code userId}, when present, gives the user id
+	 * @param eventTypes only events of these types: exact names, prefixes ending in
+	 * {@code .*} ({@code system.sms.*} is every type starting with {@code system.sms.}),
+	 * or {@code *} for any
+	 * @param outcomeResults only events with one of these {@code outcome.result} (exact,
+	 * e.g. {@code FAILURE})
 	 * @param factorType the factor type the remediation should unenroll
 	 */
-	record Rule(@NotBlank String name, @NotBlank String pattern,
-			@DefaultValue({ "system.sms.*", "user.mfa.*", "user.authentication.*" }) @NotEmpty(
+	record Rule(@NotBlank String name, @NotBlank String pattern, @DefaultValue( {
+			"system.sms.*", "user.mfa.*", "user.authentication.*" }) @NotEmpty(
 					message = EVENT_TYPES) List<@NotNull @jakarta.validation.constraints.Pattern(regexp = EVENT_TYPE,
 							message = EVENT_TYPES) String> eventTypes,
-			@DefaultValue("FAILURE") @NotEmpty(message = OUTCOME_RESULTS) List<@NotNull @jakarta.validation.constraints.Pattern(
-					regexp = "[A-Z_]+", message = OUTCOME_RESULTS) String> outcomeResults,
-			@DefaultValue("sms") @NotBlank String factorType) {
+			@DefaultValue("FAILURE") @NotEmpty(
+					message = OUTCOME_RESULTS) List<@NotNull @jakarta.validation.constraints.Pattern(regexp = "[A-Z_]+",
+							message = OUTCOME_RESULTS) String> outcomeResults,
+			@DefaultValue("sms") @NotBlank String factorType){
 
 		@AssertTrue(message = "pattern must be a valid Java regular expression")
 		boolean isPatternValid() {

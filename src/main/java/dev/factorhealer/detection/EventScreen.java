@@ -9,19 +9,20 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Passes over the events that cannot concern any rule, so only the few that can are parsed into
- * a tree. A rule counts an event (a match, or an ignored one) only when its pattern is found in a
- * searched text, so the texts every match of the pattern contains ({@link PatternLiterals}) are a
- * necessary condition, whatever the event's type and outcome: type and outcome alone never allow
- * passing over an event, since a pattern found outside a rule's types is still counted as ignored.
+ * Passes over the events that cannot concern any rule, so only the few that can are
+ * parsed into a tree. A rule counts an event (a match, or an ignored one) only when its
+ * pattern is found in a searched text, so the texts every match of the pattern contains
+ * ({@link PatternLiterals}) are a necessary condition, whatever the event's type and
+ * outcome: type and outcome alone never allow passing over an event, since a pattern
+ * found outside a rule's types is still counted as ignored.
  * <p>
- * The full path sends a record that is no JSON object with a {@code uuid} to the stuck topic, so
- * a record is passed over only once it is known to be a valid event. The usual record (strict
- * JSON, nothing escaped) is checked and searched in one pass over its bytes
- * ({@link PlainEventCheck}, {@link RawEventBytes}); any other is read to its end by the mapper's
- * streaming parser, without building anything, and the searched texts ({@code outcome},
- * {@code displayMessage}, {@code debugContext}) are decoded (escapes resolved) and searched.
- * Whatever this class is unsure of takes the full path.
+ * The full path sends a record that is no JSON object with a {@code uuid} to the stuck
+ * topic, so a record is passed over only once it is known to be a valid event. The usual
+ * record (strict JSON, nothing escaped) is checked and searched in one pass over its
+ * bytes ({@link PlainEventCheck}, {@link RawEventBytes}); any other is read to its end by
+ * the mapper's streaming parser, without building anything, and the searched texts
+ * ({@code outcome}, {@code displayMessage}, {@code debugContext}) are decoded (escapes
+ * resolved) and searched. Whatever this class is unsure of takes the full path.
  */
 final class EventScreen {
 
@@ -54,7 +55,9 @@ final class EventScreen {
 		return new EventScreen(null, null);
 	}
 
-	/** Whether some rule's pattern could be found (a rule without known literals: always). */
+	/**
+	 * Whether some rule's pattern could be found (a rule without known literals: always).
+	 */
 	boolean mayShow(byte[] raw) {
 		if (this.needles == null) {
 			return true;
@@ -69,8 +72,8 @@ final class EventScreen {
 	}
 
 	/**
-	 * {@code true} only when the full path would find this record a valid event and no rule would
-	 * find its pattern in it: then the detector has nothing to do or count.
+	 * {@code true} only when the full path would find this record a valid event and no
+	 * rule would find its pattern in it: then the detector has nothing to do or count.
 	 */
 	boolean canPassOver(byte[] raw) {
 		if (this.needles == null || raw == null || raw.length == 0) {
@@ -82,7 +85,10 @@ final class EventScreen {
 		return canPassOverParsed(raw);
 	}
 
-	/** The same decision for the records {@link PlainEventCheck} is not sure of, by the mapper's own parser. */
+	/**
+	 * The same decision for the records {@link PlainEventCheck} is not sure of, by the
+	 * mapper's own parser.
+	 */
 	private boolean canPassOverParsed(byte[] raw) {
 		boolean search = mayShow(raw);
 		try (JsonParser parser = this.mapper.createParser(raw)) {
@@ -114,7 +120,10 @@ final class EventScreen {
 		}
 	}
 
-	/** Whether the strings of this value (all of them, at any depth) may hold some rule's literals. */
+	/**
+	 * Whether the strings of this value (all of them, at any depth) may hold some rule's
+	 * literals.
+	 */
 	private boolean anyRuleIn(JsonParser parser, JsonToken value) {
 		int depth = 0;
 		JsonToken token = value;

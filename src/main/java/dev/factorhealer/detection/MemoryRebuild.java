@@ -20,11 +20,12 @@ import tools.jackson.databind.ObjectMapper;
 import dev.factorhealer.system.BindingPartitions;
 
 /**
- * Rebuilds the detection memory from {@code okta.remediation.requests} whenever this replica is
- * given partitions of {@code okta.events}: the users asked for within the coalescing window and the
- * events that led to a request within the dedupe time. So a restart, or a rebalance that moves a
- * user's partition to another replica, does not ask for the same user twice within the window. The
- * requests of the last day are few (one per stuck user), so every partition is read.
+ * Rebuilds the detection memory from {@code okta.remediation.requests} whenever this
+ * replica is given partitions of {@code okta.events}: the users asked for within the
+ * coalescing window and the events that led to a request within the dedupe time. So a
+ * restart, or a rebalance that moves a user's partition to another replica, does not ask
+ * for the same user twice within the window. The requests of the last day are few (one
+ * per stuck user), so every partition is read.
  */
 final class MemoryRebuild implements BindingPartitions {
 

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The texts every match of a rule's pattern must contain, so that an event without them can be
- * passed over without parsing it. Only what is certain is taken: runs of plain ASCII characters
- * at the top level of the pattern, outside groups, classes and quantifiers. A pattern this reader
- * does not fully understand (alternation at the top level, inline flags such as {@code (?i)} or
- * {@code (?x)}, {@code \Q...\E}, escapes with arguments) gives no literal at all: its rule then
- * sends every event down the full path, which is slow but never wrong.
+ * The texts every match of a rule's pattern must contain, so that an event without them
+ * can be passed over without parsing it. Only what is certain is taken: runs of plain
+ * ASCII characters at the top level of the pattern, outside groups, classes and
+ * quantifiers. A pattern this reader does not fully understand (alternation at the top
+ * level, inline flags such as {@code (?i)} or {@code (?x)}, {@code \Q...\E}, escapes with
+ * arguments) gives no literal at all: its rule then sends every event down the full path,
+ * which is slow but never wrong.
  */
 final class PatternLiterals {
 
@@ -31,8 +32,8 @@ final class PatternLiterals {
 	}
 
 	/**
-	 * The texts (at least two characters each, longest first) that every match contains; empty
-	 * when the pattern promises none that this reader can be sure of.
+	 * The texts (at least two characters each, longest first) that every match contains;
+	 * empty when the pattern promises none that this reader can be sure of.
 	 */
 	static List<String> of(String pattern) {
 		return new PatternLiterals(pattern).read().orElse(List.of());
@@ -89,7 +90,10 @@ final class PatternLiterals {
 		return literal(next);
 	}
 
-	/** Groups are passed over whole; inline flags change how literals read, so they end the reading. */
+	/**
+	 * Groups are passed over whole; inline flags change how literals read, so they end
+	 * the reading.
+	 */
 	private boolean group() {
 		endRun();
 		if (this.pattern.startsWith("(?", this.at)) {
@@ -139,7 +143,8 @@ final class PatternLiterals {
 			else if (c == '[') {
 				depth++;
 				if (this.pattern.startsWith("]", this.at + 1) || this.pattern.startsWith("^]", this.at + 1)) {
-					return false; // a leading ']' reads differently across regex dialects: not sure
+					return false; // a leading ']' reads differently across regex
+									// dialects: not sure
 				}
 			}
 			else if (c == ']' && --depth == 0) {

@@ -8,16 +8,17 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Recognises, in one pass over the raw bytes and without building anything, the usual record of
- * {@code okta.events}: one strict JSON object (RFC 8259, valid UTF-8 without overlong forms or
- * surrogates, no backslash escape anywhere, no content after it) with exactly one top-level
- * {@code uuid} that is a non-blank string. Such a record is one the full path parses without
- * complaint, and since nothing in it is escaped, a plain byte search finds every text in it.
+ * Recognises, in one pass over the raw bytes and without building anything, the usual
+ * record of {@code okta.events}: one strict JSON object (RFC 8259, valid UTF-8 without
+ * overlong forms or surrogates, no backslash escape anywhere, no content after it) with
+ * exactly one top-level {@code uuid} that is a non-blank string. Such a record is one the
+ * full path parses without complaint, and since nothing in it is escaped, a plain byte
+ * search finds every text in it.
  * <p>
- * It is stricter than the mapper, never more lenient: small limits on depth, number and string
- * lengths, and only with the mapper's duplicate checks off. Anything else is "not sure" and goes
- * to the mapper's own parser, so a record the full path would send to the stuck topic still goes
- * there.
+ * It is stricter than the mapper, never more lenient: small limits on depth, number and
+ * string lengths, and only with the mapper's duplicate checks off. Anything else is "not
+ * sure" and goes to the mapper's own parser, so a record the full path would send to the
+ * stuck topic still goes there.
  */
 final class PlainEventCheck {
 
@@ -46,19 +47,26 @@ final class PlainEventCheck {
 	PlainEventCheck(ObjectMapper mapper) {
 		StreamReadConstraints limits = mapper.tokenStreamFactory().streamReadConstraints();
 		this.maxDepth = Math.min(MAX_DEPTH, limits.getMaxNestingDepth() - 1);
-		this.maxStringLength = Math.min(MAX_STRING_LENGTH, Math.min(limits.getMaxStringLength(), limits.getMaxNameLength()));
+		this.maxStringLength = Math.min(MAX_STRING_LENGTH,
+				Math.min(limits.getMaxStringLength(), limits.getMaxNameLength()));
 		this.maxDocumentLength = limits.getMaxDocumentLength() > 0 ? limits.getMaxDocumentLength() : Long.MAX_VALUE;
 		this.usable = limits.getMaxNumberLength() >= MAX_NUMBER_LENGTH && limits.getMaxTokenCount() <= 0
 				&& !mapper.isEnabled(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 				&& !mapper.isEnabled(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 	}
 
-	/** {@code true} only for a plain, valid event as described above; {@code false} means "not sure". */
+	/**
+	 * {@code true} only for a plain, valid event as described above; {@code false} means
+	 * "not sure".
+	 */
 	boolean isPlainEvent(byte[] raw) {
 		return this.usable && raw.length <= this.maxDocumentLength && new Reader(raw).event();
 	}
 
-	/** One pass over one record; every method answers {@code false} as soon as it is not sure. */
+	/**
+	 * One pass over one record; every method answers {@code false} as soon as it is not
+	 * sure.
+	 */
 	private final class Reader {
 
 		private final byte[] b;
@@ -97,7 +105,10 @@ final class PlainEventCheck {
 			};
 		}
 
-		/** An object; at the root, its {@code uuid} must be a non-blank string (counted in {@code uuids}). */
+		/**
+		 * An object; at the root, its {@code uuid} must be a non-blank string (counted in
+		 * {@code uuids}).
+		 */
 		private boolean object(boolean root) {
 			if (!root && ++this.depth > PlainEventCheck.this.maxDepth) {
 				return false;
@@ -164,7 +175,10 @@ final class PlainEventCheck {
 			return true;
 		}
 
-		/** A string without escapes, of valid UTF-8; leaves {@code i} after the closing quote. */
+		/**
+		 * A string without escapes, of valid UTF-8; leaves {@code i} after the closing
+		 * quote.
+		 */
 		private boolean string() {
 			if (!at('"')) {
 				return false;
@@ -189,7 +203,10 @@ final class PlainEventCheck {
 			return false;
 		}
 
-		/** One multi-byte UTF-8 sequence, strictly: no overlong forms, no surrogates, at most U+10FFFF. */
+		/**
+		 * One multi-byte UTF-8 sequence, strictly: no overlong forms, no surrogates, at
+		 * most U+10FFFF.
+		 */
 		private boolean utf8(int lead) {
 			int length;
 			int low = 0x80;
@@ -297,7 +314,10 @@ final class PlainEventCheck {
 			return this.i < this.b.length && this.b[this.i] == c;
 		}
 
-		/** Some ASCII character other than a space between {@code from} and {@code to} (exclusive). */
+		/**
+		 * Some ASCII character other than a space between {@code from} and {@code to}
+		 * (exclusive).
+		 */
 		private boolean nonBlank(int from, int to) {
 			for (int k = from; k < to; k++) {
 				if (this.b[k] > ' ') {

@@ -14,19 +14,21 @@ import dev.factorhealer.events.EventKeys;
 
 /**
  * Applies the rules to one System Log event. Where the error text sits in an event is not
- * documented, so every rule searches {@code outcome.reason}, {@code displayMessage} and every
- * string under {@code debugContext.debugData}. The user id comes from the match itself, else
- * from the {@code User} target, else from the {@code User} actor.
+ * documented, so every rule searches {@code outcome.reason}, {@code displayMessage} and
+ * every string under {@code debugContext.debugData}. The user id comes from the match
+ * itself, else from the {@code User} target, else from the {@code User} actor.
  * <p>
- * The text also shows in events that are no SMS failure (a SUCCESS quoting an old error, an
- * unrelated type), so a rule acts only on events of its types and outcomes. Type and outcome are
- * decided first, so the texts are collected at most once per event; an event outside every rule
- * is still searched, so that the matches it would have given are counted as ignored.
+ * The text also shows in events that are no SMS failure (a SUCCESS quoting an old error,
+ * an unrelated type), so a rule acts only on events of its types and outcomes. Type and
+ * outcome are decided first, so the texts are collected at most once per event; an event
+ * outside every rule is still searched, so that the matches it would have given are
+ * counted as ignored.
  */
 class StuckFactorDetector {
 
 	/** What the rules make of an event that shows a rule's pattern. */
 	sealed interface Finding permits Match, Ignored {
+
 	}
 
 	/** A rule that matched: which one, for which user, and the text that matched. */
@@ -40,7 +42,10 @@ class StuckFactorDetector {
 	private record CompiledRule(DetectionProperties.Rule rule, Pattern pattern, boolean hasUserGroup,
 			EventTypes eventTypes, Set<String> outcomeResults) {
 
-		/** Why this rule does not act on an event of this type and outcome; {@code null} when it does. */
+		/**
+		 * Why this rule does not act on an event of this type and outcome; {@code null}
+		 * when it does.
+		 */
 		IgnoredReason ineligible(String eventType, String result) {
 			if (!this.eventTypes.contains(eventType)) {
 				return IgnoredReason.EVENT_TYPE;
@@ -53,7 +58,10 @@ class StuckFactorDetector {
 
 	}
 
-	/** Exact names, prefixes (from {@code system.sms.*}) and {@code *}; empty matches no type. */
+	/**
+	 * Exact names, prefixes (from {@code system.sms.*}) and {@code *}; empty matches no
+	 * type.
+	 */
 	private record EventTypes(Set<String> exact, List<String> prefixes, boolean any) {
 
 		static EventTypes of(List<String> entries) {
@@ -102,8 +110,9 @@ class StuckFactorDetector {
 	}
 
 	/**
-	 * A {@link Match} when a rule acting on this event finds its pattern with a user; else an
-	 * {@link Ignored} when a rule not acting on it would have found its pattern; else empty.
+	 * A {@link Match} when a rule acting on this event finds its pattern with a user;
+	 * else an {@link Ignored} when a rule not acting on it would have found its pattern;
+	 * else empty.
 	 */
 	Optional<Finding> inspect(JsonNode event) {
 		String eventType = text(event.get("eventType"));

@@ -5,9 +5,9 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The configured stuck-factor rules ({@code healer.detection.rules}) as a read-only check, for the
- * modules that must recognise the same failure the detector acts on (a healed user failing
- * again) without copying the rules.
+ * The configured stuck-factor rules ({@code healer.detection.rules}) as a read-only
+ * check, for the modules that must recognise the same failure the detector acts on (a
+ * healed user failing again) without copying the rules.
  */
 public final class StuckFactorMatcher {
 
@@ -21,16 +21,18 @@ public final class StuckFactorMatcher {
 	}
 
 	/**
-	 * {@code false} only when no rule can match the event whose record value this is, decided on
-	 * the raw bytes without parsing them: the bytes of most events rule them out at once.
+	 * {@code false} only when no rule can match the event whose record value this is,
+	 * decided on the raw bytes without parsing them: the bytes of most events rule them
+	 * out at once.
 	 */
 	public boolean mayMatch(byte[] rawEvent) {
 		return this.screen.mayShow(rawEvent);
 	}
 
 	/**
-	 * The user whose factor the event shows stuck, when a rule matches it and the event is one the
-	 * detector acts on (a FAILURE of an eligible type; a match it only counts as ignored is none).
+	 * The user whose factor the event shows stuck, when a rule matches it and the event
+	 * is one the detector acts on (a FAILURE of an eligible type; a match it only counts
+	 * as ignored is none).
 	 */
 	public Optional<String> stuckUser(JsonNode event) {
 		return this.detector.inspect(event)

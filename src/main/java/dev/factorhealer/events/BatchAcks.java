@@ -8,9 +8,10 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The acknowledgements of one batch of sends: a single callback for all its records (one object
- * per batch rather than a future per record), and the wait for the last of them. Keeps the first
- * failure; a batch counts as durable only when every record was acknowledged without one.
+ * The acknowledgements of one batch of sends: a single callback for all its records (one
+ * object per batch rather than a future per record), and the wait for the last of them.
+ * Keeps the first failure; a batch counts as durable only when every record was
+ * acknowledged without one.
  */
 final class BatchAcks implements Callback {
 
@@ -43,8 +44,9 @@ final class BatchAcks implements Callback {
 	}
 
 	/**
-	 * Waits until every record is acknowledged, one failed, or the deadline ({@link System#nanoTime}
-	 * based) passed; {@link #pending()} and {@link #failure()} tell which.
+	 * Waits until every record is acknowledged, one failed, or the deadline
+	 * ({@link System#nanoTime} based) passed; {@link #pending()} and {@link #failure()}
+	 * tell which.
 	 */
 	void await(long deadlineNanos) throws InterruptedException {
 		this.lock.lock();

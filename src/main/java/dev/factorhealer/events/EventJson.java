@@ -7,9 +7,9 @@ import tools.jackson.core.JsonParser;
 
 /**
  * Slices one event's JSON object out of the bytes that carried it, byte for byte, while a
- * streaming parser reads it: an event on {@code okta.events} is exactly what Okta sent (unknown
- * fields and formatting kept), never re-serialised. Hook deliveries and System Log pages both
- * come through here.
+ * streaming parser reads it: an event on {@code okta.events} is exactly what Okta sent
+ * (unknown fields and formatting kept), never re-serialised. Hook deliveries and System
+ * Log pages both come through here.
  */
 public final class EventJson {
 
@@ -18,10 +18,10 @@ public final class EventJson {
 
 	/**
 	 * Reads the object whose {@code START_OBJECT} is the parser's current token with
-	 * {@code reader} (which must leave the parser on the object's {@code END_OBJECT}) and cuts its
-	 * bytes out of {@code body}, the array the parser reads.
-	 * @throws NotUtf8Exception when the parser counts characters rather than bytes (it detected
-	 * UTF-16 or UTF-32), so no slice can be cut
+	 * {@code reader} (which must leave the parser on the object's {@code END_OBJECT}) and
+	 * cuts its bytes out of {@code body}, the array the parser reads.
+	 * @throws NotUtf8Exception when the parser counts characters rather than bytes (it
+	 * detected UTF-16 or UTF-32), so no slice can be cut
 	 */
 	public static <T> Slice<T> slice(JsonParser parser, byte[] body, Function<JsonParser, T> reader) {
 		long start = parser.currentTokenLocation().getByteOffset();
@@ -43,7 +43,10 @@ public final class EventJson {
 
 	}
 
-	/** The body is JSON in another encoding than UTF-8: events are published as UTF-8 bytes. */
+	/**
+	 * The body is JSON in another encoding than UTF-8: events are published as UTF-8
+	 * bytes.
+	 */
 	public static final class NotUtf8Exception extends RuntimeException {
 
 		NotUtf8Exception() {

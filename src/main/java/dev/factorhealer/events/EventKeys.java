@@ -6,13 +6,14 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The record key of a System Log event: the Okta user it is about, so all of one user's events
- * land on one partition and are seen in order by one detector. The rule, written once and read by
- * streaming so that the hook never builds a tree: the id of the first {@code target} of type
- * {@code User}, else the id of the {@code actor} when it is a {@code User}, else a fallback (the
- * event uuid). Targets are searched by {@code type}, never by position; an id counts only when it
- * is a non-blank string; a field that appears twice counts with its last value (as in a tree).
- * Callers that hold a tree stream it through the same rule.
+ * The record key of a System Log event: the Okta user it is about, so all of one user's
+ * events land on one partition and are seen in order by one detector. The rule, written
+ * once and read by streaming so that the hook never builds a tree: the id of the first
+ * {@code target} of type {@code User}, else the id of the {@code actor} when it is a
+ * {@code User}, else a fallback (the event uuid). Targets are searched by {@code type},
+ * never by position; an id counts only when it is a non-blank string; a field that
+ * appears twice counts with its last value (as in a tree). Callers that hold a tree
+ * stream it through the same rule.
  */
 public final class EventKeys {
 
@@ -25,7 +26,10 @@ public final class EventKeys {
 		return (user != null) ? user : fallback;
 	}
 
-	/** The id of the first {@code User} target, else of a {@code User} actor; {@code null} if neither. */
+	/**
+	 * The id of the first {@code User} target, else of a {@code User} actor; {@code null}
+	 * if neither.
+	 */
 	public static String userId(JsonNode event) {
 		if (event == null || !event.isObject()) {
 			return null;
@@ -37,8 +41,8 @@ public final class EventKeys {
 	}
 
 	/**
-	 * The user id of the event whose {@code START_OBJECT} is the parser's current token, read up
-	 * to its {@code END_OBJECT} without building a tree; {@code null} if none.
+	 * The user id of the event whose {@code START_OBJECT} is the parser's current token,
+	 * read up to its {@code END_OBJECT} without building a tree; {@code null} if none.
 	 */
 	public static String userId(JsonParser parser) {
 		Reader reader = new Reader();
@@ -52,8 +56,9 @@ public final class EventKeys {
 	}
 
 	/**
-	 * Collects the key while a streaming parser walks one event's fields: the event's own loop
-	 * hands every field to {@link #read} and handles those it declines, so the event is read once.
+	 * Collects the key while a streaming parser walks one event's fields: the event's own
+	 * loop hands every field to {@link #read} and handles those it declines, so the event
+	 * is read once.
 	 */
 	public static final class Reader {
 
@@ -62,8 +67,8 @@ public final class EventKeys {
 		private String actorUser;
 
 		/**
-		 * Reads the value of a {@code target} or {@code actor} field (the parser's current token is
-		 * the value's first token) up to its end.
+		 * Reads the value of a {@code target} or {@code actor} field (the parser's
+		 * current token is the value's first token) up to its end.
 		 * @return {@code false}, having read nothing, for any other field
 		 */
 		public boolean read(String name, JsonToken value, JsonParser parser) {
@@ -89,7 +94,10 @@ public final class EventKeys {
 			return (user != null) ? user : fallback;
 		}
 
-		/** The id of the first element that is a {@code User} object; reads the array to its end. */
+		/**
+		 * The id of the first element that is a {@code User} object; reads the array to
+		 * its end.
+		 */
 		private static String firstUser(JsonParser parser) {
 			String found = null;
 			JsonToken element;
@@ -104,7 +112,10 @@ public final class EventKeys {
 			return found;
 		}
 
-		/** The object's {@code id} when its {@code type} is {@code User} and the id a non-blank string. */
+		/**
+		 * The object's {@code id} when its {@code type} is {@code User} and the id a
+		 * non-blank string.
+		 */
 		private static String userIdOf(JsonParser parser) {
 			String type = null;
 			String id = null;

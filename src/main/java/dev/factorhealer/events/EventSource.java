@@ -1,7 +1,8 @@
 package dev.factorhealer.events;
 
 /**
- * Where an event on {@code okta.events} came from; the value of the {@code source} header.
+ * Where an event on {@code okta.events} came from; the value of the {@code source}
+ * header.
  */
 public enum EventSource {
 

@@ -19,9 +19,9 @@ import dev.factorhealer.system.TopicFactory;
 import dev.factorhealer.system.TopicNames;
 
 /**
- * The {@code okta.events} topic and the one producer every source publishes through: idempotent,
- * {@code acks=all}, and quick to give up waiting for metadata so that a missing broker turns into
- * a 503 within Okta's timeout, not a hang.
+ * The {@code okta.events} topic and the one producer every source publishes through:
+ * idempotent, {@code acks=all}, and quick to give up waiting for metadata so that a
+ * missing broker turns into a 503 within Okta's timeout, not a hang.
  */
 @Configuration(proxyBeanMethods = false)
 class EventsConfiguration {
@@ -46,7 +46,10 @@ class EventsConfiguration {
 			.getProducerFactory(), names.events());
 	}
 
-	/** Only a running service warms the producer up; commands (no web server) never create it. */
+	/**
+	 * Only a running service warms the producer up; commands (no web server) never create
+	 * it.
+	 */
 	@Bean
 	ApplicationListener<WebServerInitializedEvent> oktaEventsProducerWarmUp(KafkaOktaEventPublisher publisher) {
 		return (event) -> publisher.warmUp();

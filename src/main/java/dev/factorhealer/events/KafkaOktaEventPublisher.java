@@ -19,10 +19,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.ProducerFactory;
 
 /**
- * Hands all events of a batch to the producer without waiting in between, then waits once for
- * every acknowledgement, so a 10-event delivery costs one round trip rather than ten. The batch
- * shares one acknowledgement callback ({@link BatchAcks}) and the headers that are the same for
- * every event, so a send allocates only the record itself.
+ * Hands all events of a batch to the producer without waiting in between, then waits once
+ * for every acknowledgement, so a 10-event delivery costs one round trip rather than ten.
+ * The batch shares one acknowledgement callback ({@link BatchAcks}) and the headers that
+ * are the same for every event, so a send allocates only the record itself.
  */
 class KafkaOktaEventPublisher implements OktaEventPublisher, DisposableBean {
 
@@ -56,7 +56,8 @@ class KafkaOktaEventPublisher implements OktaEventPublisher, DisposableBean {
 			Producer<String, byte[]> producer = this.producers.createProducer();
 			for (OktaEvent event : events) {
 				if (acks.failure() != null || System.nanoTime() - deadlineNanos >= 0) {
-					// a send that failed at once (e.g. no metadata within max.block.ms) fails the rest too
+					// a send that failed at once (e.g. no metadata within max.block.ms)
+					// fails the rest too
 					break;
 				}
 				producer.send(toRecord(delivery, from, event), acks);
@@ -68,7 +69,8 @@ class KafkaOktaEventPublisher implements OktaEventPublisher, DisposableBean {
 			throw new EventsNotDurableException("interrupted while waiting for Kafka", ex);
 		}
 		catch (RuntimeException ex) {
-			// send() itself may throw when the producer is closed or the record cannot be serialized
+			// send() itself may throw when the producer is closed or the record cannot be
+			// serialized
 			throw new EventsNotDurableException("Kafka is not reachable: " + ex.getMessage(), ex);
 		}
 		if (acks.failure() != null) {
@@ -81,8 +83,8 @@ class KafkaOktaEventPublisher implements OktaEventPublisher, DisposableBean {
 	}
 
 	/**
-	 * Creates the producer and fetches the topic's metadata in the background, once, so that the
-	 * first deliveries after start-up do not pay for both within their deadline.
+	 * Creates the producer and fetches the topic's metadata in the background, once, so
+	 * that the first deliveries after start-up do not pay for both within their deadline.
 	 */
 	void warmUp() {
 		if (!this.warming.compareAndSet(false, true)) {
@@ -101,9 +103,9 @@ class KafkaOktaEventPublisher implements OktaEventPublisher, DisposableBean {
 	}
 
 	private ProducerRecord<String, byte[]> toRecord(Header delivery, Header source, OktaEvent event) {
-		RecordHeaders headers = new RecordHeaders(new Header[] { delivery,
-				new RecordHeader(OktaEventHeaders.EVENT_UUID, utf8(event.uuid())),
-				new RecordHeader(OktaEventHeaders.EVENT_TYPE, utf8(event.eventType())), source });
+		RecordHeaders headers = new RecordHeaders(
+				new Header[] { delivery, new RecordHeader(OktaEventHeaders.EVENT_UUID, utf8(event.uuid())),
+						new RecordHeader(OktaEventHeaders.EVENT_TYPE, utf8(event.eventType())), source });
 		return new ProducerRecord<>(this.topic, null, event.key(), event.json(), headers);
 	}
 

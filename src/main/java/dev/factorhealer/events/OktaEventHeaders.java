@@ -5,7 +5,9 @@ package dev.factorhealer.events;
  */
 public final class OktaEventHeaders {
 
-	/** The {@code eventId} of the hook delivery (or the poll page) that carried the event. */
+	/**
+	 * The {@code eventId} of the hook delivery (or the poll page) that carried the event.
+	 */
 	public static final String DELIVERY_ID = "okta-delivery-id";
 
 	/** The System Log event's {@code uuid}. */
@@ -14,7 +16,10 @@ public final class OktaEventHeaders {
 	/** The System Log event's {@code eventType}. */
 	public static final String EVENT_TYPE = "okta-event-type";
 
-	/** Where the event came from: {@code hook} or {@code systemlog} ({@link EventSource#header()}). */
+	/**
+	 * Where the event came from: {@code hook} or {@code systemlog}
+	 * ({@link EventSource#header()}).
+	 */
 	public static final String SOURCE = "source";
 
 	private OktaEventHeaders() {

@@ -20,9 +20,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
 
 /**
- * A plain Kafka consumer on a thread of its own, for work whose offsets are committed by hand only
- * after what it wrote was acknowledged. On an error the consumer is closed and opened again, so
- * the work starts over from the last commit (every step is idempotent).
+ * A plain Kafka consumer on a thread of its own, for work whose offsets are committed by
+ * hand only after what it wrote was acknowledged. On an error the consumer is closed and
+ * opened again, so the work starts over from the last commit (every step is idempotent).
  */
 abstract class ConsumerLoop implements SmartLifecycle {
 

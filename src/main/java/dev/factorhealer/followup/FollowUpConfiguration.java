@@ -34,7 +34,10 @@ class FollowUpConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(FollowUpConfiguration.class);
 
-	/** Kept 90 days (Okta's System Log retention), so {@code report --since 30d} has its data. */
+	/**
+	 * Kept 90 days (Okta's System Log retention), so {@code report --since 30d} has its
+	 * data.
+	 */
 	@Bean
 	NewTopic followupsTopic(TopicNames topics) {
 		return KafkaTopics.topic(topics.followups(), 3)
@@ -42,7 +45,10 @@ class FollowUpConfiguration {
 			.build();
 	}
 
-	/** As many partitions as the events topic (the hook's {@code healer.hook.partitions}): co-partitioned. */
+	/**
+	 * As many partitions as the events topic (the hook's {@code healer.hook.partitions}):
+	 * co-partitioned.
+	 */
 	@Bean
 	NewTopic followupStateTopic(TopicNames topics, OktaEventsProperties events) {
 		return KafkaTopics.topic(topics.followupState(), events.partitions())
@@ -62,8 +68,8 @@ class FollowUpConfiguration {
 			KafkaProperties kafka, KafkaAdmin admin, JsonMapper mapper, MeterRegistry registry) {
 		log.info("Following healed users for {} (state on {}, outcomes on {})", properties.window(),
 				topics.followupState(), topics.followups());
-		return new FollowUpTracker(properties, topics, new FollowUpEvents(matcher), kafka, producer(kafka, "healer-followup"),
-				mapper, Clock.systemUTC(), registry) {
+		return new FollowUpTracker(properties, topics, new FollowUpEvents(matcher), kafka,
+				producer(kafka, "healer-followup"), mapper, Clock.systemUTC(), registry) {
 
 			@Override
 			public void start() {
@@ -77,15 +83,16 @@ class FollowUpConfiguration {
 	FollowUpRates followUpRates(FollowUpProperties properties, TopicNames topics, RemediationBrake brake,
 			KafkaProperties kafka, JsonMapper mapper, MeterRegistry registry) {
 		FollowUpProperties.Brake rule = properties.brake();
-		log.info("Brake: {}", rule.enabled() ? "engages when more than " + rule.maxRepeatFailureRate()
-				+ " of at least " + rule.minFollowups() + " follow-ups ended within " + properties.rateWindow()
-				+ " failed again" : "off (healer.followup.brake.enabled=false)");
+		log.info("Brake: {}",
+				rule.enabled() ? "engages when more than " + rule.maxRepeatFailureRate() + " of at least "
+						+ rule.minFollowups() + " follow-ups ended within " + properties.rateWindow() + " failed again"
+						: "off (healer.followup.brake.enabled=false)");
 		return new FollowUpRates(properties, topics, brake, kafka, mapper, Clock.systemUTC(), registry);
 	}
 
 	/**
-	 * The replica owning events partition p must own state partition p: same count, same keys.
-	 * A topic created beforehand with another count stops the service here.
+	 * The replica owning events partition p must own state partition p: same count, same
+	 * keys. A topic created beforehand with another count stops the service here.
 	 */
 	static void checkCoPartitioned(KafkaAdmin admin, TopicNames names) {
 		Map<String, TopicDescription> topics = admin.describeTopics(names.events(), names.followupState());

@@ -15,19 +15,19 @@ import dev.factorhealer.detection.StuckFactorMatcher;
 import dev.factorhealer.events.EventKeys;
 
 /**
- * What the follow-up looks for in System Log events: a new active SMS factor, or the stuck-factor
- * failure again (the detector's own rules). Okta does not document which field names the factor of
- * a {@code user.mfa.factor.activate} event, so every known place is read: an
- * {@code AuthenticatorEnrollment} target's {@code displayName} and {@code detailEntry}
- * ({@code methodTypeUsed}), {@code outcome.reason} and {@code debugContext.debugData.factor}
- * (e.g. {@code SMS_FACTOR}). Identity Engine logs one activation per method (sms and voice) at
- * the same time; only the sms one counts.
+ * What the follow-up looks for in System Log events: a new active SMS factor, or the
+ * stuck-factor failure again (the detector's own rules). Okta does not document which
+ * field names the factor of a {@code user.mfa.factor.activate} event, so every known
+ * place is read: an {@code AuthenticatorEnrollment} target's {@code displayName} and
+ * {@code detailEntry} ({@code methodTypeUsed}), {@code outcome.reason} and
+ * {@code debugContext.debugData.factor} (e.g. {@code SMS_FACTOR}). Identity Engine logs
+ * one activation per method (sms and voice) at the same time; only the sms one counts.
  */
 public final class FollowUpEvents {
 
 	/**
-	 * Event types the follow-up needs on top of the failures detection already reads: the hook's
-	 * subscription and the System Log filter must include them.
+	 * Event types the follow-up needs on top of the failures detection already reads: the
+	 * hook's subscription and the System Log filter must include them.
 	 */
 	public static final List<String> TYPES = List.of("user.mfa.factor.activate");
 
@@ -53,9 +53,10 @@ public final class FollowUpEvents {
 	}
 
 	/**
-	 * {@code false} only when {@link #read} can find nothing in the event with this record value:
-	 * it is no activation (its bytes cannot hold the type) and no rule can match it. Decided on
-	 * the raw bytes, so the many events of other users and types are never parsed.
+	 * {@code false} only when {@link #read} can find nothing in the event with this
+	 * record value: it is no activation (its bytes cannot hold the type) and no rule can
+	 * match it. Decided on the raw bytes, so the many events of other users and types are
+	 * never parsed.
 	 */
 	boolean mayConcern(byte[] rawEvent) {
 		return RawEventBytes.mayContain(rawEvent, ACTIVATE_BYTES) || this.stuck.mayMatch(rawEvent);

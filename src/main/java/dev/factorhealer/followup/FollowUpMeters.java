@@ -5,7 +5,10 @@ import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** The follow-up's histograms: seconds to days, so the buckets reach past the 7-day window. */
+/**
+ * The follow-up's histograms: seconds to days, so the buckets reach past the 7-day
+ * window.
+ */
 final class FollowUpMeters {
 
 	private FollowUpMeters() {

@@ -25,10 +25,11 @@ import dev.factorhealer.remediation.RemediationBrake;
 import dev.factorhealer.system.TopicNames;
 
 /**
- * Every replica reads all follow-ups that ended within the rate window, so each one publishes the
- * same re-enrollment and repeat-failure rates, and any of them engages the brake when, among the
- * follow-ups ended since the brake was last released, more than the allowed share failed again.
- * It looks at outcomes only: healing many users at once opens many follow-ups and ends none.
+ * Every replica reads all follow-ups that ended within the rate window, so each one
+ * publishes the same re-enrollment and repeat-failure rates, and any of them engages the
+ * brake when, among the follow-ups ended since the brake was last released, more than the
+ * allowed share failed again. It looks at outcomes only: healing many users at once opens
+ * many follow-ups and ends none.
  */
 class FollowUpRates extends ConsumerLoop {
 
@@ -64,8 +65,8 @@ class FollowUpRates extends ConsumerLoop {
 
 	private volatile Figures recent = new Figures(0, 0, 0);
 
-	FollowUpRates(FollowUpProperties properties, TopicNames topics, RemediationBrake brake, KafkaProperties kafka, JsonMapper mapper,
-			Clock clock, MeterRegistry registry) {
+	FollowUpRates(FollowUpProperties properties, TopicNames topics, RemediationBrake brake, KafkaProperties kafka,
+			JsonMapper mapper, Clock clock, MeterRegistry registry) {
 		super("healer-followup-rates", kafka);
 		this.properties = properties;
 		this.topics = topics;
@@ -149,7 +150,10 @@ class FollowUpRates extends ConsumerLoop {
 		return new Figures(all, reenrolled, failedAgain);
 	}
 
-	/** Counts only follow-ups ended since the last release, so a release is not undone by old figures. */
+	/**
+	 * Counts only follow-ups ended since the last release, so a release is not undone by
+	 * old figures.
+	 */
 	private void checkBrake(Instant now) {
 		if (this.brake.isEngaged()) {
 			return;

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the {@code report} command prints: the follow-ups of the users healed (DELETE) between
- * {@code since} and {@code until}, by outcome, with median and 90th percentile times (nearest
- * rank, in seconds; {@code null} when there is nothing to measure).
+ * What the {@code report} command prints: the follow-ups of the users healed (DELETE)
+ * between {@code since} and {@code until}, by outcome, with median and 90th percentile
+ * times (nearest rank, in seconds; {@code null} when there is nothing to measure).
  *
  * @param since start of the period (DELETE time)
  * @param until end of the period (when the report was made)
@@ -20,7 +20,8 @@ import java.util.Locale;
  * @param noActivity of those, ended {@code NO_ACTIVITY}
  * @param open of those, still without an outcome
  * @param timeToHealSeconds first failure to DELETE, over all healed
- * @param timeToWorkingSmsSeconds first failure to the new active SMS factor, over the re-enrolled
+ * @param timeToWorkingSmsSeconds first failure to the new active SMS factor, over the
+ * re-enrolled
  */
 record FollowUpReport(Instant since, Instant until, int healed, int reenrolled, int failedAgain, int noActivity,
 		int open, Percentiles timeToHealSeconds, Percentiles timeToWorkingSmsSeconds) {
@@ -44,7 +45,8 @@ record FollowUpReport(Instant since, Instant until, int healed, int reenrolled, 
 
 	}
 
-	static FollowUpReport of(Instant since, Instant until, Collection<FollowUp> ended, Collection<FollowUpState> stillOpen) {
+	static FollowUpReport of(Instant since, Instant until, Collection<FollowUp> ended,
+			Collection<FollowUpState> stillOpen) {
 		List<FollowUp> endedInPeriod = ended.stream().filter(f -> within(f.healedAt(), since, until)).toList();
 		List<FollowUpState> openInPeriod = stillOpen.stream().filter(s -> within(s.healedAt(), since, until)).toList();
 		List<Double> toHeal = new ArrayList<>();

@@ -26,10 +26,10 @@ import dev.factorhealer.remediation.RemediationResult;
 import dev.factorhealer.system.TopicNames;
 
 /**
- * Opens a follow-up for every live {@code DELETED} result: an {@code OPEN} record on the state
- * topic, keyed by the user, so it lands on the state partition of the replica that follows that
- * user's events. Results older than the window (a first start on an old results topic) are
- * skipped: their follow-up could only end {@code NO_ACTIVITY}.
+ * Opens a follow-up for every live {@code DELETED} result: an {@code OPEN} record on the
+ * state topic, keyed by the user, so it lands on the state partition of the replica that
+ * follows that user's events. Results older than the window (a first start on an old
+ * results topic) are skipped: their follow-up could only end {@code NO_ACTIVITY}.
  */
 class FollowUpStarter extends ConsumerLoop {
 
@@ -47,8 +47,8 @@ class FollowUpStarter extends ConsumerLoop {
 
 	private final Timer timeToHeal;
 
-	FollowUpStarter(FollowUpProperties properties, TopicNames topics, KafkaProperties kafka, KafkaOperations<String, byte[]> producer,
-			JsonMapper mapper, Clock clock, MeterRegistry registry) {
+	FollowUpStarter(FollowUpProperties properties, TopicNames topics, KafkaProperties kafka,
+			KafkaOperations<String, byte[]> producer, JsonMapper mapper, Clock clock, MeterRegistry registry) {
 		super("healer-followup-starter", kafka);
 		this.properties = properties;
 		this.topics = topics;
@@ -98,8 +98,8 @@ class FollowUpStarter extends ConsumerLoop {
 			return;
 		}
 		FollowUpState open = FollowUpState.opened(result);
-		send(this.producer, new ProducerRecord<>(this.topics.followupState(), open.userId(),
-				this.mapper.writeValueAsBytes(open)));
+		send(this.producer,
+				new ProducerRecord<>(this.topics.followupState(), open.userId(), this.mapper.writeValueAsBytes(open)));
 		this.timeToHeal.record(Duration.between(open.failedAt(), open.healedAt()));
 		log.info("Following up healed user {} (factors {}, failure {} to DELETE {})", open.userId(), open.factorIds(),
 				open.failedAt(), open.healedAt());

@@ -6,9 +6,9 @@ import java.util.List;
 import dev.factorhealer.remediation.RemediationResult;
 
 /**
- * The value of a record on the follow-up state topic (compacted, keyed by user): the user's
- * follow-up while it is {@code OPEN}, then a {@code CLOSED} marker with the same id, so a replayed
- * result never opens an ended follow-up again.
+ * The value of a record on the follow-up state topic (compacted, keyed by user): the
+ * user's follow-up while it is {@code OPEN}, then a {@code CLOSED} marker with the same
+ * id, so a replayed result never opens an ended follow-up again.
  */
 record FollowUpState(Status status, String id, String userId, List<String> factorIds, String sourceEventUuid,
 		Instant failedAt, Instant healedAt) {

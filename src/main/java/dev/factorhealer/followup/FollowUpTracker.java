@@ -35,12 +35,13 @@ import dev.factorhealer.followup.FollowUpEvents.Signal;
 import dev.factorhealer.system.TopicNames;
 
 /**
- * Follows healed users: one consumer group reads {@code okta.events} and the state topic, which
- * have the same number of partitions and the same keys, with the range assignor, so this replica
- * holds the state of exactly the users whose events it reads. When a state partition is assigned
- * it is read from the start (the compacted topic is the durable state) before any event is
- * processed. A follow-up ends with its record on the follow-ups topic, then a {@code CLOSED}
- * marker on the state topic; offsets are committed after both were acknowledged.
+ * Follows healed users: one consumer group reads {@code okta.events} and the state topic,
+ * which have the same number of partitions and the same keys, with the range assignor, so
+ * this replica holds the state of exactly the users whose events it reads. When a state
+ * partition is assigned it is read from the start (the compacted topic is the durable
+ * state) before any event is processed. A follow-up ends with its record on the
+ * follow-ups topic, then a {@code CLOSED} marker on the state topic; offsets are
+ * committed after both were acknowledged.
  */
 class FollowUpTracker extends ConsumerLoop {
 
@@ -74,10 +75,11 @@ class FollowUpTracker extends ConsumerLoop {
 		this.mapper = mapper;
 		this.clock = clock;
 		for (FollowUpOutcome outcome : FollowUpOutcome.values()) {
-			this.outcomes.put(outcome, Counter.builder("healer.followup.outcomes")
-				.description("How follow-ups of healed users ended")
-				.tag("outcome", outcome.name())
-				.register(registry));
+			this.outcomes.put(outcome,
+					Counter.builder("healer.followup.outcomes")
+						.description("How follow-ups of healed users ended")
+						.tag("outcome", outcome.name())
+						.register(registry));
 		}
 		this.timeToWorkingSms = FollowUpMeters.durations("healer.followup.time.to.working.sms",
 				"First failure to the new active SMS factor", registry);
@@ -88,36 +90,34 @@ class FollowUpTracker extends ConsumerLoop {
 
 	@Override
 	KafkaConsumer<String, byte[]> open() {
-		return newConsumer(this.properties.group(),
-				Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
-						ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200));
+		return newConsumer(this.properties.group(), Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+				RangeAssignor.class.getName(), ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200));
 	}
 
 	@Override
 	void opened(KafkaConsumer<String, byte[]> consumer) {
 		this.followUps.clear();
-		consumer.subscribe(List.of(this.topics.events(), this.topics.followupState()),
-				new ConsumerRebalanceListener() {
+		consumer.subscribe(List.of(this.topics.events(), this.topics.followupState()), new ConsumerRebalanceListener() {
 
-					@Override
-					public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-						FollowUpTracker.this.followUps.drop(statePartitions(partitions));
-					}
+			@Override
+			public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+				FollowUpTracker.this.followUps.drop(statePartitions(partitions));
+			}
 
-					@Override
-					public void onPartitionsLost(Collection<TopicPartition> partitions) {
-						FollowUpTracker.this.followUps.drop(statePartitions(partitions));
-					}
+			@Override
+			public void onPartitionsLost(Collection<TopicPartition> partitions) {
+				FollowUpTracker.this.followUps.drop(statePartitions(partitions));
+			}
 
-					@Override
-					public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-						for (TopicPartition partition : partitions) {
-							if (partition.topic().equals(FollowUpTracker.this.topics.followupState())) {
-								consumer.seek(partition, rebuild(partition));
-							}
-						}
+			@Override
+			public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+				for (TopicPartition partition : partitions) {
+					if (partition.topic().equals(FollowUpTracker.this.topics.followupState())) {
+						consumer.seek(partition, rebuild(partition));
 					}
-				});
+				}
+			}
+		});
 	}
 
 	@Override
@@ -145,18 +145,22 @@ class FollowUpTracker extends ConsumerLoop {
 	}
 
 	/**
-	 * A second DELETE for a user still followed: the factor got stuck again, whether or not the
-	 * failure event was read first.
+	 * A second DELETE for a user still followed: the factor got stuck again, whether or
+	 * not the failure event was read first.
 	 */
 	private void healedAgain(FollowUpState state) {
 		this.followUps.get(state.userId())
-			.filter(open -> state.isOpen() && !open.id().equals(state.id()) && state.healedAt().isAfter(open.healedAt()))
+			.filter(open -> state.isOpen() && !open.id().equals(state.id())
+					&& state.healedAt().isAfter(open.healedAt()))
 			.ifPresent(open -> end(open, FollowUpOutcome.FAILED_AGAIN,
 					state.failedAt().isAfter(open.healedAt()) ? state.failedAt() : state.healedAt(),
 					state.sourceEventUuid()));
 	}
 
-	/** Reads a state partition from the start to its end; returns where live reading goes on. */
+	/**
+	 * Reads a state partition from the start to its end; returns where live reading goes
+	 * on.
+	 */
 	private long rebuild(TopicPartition partition) {
 		long end;
 		int read = 0;
@@ -220,7 +224,8 @@ class FollowUpTracker extends ConsumerLoop {
 	private void observe(Signal signal) {
 		Optional<FollowUpState> followed = this.followUps.get(signal.userId());
 		if (followed.isEmpty() || !signal.published().isAfter(followed.get().healedAt())) {
-			return; // not followed, or from before the DELETE (the System Log delivers late)
+			return; // not followed, or from before the DELETE (the System Log delivers
+					// late)
 		}
 		FollowUpOutcome outcome = switch (signal.kind()) {
 			case SMS_ACTIVATED -> FollowUpOutcome.REENROLLED;
@@ -239,8 +244,8 @@ class FollowUpTracker extends ConsumerLoop {
 
 	private void end(FollowUpState open, FollowUpOutcome outcome, Instant endedAt, String eventUuid) {
 		FollowUp ended = FollowUp.ended(open, outcome, endedAt, eventUuid);
-		send(this.producer, new ProducerRecord<>(this.topics.followups(), open.userId(),
-				this.mapper.writeValueAsBytes(ended)));
+		send(this.producer,
+				new ProducerRecord<>(this.topics.followups(), open.userId(), this.mapper.writeValueAsBytes(ended)));
 		send(this.producer, new ProducerRecord<>(this.topics.followupState(), open.userId(),
 				this.mapper.writeValueAsBytes(open.closed())));
 		this.followUps.closed(open);
@@ -248,13 +253,15 @@ class FollowUpTracker extends ConsumerLoop {
 		switch (outcome) {
 			case REENROLLED -> {
 				this.timeToWorkingSms.record(Duration.between(open.failedAt(), endedAt));
-				log.info("Healed user {} has a working SMS factor again (event {}), {} after the failure", open.userId(),
-						eventUuid, Duration.between(open.failedAt(), endedAt));
+				log.info("Healed user {} has a working SMS factor again (event {}), {} after the failure",
+						open.userId(), eventUuid, Duration.between(open.failedAt(), endedAt));
 			}
-			case FAILED_AGAIN -> log.warn("Healed user {} failed again with the stuck-factor error (event {}), {} after the DELETE",
-					open.userId(), eventUuid, Duration.between(open.healedAt(), endedAt));
-			case NO_ACTIVITY -> log.info("Healed user {} did not enroll SMS again within {}: follow-up ends NO_ACTIVITY",
-					open.userId(), this.properties.window());
+			case FAILED_AGAIN ->
+				log.warn("Healed user {} failed again with the stuck-factor error (event {}), {} after the DELETE",
+						open.userId(), eventUuid, Duration.between(open.healedAt(), endedAt));
+			case NO_ACTIVITY ->
+				log.info("Healed user {} did not enroll SMS again within {}: follow-up ends NO_ACTIVITY", open.userId(),
+						this.properties.window());
 		}
 	}
 

@@ -16,10 +16,10 @@ import java.util.Optional;
 import dev.factorhealer.followup.FollowUpEvents.Signal;
 
 /**
- * The follow-ups of the users on this replica's partitions, in memory (the state topic is the
- * durable copy), with the id each user's last follow-up ended under and, for a few minutes, the
- * signals of users not followed (an event may be read just before the follow-up it ends). Used by
- * the tracker's thread only.
+ * The follow-ups of the users on this replica's partitions, in memory (the state topic is
+ * the durable copy), with the id each user's last follow-up ended under and, for a few
+ * minutes, the signals of users not followed (an event may be read just before the
+ * follow-up it ends). Used by the tracker's thread only.
  */
 final class OpenFollowUps {
 
@@ -44,7 +44,9 @@ final class OpenFollowUps {
 		}
 	};
 
-	/** Applies a state record; {@code true} when it opened a follow-up not known before. */
+	/**
+	 * Applies a state record; {@code true} when it opened a follow-up not known before.
+	 */
 	boolean apply(int partition, FollowUpState state) {
 		if (!state.isOpen()) {
 			this.closedIds.put(state.userId(), state.id());
@@ -104,7 +106,9 @@ final class OpenFollowUps {
 		this.recent.computeIfAbsent(signal.userId(), u -> new ArrayDeque<>()).addLast(new Seen(now, signal));
 	}
 
-	/** Signals of the user seen recently, published after the DELETE, in published order. */
+	/**
+	 * Signals of the user seen recently, published after the DELETE, in published order.
+	 */
 	List<Signal> recentAfter(String userId, Instant healedAt, Instant now) {
 		Deque<Seen> seen = this.recent.remove(userId);
 		if (seen == null) {

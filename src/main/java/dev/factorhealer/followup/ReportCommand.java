@@ -32,10 +32,10 @@ import dev.factorhealer.system.TopicNames;
 import dev.factorhealer.system.TopicProperties;
 
 /**
- * {@code java -jar okta-factor-healer.jar report [--since 7d] [--json]}: reads the follow-ups
- * topic and the open follow-ups from the beginning, with only Kafka started, and prints what
- * became of the users healed in the period, as a table or JSON. Exits 0, 1 when Kafka could not
- * be read, 2 for bad arguments.
+ * {@code java -jar okta-factor-healer.jar report [--since 7d] [--json]}: reads the
+ * follow-ups topic and the open follow-ups from the beginning, with only Kafka started,
+ * and prints what became of the users healed in the period, as a table or JSON. Exits 0,
+ * 1 when Kafka could not be read, 2 for bad arguments.
  */
 public final class ReportCommand {
 
@@ -93,7 +93,9 @@ public final class ReportCommand {
 			FollowUpReport report = read(context.getBean(KafkaProperties.class),
 					context.getBean(TopicProperties.class).names(), until.minus(since), until);
 			if (json) {
-				out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+				out.println(JsonMapper.builder()
+					.enable(SerializationFeature.INDENT_OUTPUT)
+					.build()
 					.writeValueAsString(report));
 			}
 			else {
@@ -127,7 +129,10 @@ public final class ReportCommand {
 		return FollowUpReport.of(since, until, ended.values(), open);
 	}
 
-	/** Every record of the topic up to its current end: the last value per key, or every record. */
+	/**
+	 * Every record of the topic up to its current end: the last value per key, or every
+	 * record.
+	 */
 	private static Map<String, byte[]> readAll(KafkaProperties kafka, String topic, boolean lastPerKey) {
 		Map<String, Object> config = kafka.buildConsumerProperties();
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);

@@ -12,8 +12,8 @@ import dev.factorhealer.system.RefusalLog;
 import dev.factorhealer.system.SecretStrength;
 
 /**
- * The hook endpoint, its secrets (refused at start-up when weak) and its meters; the producer
- * behind it belongs to the events contract.
+ * The hook endpoint, its secrets (refused at start-up when weak) and its meters; the
+ * producer behind it belongs to the events contract.
  */
 @Configuration(proxyBeanMethods = false)
 class HookConfiguration {
@@ -26,7 +26,8 @@ class HookConfiguration {
 	@Bean
 	OktaHookController oktaHookController(HookProperties properties, OktaEventsProperties events,
 			OktaEventPublisher publisher, JsonMapper mapper, HookMetrics metrics, RefusalLog refusals) {
-		properties.secrets().forEach((secret) -> SecretStrength.check("healer.hook.secrets [HEALER_HOOK_SECRETS]", secret));
+		properties.secrets()
+			.forEach((secret) -> SecretStrength.check("healer.hook.secrets [HEALER_HOOK_SECRETS]", secret));
 		return new OktaHookController(properties, events.publishTimeout(), new HookSecrets(properties.secrets()),
 				publisher, mapper, metrics, refusals);
 	}

@@ -15,9 +15,9 @@ import dev.factorhealer.events.EventKeys;
 import dev.factorhealer.events.OktaEvent;
 
 /**
- * An Okta event hook delivery, read with Jackson's streaming parser so that each event's JSON is
- * sliced out of the request body byte for byte rather than re-serialised: the event on
- * {@code okta.events} is exactly the event Okta sent, unknown fields included.
+ * An Okta event hook delivery, read with Jackson's streaming parser so that each event's
+ * JSON is sliced out of the request body byte for byte rather than re-serialised: the
+ * event on {@code okta.events} is exactly the event Okta sent, unknown fields included.
  *
  * @param deliveryId the envelope's {@code eventId} (empty when absent)
  * @param events the events of {@code data.events}, in order
@@ -26,9 +26,9 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 
 	/**
 	 * Reads a delivery.
-	 * @throws InvalidDeliveryException with a message fit for the client when the body is not a
-	 * delivery: not JSON, no {@code data.events} array, or an event without {@code uuid} or
-	 * {@code eventType}
+	 * @throws InvalidDeliveryException with a message fit for the client when the body is
+	 * not a delivery: not JSON, no {@code data.events} array, or an event without
+	 * {@code uuid} or {@code eventType}
 	 */
 	static HookDelivery parse(byte[] body, ObjectMapper mapper) {
 		requireUtf8(body);
@@ -71,7 +71,10 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 		}
 	}
 
-	/** The events are published as the bytes received, so those must be valid UTF-8 ({@link Utf8}). */
+	/**
+	 * The events are published as the bytes received, so those must be valid UTF-8
+	 * ({@link Utf8}).
+	 */
 	private static void requireUtf8(byte[] body) {
 		if (!Utf8.isValid(body)) {
 			throw new InvalidDeliveryException("the body is not valid UTF-8");
@@ -114,10 +117,10 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 	}
 
 	/**
-	 * The few fields of one event the record needs, read while the parser walks the event once:
-	 * no tree is built and the values of all other fields are skipped (still tokenized, so
-	 * malformed JSON fails as before). A field that appears twice counts with its last value; the
-	 * key follows {@link EventKeys}.
+	 * The few fields of one event the record needs, read while the parser walks the event
+	 * once: no tree is built and the values of all other fields are skipped (still
+	 * tokenized, so malformed JSON fails as before). A field that appears twice counts
+	 * with its last value; the key follows {@link EventKeys}.
 	 */
 	private static final class EventFields {
 
@@ -127,7 +130,9 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 
 		private String eventType;
 
-		/** Reads the event whose START_OBJECT is the current token, up to its END_OBJECT. */
+		/**
+		 * Reads the event whose START_OBJECT is the current token, up to its END_OBJECT.
+		 */
 		static EventFields read(JsonParser parser) {
 			EventFields fields = new EventFields();
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -154,7 +159,8 @@ record HookDelivery(String deliveryId, List<OktaEvent> events) {
 
 		private static String required(String value, String field, int index) {
 			if (value == null || value.isBlank()) {
-				throw new InvalidDeliveryException("data.events[" + index + "]." + field + " must be a non-empty string");
+				throw new InvalidDeliveryException(
+						"data.events[" + index + "]." + field + " must be a non-empty string");
 			}
 			return value;
 		}

@@ -27,10 +27,11 @@ class HookMetrics {
 
 	HookMetrics(MeterRegistry registry) {
 		for (Outcome outcome : Outcome.values()) {
-			this.requests.put(outcome, Counter.builder("healer.hook.requests")
-				.description("Event hook calls by answer")
-				.tag("outcome", outcome.name().toLowerCase())
-				.register(registry));
+			this.requests.put(outcome,
+					Counter.builder("healer.hook.requests")
+						.description("Event hook calls by answer")
+						.tag("outcome", outcome.name().toLowerCase())
+						.register(registry));
 		}
 		this.events = Counter.builder("healer.hook.events").description("Events made durable").register(registry);
 		this.publish = Timer.builder("healer.hook.publish")

@@ -5,9 +5,9 @@ import java.security.MessageDigest;
 import java.util.List;
 
 /**
- * The accepted hook secrets. Every configured value is compared in constant time (no early exit
- * on the first match either), so timing tells an attacker neither a prefix nor which secret
- * matched.
+ * The accepted hook secrets. Every configured value is compared in constant time (no
+ * early exit on the first match either), so timing tells an attacker neither a prefix nor
+ * which secret matched.
  */
 final class HookSecrets {
 

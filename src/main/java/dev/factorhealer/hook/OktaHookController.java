@@ -29,8 +29,9 @@ import dev.factorhealer.hook.HookMetrics.Outcome;
 import dev.factorhealer.system.RefusalLog;
 
 /**
- * {@code /hooks/okta}: Okta's verification challenge and event deliveries. Checks run cheapest
- * first (secret, media type, size, envelope) and a rejected request publishes nothing.
+ * {@code /hooks/okta}: Okta's verification challenge and event deliveries. Checks run
+ * cheapest first (secret, media type, size, envelope) and a rejected request publishes
+ * nothing.
  */
 @RestController
 @RequestMapping("/hooks/okta")
@@ -68,7 +69,8 @@ class OktaHookController {
 	}
 
 	@GetMapping
-	ResponseEntity<Map<String, String>> verify(@RequestHeader(name = CHALLENGE_HEADER, required = false) String challenge) {
+	ResponseEntity<Map<String, String>> verify(
+			@RequestHeader(name = CHALLENGE_HEADER, required = false) String challenge) {
 		if (challenge == null || challenge.isBlank()) {
 			return ResponseEntity.badRequest()
 				.body(Map.of("error", "invalid", "message", "missing header " + CHALLENGE_HEADER));
@@ -81,8 +83,8 @@ class OktaHookController {
 	ResponseEntity<?> receive(HttpServletRequest request) throws IOException {
 		long started = System.nanoTime();
 		if (!this.secrets.accepts(request.getHeader(this.properties.authHeader()))) {
-			this.refusals.refused("POST /hooks/okta", "missing or wrong secret in header " + this.properties.authHeader(),
-					request.getRemoteAddr());
+			this.refusals.refused("POST /hooks/okta",
+					"missing or wrong secret in header " + this.properties.authHeader(), request.getRemoteAddr());
 			return reject(Outcome.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
 					"missing or wrong secret in header " + this.properties.authHeader());
 		}
@@ -106,12 +108,12 @@ class OktaHookController {
 			return reject(Outcome.INVALID, HttpStatus.BAD_REQUEST, ex.getMessage());
 		}
 		try {
-			this.publisher.publish(delivery.deliveryId(), EventSource.HOOK, delivery.events(),
-					this.publishTimeout);
+			this.publisher.publish(delivery.deliveryId(), EventSource.HOOK, delivery.events(), this.publishTimeout);
 		}
 		catch (EventsNotDurableException ex) {
 			if (ex.tooLarge()) {
-				log.warn("Answered 413 to delivery {}: an event is larger than okta.events accepts", delivery.deliveryId());
+				log.warn("Answered 413 to delivery {}: an event is larger than okta.events accepts",
+						delivery.deliveryId());
 				return reject(Outcome.TOO_LARGE, HttpStatus.CONTENT_TOO_LARGE,
 						"an event is larger than the okta.events topic accepts (max.message.bytes)");
 			}
@@ -155,9 +157,10 @@ class OktaHookController {
 	}
 
 	/**
-	 * The whole body, or {@code null} when it is longer than the limit (then not read further).
-	 * With a Content-Length (at most the limit; the server ends the stream there) the body is read
-	 * into one array of that size; a chunked body is read up to one byte past the limit.
+	 * The whole body, or {@code null} when it is longer than the limit (then not read
+	 * further). With a Content-Length (at most the limit; the server ends the stream
+	 * there) the body is read into one array of that size; a chunked body is read up to
+	 * one byte past the limit.
 	 */
 	private static byte[] readAtMost(InputStream in, long declared, long limit) throws IOException {
 		if (declared >= 0) {

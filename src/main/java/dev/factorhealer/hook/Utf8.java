@@ -5,12 +5,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Strict UTF-8 validation of a delivery, without decoding it. Jackson decodes UTF-8 leniently
- * (overlong forms, surrogates, code points past U+10FFFF) and the events are published as the
- * bytes received, so the bytes themselves must be valid UTF-8; the JDK's decoder says so too but
- * decodes (and allocates) the whole body to say it. Same verdict as a {@code CharsetDecoder} that
- * reports malformed input: ASCII is checked eight bytes at a time, the rest by the table of
- * well-formed sequences of the Unicode standard (3.9, table 3-7).
+ * Strict UTF-8 validation of a delivery, without decoding it. Jackson decodes UTF-8
+ * leniently (overlong forms, surrogates, code points past U+10FFFF) and the events are
+ * published as the bytes received, so the bytes themselves must be valid UTF-8; the JDK's
+ * decoder says so too but decodes (and allocates) the whole body to say it. Same verdict
+ * as a {@code CharsetDecoder} that reports malformed input: ASCII is checked eight bytes
+ * at a time, the rest by the table of well-formed sequences of the Unicode standard (3.9,
+ * table 3-7).
  */
 final class Utf8 {
 
@@ -43,7 +44,10 @@ final class Utf8 {
 		return true;
 	}
 
-	/** The length of the well-formed multi-byte sequence at {@code i}, 0 when it is not one. */
+	/**
+	 * The length of the well-formed multi-byte sequence at {@code i}, 0 when it is not
+	 * one.
+	 */
 	private static int sequenceLength(byte[] bytes, int i, int lead) {
 		int n = bytes.length;
 		if (lead >= 0xC2 && lead <= 0xDF) {

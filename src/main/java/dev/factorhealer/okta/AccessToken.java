@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param renewAt when to ask for the next one (80 % of its life)
  * @param expiresAt when Okta stops taking it
  */
-record AccessToken(String value, boolean dpop, Instant renewAt, Instant expiresAt) implements OktaAuthorization.Credential {
+record AccessToken(String value, boolean dpop, Instant renewAt,
+		Instant expiresAt) implements OktaAuthorization.Credential {
 
 	String scheme() {
 		return this.dpop ? "DPoP" : "Bearer";

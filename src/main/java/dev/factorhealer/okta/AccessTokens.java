@@ -25,13 +25,14 @@ import org.springframework.web.client.RestClient;
 import dev.factorhealer.okta.OktaTokenException.Reason;
 
 /**
- * The service app's access token: fetched from {@code {org}/oauth2/v1/token} by client credentials
- * with a {@code private_key_jwt} assertion (and a DPoP proof when on), cached, and renewed at 80 %
- * of its life. Single flight: one thread asks, the others wait for its answer. A
- * {@code 400 use_dpop_nonce} is answered by one more request with the nonce. Token requests take
- * a permit of their own small budget ({@code okta-token}: the endpoint is rate limited too) and
- * are counted in {@code healer_okta_token_requests_total{result}}. A failed renewal keeps using
- * the current token while it is still valid.
+ * The service app's access token: fetched from {@code {org}/oauth2/v1/token} by client
+ * credentials with a {@code private_key_jwt} assertion (and a DPoP proof when on),
+ * cached, and renewed at 80 % of its life. Single flight: one thread asks, the others
+ * wait for its answer. A {@code 400 use_dpop_nonce} is answered by one more request with
+ * the nonce. Token requests take a permit of their own small budget ({@code okta-token}:
+ * the endpoint is rate limited too) and are counted in
+ * {@code healer_okta_token_requests_total{result}}. A failed renewal keeps using the
+ * current token while it is still valid.
  */
 final class AccessTokens {
 
@@ -100,7 +101,8 @@ final class AccessTokens {
 
 	/**
 	 * A token that is not due for renewal; fetches one when needed.
-	 * @throws OktaTokenException when none could be had (and the current one, if any, has expired)
+	 * @throws OktaTokenException when none could be had (and the current one, if any, has
+	 * expired)
 	 */
 	AccessToken token() {
 		AccessToken token = this.current;
@@ -120,7 +122,8 @@ final class AccessTokens {
 			}
 			catch (OktaTokenException ex) {
 				if (token != null && ex.isTransient() && now.isBefore(token.expiresAt().minus(EXPIRY_MARGIN))) {
-					log.warn("Okta token renewal for service app {} failed ({}); the current token stays in use until {}",
+					log.warn(
+							"Okta token renewal for service app {} failed ({}); the current token stays in use until {}",
 							this.clientId, ex.getMessage(), token.expiresAt());
 					return token;
 				}
@@ -129,12 +132,16 @@ final class AccessTokens {
 		}
 	}
 
-	/** Forgets {@code stale} (a 401 answered it): the next {@link #token()} asks for a new one. */
+	/**
+	 * Forgets {@code stale} (a 401 answered it): the next {@link #token()} asks for a new
+	 * one.
+	 */
 	void renew(AccessToken stale) {
 		synchronized (this.flight) {
 			if (this.current == stale) {
 				this.current = null;
-				log.info("Okta answered 401 to the access token of service app {}; asking for a new one", this.clientId);
+				log.info("Okta answered 401 to the access token of service app {}; asking for a new one",
+						this.clientId);
 			}
 		}
 	}
@@ -162,9 +169,9 @@ final class AccessTokens {
 		Instant expiresAt = now.plusSeconds(seconds);
 		Instant renewAt = now.plusMillis(seconds * 800);
 		boolean dpopBound = "DPoP".equalsIgnoreCase(reply.tokenType());
-		log.info("Okta access token issued to service app {}: {}, scopes [{}], valid {} s, renewed after {}", this.clientId,
-				dpopBound ? "DPoP-bound" : "Bearer", (reply.scope() != null) ? reply.scope() : String.join(" ", this.scopes),
-				seconds, renewAt);
+		log.info("Okta access token issued to service app {}: {}, scopes [{}], valid {} s, renewed after {}",
+				this.clientId, dpopBound ? "DPoP-bound" : "Bearer",
+				(reply.scope() != null) ? reply.scope() : String.join(" ", this.scopes), seconds, renewAt);
 		return new AccessToken(reply.accessToken(), dpopBound, renewAt, expiresAt);
 	}
 
@@ -172,12 +179,14 @@ final class AccessTokens {
 		if (!this.budget.acquirePermission()) {
 			count(TokenResult.NO_PERMIT);
 			throw new OktaTokenException(Reason.UNAVAILABLE,
-					"the token request budget is spent (" + this.budget.getRateLimiterConfig().getLimitForPeriod() + " per "
-							+ this.budget.getRateLimiterConfig().getLimitRefreshPeriod().toSeconds() + " s)");
+					"the token request budget is spent (" + this.budget.getRateLimiterConfig().getLimitForPeriod()
+							+ " per " + this.budget.getRateLimiterConfig().getLimitRefreshPeriod().toSeconds() + " s)");
 		}
-		// encoded here, not by a message converter, which would describe the form (the assertion) in a debug line
-		byte[] form = ("grant_type=client_credentials&scope=" + encode(String.join(" ", this.scopes)) + "&client_assertion_type="
-				+ encode(ClientAssertion.TYPE) + "&client_assertion=" + encode(this.assertion.create()))
+		// encoded here, not by a message converter, which would describe the form (the
+		// assertion) in a debug line
+		byte[] form = ("grant_type=client_credentials&scope=" + encode(String.join(" ", this.scopes))
+				+ "&client_assertion_type=" + encode(ClientAssertion.TYPE) + "&client_assertion="
+				+ encode(this.assertion.create()))
 			.getBytes(StandardCharsets.US_ASCII);
 		String nonceNow = this.nonce;
 		try {
@@ -215,22 +224,28 @@ final class AccessTokens {
 		if (reply.status() == 429 || reply.status() >= 500 || (reply.status() == 200 && reply.accessToken() == null)) {
 			return new OktaTokenException(Reason.UNAVAILABLE, "the token endpoint answered " + said);
 		}
-		String description = (reply.description() != null) ? reply.description().toLowerCase(java.util.Locale.ROOT) : "";
+		String description = (reply.description() != null) ? reply.description().toLowerCase(java.util.Locale.ROOT)
+				: "";
 		return switch (error) {
 			case "invalid_client" -> (description.contains("client_id") || description.contains("not found"))
-					? new OktaTokenException(Reason.UNKNOWN_CLIENT, "unknown client id: Okta has no " + app + " (" + said
-							+ "); copy the Client ID of the service app from the Admin Console")
-					: new OktaTokenException(Reason.WRONG_KEY, "wrong key: Okta did not accept the client assertion of " + app
-							+ " (" + said + "); okta.client.private-key (OKTA_CLIENT_PRIVATEKEY) must be the private half of "
+					? new OktaTokenException(Reason.UNKNOWN_CLIENT,
+							"unknown client id: Okta has no " + app + " (" + said
+									+ "); copy the Client ID of the service app from the Admin Console")
+					: new OktaTokenException(Reason.WRONG_KEY, "wrong key: Okta did not accept the client assertion of "
+							+ app + " (" + said
+							+ "); okta.client.private-key (OKTA_CLIENT_PRIVATEKEY) must be the private half of "
 							+ "a public key registered for the app, and okta.client.kid (OKTA_CLIENT_KID) its key id when the "
 							+ "app has several");
-			case "invalid_scope" -> new OktaTokenException(Reason.SCOPE_NOT_GRANTED, "scope not granted: Okta refused the scopes ["
-					+ String.join(" ", this.scopes) + "] for " + app + " (" + said + "); grant them on the app's "
-					+ "'Okta API Scopes' tab or change okta.client.scopes (OKTA_CLIENT_SCOPES)");
-			case "invalid_dpop_proof" -> new OktaTokenException(Reason.DPOP_MISMATCH, "DPoP: Okta refused the DPoP proof of "
-					+ app + " (" + said + "); okta.client.dpop (OKTA_CLIENT_DPOP) must match the app's "
-					+ "'Require Demonstrating Proof of Possession (DPoP)' setting");
-			default -> new OktaTokenException(Reason.REJECTED, "Okta refused the token request of " + app + " (" + said + ")");
+			case "invalid_scope" -> new OktaTokenException(Reason.SCOPE_NOT_GRANTED,
+					"scope not granted: Okta refused the scopes [" + String.join(" ", this.scopes) + "] for " + app
+							+ " (" + said + "); grant them on the app's "
+							+ "'Okta API Scopes' tab or change okta.client.scopes (OKTA_CLIENT_SCOPES)");
+			case "invalid_dpop_proof" -> new OktaTokenException(Reason.DPOP_MISMATCH,
+					"DPoP: Okta refused the DPoP proof of " + app + " (" + said
+							+ "); okta.client.dpop (OKTA_CLIENT_DPOP) must match the app's "
+							+ "'Require Demonstrating Proof of Possession (DPoP)' setting");
+			default ->
+				new OktaTokenException(Reason.REJECTED, "Okta refused the token request of " + app + " (" + said + ")");
 		};
 	}
 
@@ -247,10 +262,11 @@ final class AccessTokens {
 	}
 
 	private Counter counter(TokenResult result) {
-		return this.counters.computeIfAbsent(result, key -> Counter.builder(REQUESTS)
-			.description("Requests to Okta's token endpoint by result")
-			.tag("result", key.tag)
-			.register(this.registry));
+		return this.counters.computeIfAbsent(result,
+				key -> Counter.builder(REQUESTS)
+					.description("Requests to Okta's token endpoint by result")
+					.tag("result", key.tag)
+					.register(this.registry));
 	}
 
 	/** The {@code result} tag of {@code healer_okta_token_requests_total}. */

@@ -13,9 +13,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * The {@code private_key_jwt} client assertion of a token request: {@code iss} = {@code sub} =
- * client id, {@code aud} = the token URL, a unique {@code jti} (Okta refuses a reused one) and a
- * short {@code exp}, signed with the app's key. A fresh one for every token request.
+ * The {@code private_key_jwt} client assertion of a token request: {@code iss} =
+ * {@code sub} = client id, {@code aud} = the token URL, a unique {@code jti} (Okta
+ * refuses a reused one) and a short {@code exp}, signed with the app's key. A fresh one
+ * for every token request.
  */
 final class ClientAssertion {
 
@@ -48,7 +49,8 @@ final class ClientAssertion {
 			.expirationTime(Date.from(now.plus(LIFETIME)))
 			.jwtID(UUID.randomUUID().toString())
 			.build();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(this.key.algorithm()).keyID(this.key.kid()).build(), claims);
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(this.key.algorithm()).keyID(this.key.kid()).build(),
+				claims);
 		try {
 			jwt.sign(this.key.signer());
 		}

@@ -6,11 +6,12 @@ import org.slf4j.LoggerFactory;
 import dev.factorhealer.okta.OktaAuthorization.Challenge;
 
 /**
- * What an answer's challenge about the credential does to a call: a 401 {@code invalid_token}
- * renews the token once and a {@code use_dpop_nonce} takes the nonce once, each repeated through
- * the normal attempt path (a budget permit of its own, counted by Retry, not by the circuit); a
- * second such answer is final. A 403 {@code insufficient_scope} is never repeated: the call ends
- * with a rejection that names the scope.
+ * What an answer's challenge about the credential does to a call: a 401
+ * {@code invalid_token} renews the token once and a {@code use_dpop_nonce} takes the
+ * nonce once, each repeated through the normal attempt path (a budget permit of its own,
+ * counted by Retry, not by the circuit); a second such answer is final. A 403
+ * {@code insufficient_scope} is never repeated: the call ends with a rejection that names
+ * the scope.
  */
 final class CredentialRepeat {
 
@@ -22,7 +23,10 @@ final class CredentialRepeat {
 		this.authorization = authorization;
 	}
 
-	/** @throws OktaErrors.RepeatAnswer when the answer asks for the call again, the first time */
+	/**
+	 * @throws OktaErrors.RepeatAnswer when the answer asks for the call again, the first
+	 * time
+	 */
 	void repeatIfAsked(OktaCall call, OktaReply reply) {
 		Challenge challenge = call.challenge;
 		if (challenge.type() == Challenge.Type.RENEW_TOKEN && !call.renewed) {

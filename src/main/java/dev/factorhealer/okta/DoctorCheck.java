@@ -1,8 +1,8 @@
 package dev.factorhealer.okta;
 
 /**
- * One line of {@code doctor}: what was checked, whether it is fine, what was seen, and what to do
- * when it is not.
+ * One line of {@code doctor}: what was checked, whether it is fine, what was seen, and
+ * what to do when it is not.
  *
  * @param name what was checked
  * @param ok whether it passed

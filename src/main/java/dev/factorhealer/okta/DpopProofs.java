@@ -20,10 +20,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * DPoP proofs (RFC 9449) with a key pair of this process: Okta binds the access token to the
- * key's thumbprint, so a stolen token is useless without the key, which never leaves memory. The
- * key is not the app's client-authentication key (Okta requires them apart). RS256, as Okta's own
- * SDK uses.
+ * DPoP proofs (RFC 9449) with a key pair of this process: Okta binds the access token to
+ * the key's thumbprint, so a stolen token is useless without the key, which never leaves
+ * memory. The key is not the app's client-authentication key (Okta requires them apart).
+ * RS256, as Okta's own SDK uses.
  */
 final class DpopProofs {
 
@@ -50,7 +50,8 @@ final class DpopProofs {
 	 * A proof for one HTTP request.
 	 * @param uri the request's URL; {@code htu} leaves out its query and fragment
 	 * @param nonce the server's last {@code DPoP-Nonce}, or {@code null}
-	 * @param accessToken the token the request carries ({@code ath}), {@code null} on token requests
+	 * @param accessToken the token the request carries ({@code ath}), {@code null} on
+	 * token requests
 	 */
 	String proof(String method, URI uri, String nonce, String accessToken) {
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
@@ -64,7 +65,8 @@ final class DpopProofs {
 			claims.claim("ath", ath(accessToken));
 		}
 		SignedJWT jwt = new SignedJWT(
-				new JWSHeader.Builder(JWSAlgorithm.RS256).type(TYPE).jwk(this.key.toPublicJWK()).build(), claims.build());
+				new JWSHeader.Builder(JWSAlgorithm.RS256).type(TYPE).jwk(this.key.toPublicJWK()).build(),
+				claims.build());
 		try {
 			jwt.sign(this.signer);
 		}
@@ -74,7 +76,10 @@ final class DpopProofs {
 		return jwt.serialize();
 	}
 
-	/** {@code scheme://authority/path}: RFC 9449 compares the URL without query and fragment. */
+	/**
+	 * {@code scheme://authority/path}: RFC 9449 compares the URL without query and
+	 * fragment.
+	 */
 	static String htu(URI uri) {
 		return uri.getScheme() + "://" + uri.getRawAuthority() + ((uri.getRawPath() != null) ? uri.getRawPath() : "");
 	}

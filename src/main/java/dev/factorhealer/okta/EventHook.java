@@ -4,7 +4,8 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * An event hook as Okta's {@code /api/v1/eventHooks} lists it (the secret is never read back).
+ * An event hook as Okta's {@code /api/v1/eventHooks} lists it (the secret is never read
+ * back).
  *
  * @param id the hook's id
  * @param name its name, unique by convention: the set-up commands find their hook by it
@@ -14,8 +15,8 @@ import java.util.List;
  * @param eventTypes the event types it carries
  * @param authHeader the header Okta sends the secret in ({@code authScheme.key})
  */
-public record EventHook(String id, String name, String status, String verificationStatus, URI uri, List<String> eventTypes,
-		String authHeader) {
+public record EventHook(String id, String name, String status, String verificationStatus, URI uri,
+		List<String> eventTypes, String authHeader) {
 
 	public EventHook {
 		eventTypes = (eventTypes != null) ? List.copyOf(eventTypes) : List.of();
@@ -30,7 +31,8 @@ public record EventHook(String id, String name, String status, String verificati
 	}
 
 	/**
-	 * What the set-up command wants the hook to be. {@link #toString()} never shows the secret.
+	 * What the set-up command wants the hook to be. {@link #toString()} never shows the
+	 * secret.
 	 *
 	 * @param name the hook's name
 	 * @param uri the service's {@code /hooks/okta} URL
@@ -46,8 +48,8 @@ public record EventHook(String id, String name, String status, String verificati
 
 		@Override
 		public String toString() {
-			return "EventHook.Spec[name=" + this.name + ", uri=" + this.uri + ", eventTypes=" + this.eventTypes + ", authHeader="
-					+ this.authHeader + ", secret=(set)]";
+			return "EventHook.Spec[name=" + this.name + ", uri=" + this.uri + ", eventTypes=" + this.eventTypes
+					+ ", authHeader=" + this.authHeader + ", secret=(set)]";
 		}
 
 	}

@@ -1,6 +1,9 @@
 package dev.factorhealer.okta;
 
-/** One attempt that did not produce a final answer; {@link FailureKind#retryable} says whether Retry tries again. */
+/**
+ * One attempt that did not produce a final answer; {@link FailureKind#retryable} says
+ * whether Retry tries again.
+ */
 final class FailedAttempt extends RuntimeException {
 
 	final transient OktaCall call;

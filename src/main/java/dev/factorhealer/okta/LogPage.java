@@ -14,8 +14,9 @@ import tools.jackson.databind.JsonNode;
  *
  * @param request the link that fetched it
  * @param events its events, in Okta's order (ascending {@code published})
- * @param next the {@code Link: <...>; rel="next"} to follow for the next page, as Okta gave it;
- * {@code null} when the answer had none (or one that does not point at the org's System Log)
+ * @param next the {@code Link: <...>; rel="next"} to follow for the next page, as Okta
+ * gave it; {@code null} when the answer had none (or one that does not point at the org's
+ * System Log)
  */
 public record LogPage(URI request, List<Event> events, URI next) {
 
@@ -24,7 +25,9 @@ public record LogPage(URI request, List<Event> events, URI next) {
 		events = List.copyOf(events);
 	}
 
-	/** The newest {@code published} of the page's events, {@code null} when none has one. */
+	/**
+	 * The newest {@code published} of the page's events, {@code null} when none has one.
+	 */
 	public Instant newestPublished() {
 		Instant newest = null;
 		for (Event event : this.events) {
@@ -39,8 +42,8 @@ public record LogPage(URI request, List<Event> events, URI next) {
 	/**
 	 * One System Log event exactly as Okta sent it.
 	 *
-	 * @param json the bytes of the event's JSON object, sliced out of the answer unchanged (unknown
-	 * fields and formatting kept): what is published
+	 * @param json the bytes of the event's JSON object, sliced out of the answer
+	 * unchanged (unknown fields and formatting kept): what is published
 	 * @param fields the same object parsed, to read fields from
 	 */
 	public record Event(byte[] json, JsonNode fields) {

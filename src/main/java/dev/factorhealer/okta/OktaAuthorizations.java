@@ -14,10 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Builds the {@link OktaAuthorization} the settings ask for, and the start-up check of a service
- * app. The token endpoint gets its own small budget, {@value #TOKEN_PERMITS} requests per
- * {@link #TOKEN_PERIOD} ({@code okta-token} in resilience4j's meters): a healthy service asks about
- * once every 48 minutes, so the budget only stops a loop from hammering Okta.
+ * Builds the {@link OktaAuthorization} the settings ask for, and the start-up check of a
+ * service app. The token endpoint gets its own small budget, {@value #TOKEN_PERMITS}
+ * requests per {@link #TOKEN_PERIOD} ({@code okta-token} in resilience4j's meters): a
+ * healthy service asks about once every 48 minutes, so the budget only stops a loop from
+ * hammering Okta.
  */
 final class OktaAuthorizations {
 
@@ -46,24 +47,27 @@ final class OktaAuthorizations {
 		}
 		catch (IllegalArgumentException ex) {
 			// never the value: it may be the key itself
-			throw new InvalidConfigurationPropertyValueException("okta.client.private-key", "(hidden)", ex.getMessage());
+			throw new InvalidConfigurationPropertyValueException("okta.client.private-key", "(hidden)",
+					ex.getMessage());
 		}
 		DpopProofs dpop = client.dpop() ? new DpopProofs(clock) : null;
-		RateLimiter budget = resilience.rateLimiters.rateLimiter(TOKEN_BUCKET, RateLimiterConfig.custom()
-			.limitForPeriod(TOKEN_PERMITS)
-			.limitRefreshPeriod(TOKEN_PERIOD)
-			.timeoutDuration(TOKEN_PERIOD)
-			.writableStackTraceEnabled(false)
-			.build());
-		ClientAssertion assertion = new ClientAssertion(client.clientId(), AccessTokens.tokenUrl(client.orgUrl()), key, clock);
+		RateLimiter budget = resilience.rateLimiters.rateLimiter(TOKEN_BUCKET,
+				RateLimiterConfig.custom()
+					.limitForPeriod(TOKEN_PERMITS)
+					.limitRefreshPeriod(TOKEN_PERIOD)
+					.timeoutDuration(TOKEN_PERIOD)
+					.writableStackTraceEnabled(false)
+					.build());
+		ClientAssertion assertion = new ClientAssertion(client.clientId(), AccessTokens.tokenUrl(client.orgUrl()), key,
+				clock);
 		AccessTokens tokens = new AccessTokens(client.orgUrl(), client.clientId(), client.scopeList(),
 				OktaConfiguration.restClient(client, policy), assertion, dpop, budget, mapper, clock, registry);
 		return new ServiceAppAuthorization(client.clientId(), tokens, dpop);
 	}
 
 	/**
-	 * Fetches the first token; a refusal stops the start at once with its reason, an unavailable
-	 * token endpoint is tried again for up to {@link #STARTUP_CHECK_FOR}.
+	 * Fetches the first token; a refusal stops the start at once with its reason, an
+	 * unavailable token endpoint is tried again for up to {@link #STARTUP_CHECK_FOR}.
 	 * @throws OktaStartupCheckFailed naming the setting or grant to fix
 	 */
 	static void verifyAtStartUp(ServiceAppAuthorization authorization, OktaClientProperties client) {
@@ -78,8 +82,8 @@ final class OktaAuthorizations {
 			}
 			catch (OktaTokenException ex) {
 				if (!ex.isTransient() || Instant.now().plusMillis(backoff).isAfter(giveUp)) {
-					throw new OktaStartupCheckFailed("Okta start-up check failed for " + authorization.describe() + " at "
-							+ client.orgUrl() + ": " + ex.getMessage(), ex);
+					throw new OktaStartupCheckFailed("Okta start-up check failed for " + authorization.describe()
+							+ " at " + client.orgUrl() + ": " + ex.getMessage(), ex);
 				}
 				log.warn("Okta start-up check: {}; trying again in {} ms", ex.getMessage(), backoff);
 				try {

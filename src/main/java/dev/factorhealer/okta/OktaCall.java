@@ -27,7 +27,10 @@ final class OktaCall {
 
 	volatile List<String> lastLinks = List.of();
 
-	/** Set by a retry wait that found no time left: the next attempt ends the call with it. */
+	/**
+	 * Set by a retry wait that found no time left: the next attempt ends the call with
+	 * it.
+	 */
 	volatile String giveUp;
 
 	final DeleteGuard guard;
@@ -70,7 +73,10 @@ final class OktaCall {
 		return fail(failure.kind(), failure.reason(), failure.cause());
 	}
 
-	/** {@code after N HTTP attempts: reason; last answer ...}, for the exception and the log line. */
+	/**
+	 * {@code after N HTTP attempts: reason; last answer ...}, for the exception and the
+	 * log line.
+	 */
 	String outcome(FailedAttempt failure) {
 		OktaReply last = this.lastReply;
 		int attempts = this.attempts.get();

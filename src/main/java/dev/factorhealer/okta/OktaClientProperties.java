@@ -13,28 +13,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Where the Okta org is and how to authenticate ({@code okta.client.*}, named as in Okta's own
- * SDKs). Whether plain http is allowed is {@link OktaTestingProperties}' business. Secrets (the API
- * token, the private key) are never printed, not even in a validation message.
+ * Where the Okta org is and how to authenticate ({@code okta.client.*}, named as in
+ * Okta's own SDKs). Whether plain http is allowed is {@link OktaTestingProperties}'
+ * business. Secrets (the API token, the private key) are never printed, not even in a
+ * validation message.
  *
- * @param orgUrl the org's base URL, e.g. {@code https://example.okta.com} (a trailing slash is
- * dropped; no path, query or fragment). Required.
- * @param authorizationMode {@code SSWS} (an API token, the default) or {@code PrivateKey} (an OAuth
- * 2.0 service app)
- * @param token the SSWS API token, without the {@code SSWS } prefix. Required in SSWS mode only.
+ * @param orgUrl the org's base URL, e.g. {@code https://example.okta.com} (a trailing
+ * slash is dropped; no path, query or fragment). Required.
+ * @param authorizationMode {@code SSWS} (an API token, the default) or {@code PrivateKey}
+ * (an OAuth 2.0 service app)
+ * @param token the SSWS API token, without the {@code SSWS } prefix. Required in SSWS
+ * mode only.
  * @param clientId the service app's client id. Required in PrivateKey mode only.
- * @param privateKey the service app's private key (RSA or EC, PKCS#8 PEM or a private JWK): the
- * key itself, or the path of a file holding it. Required in PrivateKey mode only.
- * @param kid the key id of the app's public key in Okta; needed when the app has several keys
- * (a JWK's own {@code kid} is used when this is not set)
+ * @param privateKey the service app's private key (RSA or EC, PKCS#8 PEM or a private
+ * JWK): the key itself, or the path of a file holding it. Required in PrivateKey mode
+ * only.
+ * @param kid the key id of the app's public key in Okta; needed when the app has several
+ * keys (a JWK's own {@code kid} is used when this is not set)
  * @param scopes the scopes to request, separated by spaces or commas
- * @param dpop bind the access tokens to a key of the service (DPoP, RFC 9449); Okta's default for
- * new service apps, and the app's "Require DPoP" setting must match
+ * @param dpop bind the access tokens to a key of the service (DPoP, RFC 9449); Okta's
+ * default for new service apps, and the app's "Require DPoP" setting must match
  */
 @Validated
 @ConfigurationProperties("okta.client")
-public record OktaClientProperties(
-		@NotNull(message = "set the Okta org URL: okta.client.org-url (environment variable OKTA_CLIENT_ORGURL), e.g. https://example.okta.com") URI orgUrl,
+public record OktaClientProperties(@NotNull(
+		message = "set the Okta org URL: okta.client.org-url (environment variable OKTA_CLIENT_ORGURL), e.g. https://example.okta.com") URI orgUrl,
 		@DefaultValue("SSWS") OktaAuthorizationMode authorizationMode, String token, String clientId, String privateKey,
 		String kid, @DefaultValue(DEFAULT_SCOPES) String scopes, @DefaultValue("true") boolean dpop) {
 
@@ -73,25 +76,29 @@ public record OktaClientProperties(
 				|| (this.privateKey != null && !this.privateKey.isBlank());
 	}
 
-	@AssertTrue(message = "okta.client.scopes (OKTA_CLIENT_SCOPES) must name at least one scope, e.g. " + DEFAULT_SCOPES)
+	@AssertTrue(
+			message = "okta.client.scopes (OKTA_CLIENT_SCOPES) must name at least one scope, e.g. " + DEFAULT_SCOPES)
 	boolean isScopesSet() {
 		return this.authorizationMode != OktaAuthorizationMode.PRIVATE_KEY || !scopeList().isEmpty();
 	}
 
-	@AssertTrue(message = "okta.client.org-url (OKTA_CLIENT_ORGURL) must be the org's base URL such as https://example.okta.com: "
-			+ "http or https, a host, and no user info, path, query or fragment")
+	@AssertTrue(
+			message = "okta.client.org-url (OKTA_CLIENT_ORGURL) must be the org's base URL such as https://example.okta.com: "
+					+ "http or https, a host, and no user info, path, query or fragment")
 	boolean isOrgUrlABaseUrl() {
 		if (this.orgUrl == null) {
 			return true;
 		}
 		String scheme = this.orgUrl.getScheme();
 		return this.orgUrl.isAbsolute() && !this.orgUrl.isOpaque()
-				&& ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme)) && this.orgUrl.getHost() != null
-				&& this.orgUrl.getRawUserInfo() == null && (this.orgUrl.getRawPath() == null || this.orgUrl.getRawPath().isEmpty())
+				&& ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
+				&& this.orgUrl.getHost() != null && this.orgUrl.getRawUserInfo() == null
+				&& (this.orgUrl.getRawPath() == null || this.orgUrl.getRawPath().isEmpty())
 				&& this.orgUrl.getRawQuery() == null && this.orgUrl.getRawFragment() == null;
 	}
 
-	@AssertTrue(message = "okta.client.token (OKTA_CLIENT_TOKEN) is the bare API token: leave out the 'SSWS ' prefix and spaces")
+	@AssertTrue(
+			message = "okta.client.token (OKTA_CLIENT_TOKEN) is the bare API token: leave out the 'SSWS ' prefix and spaces")
 	boolean isTokenBare() {
 		return this.authorizationMode != OktaAuthorizationMode.SSWS || this.token == null || this.token.isBlank()
 				|| (!this.token.regionMatches(true, 0, "SSWS ", 0, 5) && this.token.strip().equals(this.token));
@@ -101,10 +108,13 @@ public record OktaClientProperties(
 		return this.orgUrl != null && "https".equalsIgnoreCase(this.orgUrl.getScheme());
 	}
 
-	/** The same settings asking for other scopes (the set-up commands ask only for what they need). */
+	/**
+	 * The same settings asking for other scopes (the set-up commands ask only for what
+	 * they need).
+	 */
 	OktaClientProperties withScopes(String otherScopes) {
-		return new OktaClientProperties(this.orgUrl, this.authorizationMode, this.token, this.clientId, this.privateKey, this.kid,
-				otherScopes, this.dpop);
+		return new OktaClientProperties(this.orgUrl, this.authorizationMode, this.token, this.clientId, this.privateKey,
+				this.kid, otherScopes, this.dpop);
 	}
 
 	/** The scopes to request, in order, without duplicates. */
@@ -121,9 +131,9 @@ public record OktaClientProperties(
 		if (this.authorizationMode == OktaAuthorizationMode.SSWS) {
 			return "OktaClientProperties[orgUrl=" + this.orgUrl + ", token=" + setOrNot(this.token) + "]";
 		}
-		return "OktaClientProperties[orgUrl=" + this.orgUrl + ", authorizationMode=PrivateKey, clientId=" + this.clientId
-				+ ", privateKey=" + setOrNot(this.privateKey) + ", kid=" + this.kid + ", scopes=" + scopeList() + ", dpop="
-				+ this.dpop + "]";
+		return "OktaClientProperties[orgUrl=" + this.orgUrl + ", authorizationMode=PrivateKey, clientId="
+				+ this.clientId + ", privateKey=" + setOrNot(this.privateKey) + ", kid=" + this.kid + ", scopes="
+				+ scopeList() + ", dpop=" + this.dpop + "]";
 	}
 
 	private static String setOrNot(String secret) {

@@ -19,10 +19,11 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The Okta client: one {@link OktaHttp} per rate-limit bucket (the factors bucket, named
- * {@code okta}, and the System Log's, named {@code okta-logs}) sharing the module's meters and
- * resilience4j registries, the {@link OktaFactors} the remediation uses and the
- * {@link OktaSystemLog} the System Log poller uses. Refuses to start with a plain-http org URL unless
- * {@code okta.testing.disable-https-check=true}: the API token travels in every request.
+ * {@code okta}, and the System Log's, named {@code okta-logs}) sharing the module's
+ * meters and resilience4j registries, the {@link OktaFactors} the remediation uses and
+ * the {@link OktaSystemLog} the System Log poller uses. Refuses to start with a
+ * plain-http org URL unless {@code okta.testing.disable-https-check=true}: the API token
+ * travels in every request.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OktaSystemLogProperties.class)
@@ -52,9 +53,9 @@ class OktaConfiguration {
 	}
 
 	/**
-	 * The API token, or the service app whose first access token is fetched here, before the
-	 * service reports ready: a wrong key, client id or scope stops the start with a message that
-	 * says which.
+	 * The API token, or the service app whose first access token is fetched here, before
+	 * the service reports ready: a wrong key, client id or scope stops the start with a
+	 * message that says which.
 	 */
 	@Bean
 	OktaAuthorization oktaAuthorization(OktaClientProperties client, OktaTestingProperties testing,
@@ -73,9 +74,9 @@ class OktaConfiguration {
 	OktaHttp oktaFactorsHttp(OktaClientProperties client, OktaTestingProperties testing, OktaPolicyProperties policy,
 			OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, OktaAuthorization authorization) {
 		requireHttps(client, testing);
-		log.info("Okta client for {}: {} requests per minute (one permit every {} ms), {} attempts per call", client.orgUrl(),
-				policy.requestsPerMinute(), CallBudget.refreshPeriod(policy.requestsPerMinute()).toMillis(),
-				policy.maxAttempts());
+		log.info("Okta client for {}: {} requests per minute (one permit every {} ms), {} attempts per call",
+				client.orgUrl(), policy.requestsPerMinute(),
+				CallBudget.refreshPeriod(policy.requestsPerMinute()).toMillis(), policy.maxAttempts());
 		return new OktaHttp(FACTORS_BUCKET, client.orgUrl(), restClient(client, policy), authorization,
 				policy.requestsPerMinute(), policy, resilience, metrics, mapper, Clock.systemUTC());
 	}
@@ -86,10 +87,11 @@ class OktaConfiguration {
 	}
 
 	/**
-	 * The System Log on its own bucket: {@code /api/v1/logs} has a rate limit of its own (20 to 120
-	 * per minute, shared with every SIEM of the org), so its budget, throttle gate, retries and
-	 * circuit are separate from the factors bucket's. Its answers do not feed
-	 * {@code healer_okta_rate_limit_remaining}, which stays the factors bucket's.
+	 * The System Log on its own bucket: {@code /api/v1/logs} has a rate limit of its own
+	 * (20 to 120 per minute, shared with every SIEM of the org), so its budget, throttle
+	 * gate, retries and circuit are separate from the factors bucket's. Its answers do
+	 * not feed {@code healer_okta_rate_limit_remaining}, which stays the factors
+	 * bucket's.
 	 */
 	@Bean
 	OktaSystemLog oktaSystemLog(OktaClientProperties client, OktaTestingProperties testing, OktaPolicyProperties policy,
@@ -108,9 +110,9 @@ class OktaConfiguration {
 	}
 
 	/**
-	 * The RestClient every bucket of one org (and its token endpoint) uses: JDK HttpClient with the
-	 * timeouts, base URL the org, JSON, no redirects followed. The {@link OktaAuthorization} sets
-	 * {@code Authorization} per attempt.
+	 * The RestClient every bucket of one org (and its token endpoint) uses: JDK
+	 * HttpClient with the timeouts, base URL the org, JSON, no redirects followed. The
+	 * {@link OktaAuthorization} sets {@code Authorization} per attempt.
 	 */
 	static RestClient restClient(OktaClientProperties client, OktaPolicyProperties policy) {
 		HttpClient httpClient = HttpClient.newBuilder()

@@ -13,9 +13,9 @@ import org.springframework.web.client.ResourceAccessException;
 import dev.factorhealer.system.Causes;
 
 /**
- * What the exceptions of one attempt mean, in one place: the {@link FailureKind} Retry acts on,
- * and what the circuit breaker counts. Kept apart from the HTTP calls so that the table can be
- * read, and tested, on its own.
+ * What the exceptions of one attempt mean, in one place: the {@link FailureKind} Retry
+ * acts on, and what the circuit breaker counts. Kept apart from the HTTP calls so that
+ * the table can be read, and tested, on its own.
  */
 final class OktaErrors {
 
@@ -23,10 +23,12 @@ final class OktaErrors {
 	}
 
 	/**
-	 * The kind of an exception thrown inside the circuit breaker, with the reason for log lines.
+	 * The kind of an exception thrown inside the circuit breaker, with the reason for log
+	 * lines.
 	 * @param bucket the bucket's name, for the open-circuit reason
 	 * @param permitTimeout the longest wait for a permit, for the no-permit reason
-	 * @return {@code null} for an exception that is none of an attempt's failures (a bug: rethrow it)
+	 * @return {@code null} for an exception that is none of an attempt's failures (a bug:
+	 * rethrow it)
 	 */
 	static Failure classify(RuntimeException ex, String bucket, Duration permitTimeout) {
 		if (ex instanceof CallNotPermittedException) {
@@ -52,10 +54,14 @@ final class OktaErrors {
 
 	/** What the circuit breaker counts as a failure: 5xx, timeouts, connection errors. */
 	static boolean isOutage(Throwable ex) {
-		return (ex instanceof RetryableAnswer answer && answer.reply.isServerError()) || ex instanceof ResourceAccessException;
+		return (ex instanceof RetryableAnswer answer && answer.reply.isServerError())
+				|| ex instanceof ResourceAccessException;
 	}
 
-	/** What the circuit breaker does not count at all: 429, no permit, out of time, a repeat for the credential. */
+	/**
+	 * What the circuit breaker does not count at all: 429, no permit, out of time, a
+	 * repeat for the credential.
+	 */
 	static boolean isNotCounted(Throwable ex) {
 		return (ex instanceof RetryableAnswer answer && answer.reply.isThrottled()) || ex instanceof RequestNotPermitted
 				|| ex instanceof FailedAttempt || ex instanceof RepeatAnswer;
@@ -66,7 +72,10 @@ final class OktaErrors {
 		return Causes.any(ex, HttpTimeoutException.class, SocketTimeoutException.class, TimeoutException.class);
 	}
 
-	/** One attempt's failure: its kind, the reason for log lines, and the exception worth keeping as cause. */
+	/**
+	 * One attempt's failure: its kind, the reason for log lines, and the exception worth
+	 * keeping as cause.
+	 */
 	record Failure(FailureKind kind, String reason, Throwable cause) {
 	}
 
@@ -82,7 +91,10 @@ final class OktaErrors {
 
 	}
 
-	/** An answer that asks for the call to be repeated with a renewed credential; not counted by the circuit. */
+	/**
+	 * An answer that asks for the call to be repeated with a renewed credential; not
+	 * counted by the circuit.
+	 */
 	static final class RepeatAnswer extends RuntimeException {
 
 		RepeatAnswer(String reason) {

@@ -40,7 +40,8 @@ final class OktaEventHooksClient implements OktaEventHooks {
 
 	@Override
 	public EventHook create(EventHook.Spec spec, Instant deadline) {
-		return hook(call("create_event_hook", HttpMethod.POST, hooksUri(), "event hook " + spec.name(), body(spec), deadline));
+		return hook(call("create_event_hook", HttpMethod.POST, hooksUri(), "event hook " + spec.name(), body(spec),
+				deadline));
 	}
 
 	@Override
@@ -84,7 +85,9 @@ final class OktaEventHooksClient implements OktaEventHooks {
 		}
 	}
 
-	/** The Okta form of a hook: HTTP channel 1.0.0, the secret as a static auth header. */
+	/**
+	 * The Okta form of a hook: HTTP channel 1.0.0, the secret as a static auth header.
+	 */
 	private byte[] body(EventHook.Spec spec) {
 		ObjectNode hook = this.mapper.createObjectNode();
 		hook.put("name", spec.name());
@@ -111,8 +114,9 @@ final class OktaEventHooksClient implements OktaEventHooks {
 		items.forEach(item -> types.add(item.asString()));
 		JsonNode config = hook.path("channel").path("config");
 		String uri = text(config, "uri");
-		return new EventHook(text(hook, "id"), text(hook, "name"), text(hook, "status"), text(hook, "verificationStatus"),
-				(uri != null) ? URI.create(uri) : null, types, text(config.path("authScheme"), "key"));
+		return new EventHook(text(hook, "id"), text(hook, "name"), text(hook, "status"),
+				text(hook, "verificationStatus"), (uri != null) ? URI.create(uri) : null, types,
+				text(config.path("authScheme"), "key"));
 	}
 
 	private static String text(JsonNode node, String field) {

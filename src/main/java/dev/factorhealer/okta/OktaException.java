@@ -1,8 +1,8 @@
 package dev.factorhealer.okta;
 
 /**
- * A call to Okta that did not succeed. Never carries the API token; {@link #errorId()} is what
- * Okta support asks for.
+ * A call to Okta that did not succeed. Never carries the API token; {@link #errorId()} is
+ * what Okta support asks for.
  */
 public abstract sealed class OktaException extends RuntimeException
 		permits OktaException.UserNotFound, OktaException.Rejected, OktaException.Unavailable {
@@ -23,7 +23,10 @@ public abstract sealed class OktaException extends RuntimeException
 		this.attempts = attempts;
 	}
 
-	/** HTTP status of the last answer, 0 when there was none (timeout, connection error, circuit open). */
+	/**
+	 * HTTP status of the last answer, 0 when there was none (timeout, connection error,
+	 * circuit open).
+	 */
 	public int status() {
 		return this.status;
 	}
@@ -52,7 +55,10 @@ public abstract sealed class OktaException extends RuntimeException
 
 	}
 
-	/** A 4xx other than 429: retrying cannot help (bad token, no rights, deactivated user...). */
+	/**
+	 * A 4xx other than 429: retrying cannot help (bad token, no rights, deactivated
+	 * user...).
+	 */
 	public static final class Rejected extends OktaException {
 
 		public Rejected(String message, int status, String errorCode, String errorId, int attempts) {
@@ -62,12 +68,14 @@ public abstract sealed class OktaException extends RuntimeException
 	}
 
 	/**
-	 * Okta could not be reached or kept failing (5xx, timeouts, connection errors, 429 past the
-	 * deadline, circuit open) and the retries are spent. Worth another try later.
+	 * Okta could not be reached or kept failing (5xx, timeouts, connection errors, 429
+	 * past the deadline, circuit open) and the retries are spent. Worth another try
+	 * later.
 	 */
 	public static final class Unavailable extends OktaException {
 
-		public Unavailable(String message, int status, String errorCode, String errorId, int attempts, Throwable cause) {
+		public Unavailable(String message, int status, String errorCode, String errorId, int attempts,
+				Throwable cause) {
 			super(message, status, errorCode, errorId, attempts, cause);
 		}
 

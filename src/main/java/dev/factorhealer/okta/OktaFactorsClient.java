@@ -19,8 +19,8 @@ import dev.factorhealer.okta.OktaHttp.OktaRequest;
 import dev.factorhealer.okta.OktaHttp.Result;
 
 /**
- * {@link OktaFactors} over {@link OktaHttp}: turns the final answer of each call into a value or
- * one of the {@link OktaException}s. Unknown fields of a factor are ignored.
+ * {@link OktaFactors} over {@link OktaHttp}: turns the final answer of each call into a
+ * value or one of the {@link OktaException}s. Unknown fields of a factor are ignored.
  */
 final class OktaFactorsClient implements OktaFactors {
 
@@ -48,9 +48,10 @@ final class OktaFactorsClient implements OktaFactors {
 	public OktaAnswer<List<UserFactor>> listFactors(String userId, Instant deadline, BudgetPermits permits) {
 		requireId(userId, "userId");
 		String subject = "user " + userId;
-		Result result = this.http.send(new OktaRequest(LIST_FACTORS, HttpMethod.GET,
-				this.http.uri(uri -> uri.pathSegment("api", "v1", "users", userId, "factors")), subject), deadline,
-				permits);
+		Result result = this.http.send(
+				new OktaRequest(LIST_FACTORS, HttpMethod.GET,
+						this.http.uri(uri -> uri.pathSegment("api", "v1", "users", userId, "factors")), subject),
+				deadline, permits);
 		OktaReply reply = result.reply();
 		if (reply.isSuccess()) {
 			return new OktaAnswer<>(factors(reply, subject, result.attempts()), result.attempts());
@@ -109,7 +110,8 @@ final class OktaFactorsClient implements OktaFactors {
 		}), subject), deadline, guard);
 		OktaReply reply = result.reply();
 		if (reply.isSuccess()) {
-			log.debug("Okta {} {}: unenrolled ({}, attempts: {})", DELETE_FACTOR, subject, reply.status(), result.attempts());
+			log.debug("Okta {} {}: unenrolled ({}, attempts: {})", DELETE_FACTOR, subject, reply.status(),
+					result.attempts());
 			return new OktaAnswer<>(Unenrollment.DELETED, result.attempts());
 		}
 		if (reply.status() == 404) {

@@ -19,29 +19,33 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * HTTP calls against one Okta rate-limit bucket: the factors endpoints ({@code okta}) and the
- * System Log ({@code okta-logs}: its own instance, name and budget, same machinery). Every call is
- * {@code Retry(CircuitBreaker(RateLimiter(one HTTP call)))}, so every HTTP attempt, retries
- * included, takes a budget permit. This class puts the parts together, each with one job: the
- * budget ({@link CallBudget}), the gate after a 429 ({@link ThrottleGate}), one HTTP attempt
- * ({@link OktaTransport}), what a failure means ({@link OktaErrors}), the waits between attempts
- * ({@link RetryWaits}), the circuit breaker and retry policy ({@link OktaResilience}) and the
- * credential's repeats ({@link CredentialRepeat}).
+ * HTTP calls against one Okta rate-limit bucket: the factors endpoints ({@code okta}) and
+ * the System Log ({@code okta-logs}: its own instance, name and budget, same machinery).
+ * Every call is {@code Retry(CircuitBreaker(RateLimiter(one HTTP call)))}, so every HTTP
+ * attempt, retries included, takes a budget permit. This class puts the parts together,
+ * each with one job: the budget ({@link CallBudget}), the gate after a 429
+ * ({@link ThrottleGate}), one HTTP attempt ({@link OktaTransport}), what a failure means
+ * ({@link OktaErrors}), the waits between attempts ({@link RetryWaits}), the circuit
+ * breaker and retry policy ({@link OktaResilience}) and the credential's repeats
+ * ({@link CredentialRepeat}).
  *
- * <p>Callers wait for the gate on their own thread before taking a permit and look again right
- * after getting it: a permit taken while the gate closed is forfeited, never used after the reset;
- * a call whose deadline comes before the gate opens fails at once with
- * {@link OktaException.Unavailable}. A DELETE also waits on its {@link DeleteGuard}. A service
- * app's token is obtained before the attempt takes its permit.
+ * <p>
+ * Callers wait for the gate on their own thread before taking a permit and look again
+ * right after getting it: a permit taken while the gate closed is forfeited, never used
+ * after the reset; a call whose deadline comes before the gate opens fails at once with
+ * {@link OktaException.Unavailable}. A DELETE also waits on its {@link DeleteGuard}. A
+ * service app's token is obtained before the attempt takes its permit.
  *
- * <p>Retried: 429 (after the gate opens), 5xx, timeouts and connection errors, an open circuit, no
- * permit in time. Never retried: any other status (the caller decides what it means). No wait
- * extends past the deadline: when the next attempt could only start at or after it, the call fails
- * at once with the status, {@code errorCode} and {@code errorId} of the last answer and the number
- * of HTTP attempts made. (An attempt that starts before the deadline may end up to
- * {@code read-timeout} after it.) One retry happens below this class: the JDK HttpClient resends a
- * GET, never a DELETE, once when the server closes the connection before any byte of an answer,
- * i.e. when the first request was not served.
+ * <p>
+ * Retried: 429 (after the gate opens), 5xx, timeouts and connection errors, an open
+ * circuit, no permit in time. Never retried: any other status (the caller decides what it
+ * means). No wait extends past the deadline: when the next attempt could only start at or
+ * after it, the call fails at once with the status, {@code errorCode} and {@code errorId}
+ * of the last answer and the number of HTTP attempts made. (An attempt that starts before
+ * the deadline may end up to {@code read-timeout} after it.) One retry happens below this
+ * class: the JDK HttpClient resends a GET, never a DELETE, once when the server closes
+ * the connection before any byte of an answer, i.e. when the first request was not
+ * served.
  */
 final class OktaHttp {
 
@@ -74,14 +78,15 @@ final class OktaHttp {
 	 * @param requestsPerMinute this bucket's budget
 	 */
 	OktaHttp(String name, URI orgUrl, RestClient client, OktaAuthorization authorization, int requestsPerMinute,
-			OktaPolicyProperties policy, OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock) {
+			OktaPolicyProperties policy, OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper,
+			Clock clock) {
 		this(name, orgUrl, client, authorization, requestsPerMinute, policy, resilience, metrics, mapper, clock,
 				OktaReply.MAX_BODY_BYTES);
 	}
 
 	/**
-	 * @param maxBodyBytes bodies are read up to this many bytes (the rest is cut); the System Log's
-	 * pages are larger than factor lists
+	 * @param maxBodyBytes bodies are read up to this many bytes (the rest is cut); the
+	 * System Log's pages are larger than factor lists
 	 */
 	OktaHttp(String name, URI orgUrl, RestClient client, OktaAuthorization authorization, int requestsPerMinute,
 			OktaPolicyProperties policy, OktaResilience resilience, OktaMetrics metrics, JsonMapper mapper, Clock clock,
@@ -106,12 +111,18 @@ final class OktaHttp {
 		return this.budget.share(owned, total);
 	}
 
-	/** Two permits for a status read and its DELETE (see {@link CallBudget#reservePair}). */
+	/**
+	 * Two permits for a status read and its DELETE (see {@link CallBudget#reservePair}).
+	 */
 	BudgetPermits reservePair(Instant deadline) {
 		return this.budget.reservePair(deadline);
 	}
 
-	/** An absolute URI on the org: {@code uri(b -> b.pathSegment("api", "v1", "users", id))}; values are encoded strictly. */
+	/**
+	 * An absolute URI on the org:
+	 * {@code uri(b -> b.pathSegment("api", "v1", "users", id))}; values are encoded
+	 * strictly.
+	 */
 	URI uri(Consumer<UriComponentsBuilder> path) {
 		UriComponentsBuilder builder = UriComponentsBuilder.fromUri(this.orgUrl);
 		path.accept(builder);
@@ -119,23 +130,28 @@ final class OktaHttp {
 	}
 
 	/**
-	 * Sends the request, retrying as the class documentation says, until an answer arrives that
-	 * retrying cannot change: a 2xx, or a 4xx other than 429 (and any other status not retried).
+	 * Sends the request, retrying as the class documentation says, until an answer
+	 * arrives that retrying cannot change: a 2xx, or a 4xx other than 429 (and any other
+	 * status not retried).
 	 * @throws OktaException.Unavailable when the retries or the deadline are spent
 	 */
 	Result send(OktaRequest request, Instant deadline) {
 		return send(new OktaCall(request, deadline, this.clock, null, null));
 	}
 
-	/** {@link #send(OktaRequest, Instant)} whose first attempt uses the next permit of {@code permits} while it is usable. */
+	/**
+	 * {@link #send(OktaRequest, Instant)} whose first attempt uses the next permit of
+	 * {@code permits} while it is usable.
+	 */
 	Result send(OktaRequest request, Instant deadline, BudgetPermits permits) {
 		return send(new OktaCall(request, deadline, this.clock, permits, null));
 	}
 
 	/**
-	 * {@link #send(OktaRequest, Instant)} for a DELETE: before every attempt the guard confirms the
-	 * factor may still be deleted; an attempt that could only start after the guard's fresh limit
-	 * does not start, and the next one asks the guard again. The guard's own exception ends the call.
+	 * {@link #send(OktaRequest, Instant)} for a DELETE: before every attempt the guard
+	 * confirms the factor may still be deleted; an attempt that could only start after
+	 * the guard's fresh limit does not start, and the next one asks the guard again. The
+	 * guard's own exception ends the call.
 	 */
 	Result send(OktaRequest request, Instant deadline, DeleteGuard guard) {
 		return send(new OktaCall(request, deadline, this.clock, null, Objects.requireNonNull(guard, "guard")));
@@ -146,8 +162,9 @@ final class OktaHttp {
 		Objects.requireNonNull(call.deadline, "deadline");
 		if (!sameOrigin(request.uri())) {
 			// the token must never leave for another host (e.g. a System Log "next" link)
-			throw new IllegalArgumentException("Refusing to send the Okta API credentials to " + request.uri().getScheme() + "://"
-					+ request.uri().getRawAuthority() + ": not the org " + this.orgUrl);
+			throw new IllegalArgumentException(
+					"Refusing to send the Okta API credentials to " + request.uri().getScheme() + "://"
+							+ request.uri().getRawAuthority() + ": not the org " + this.orgUrl);
 		}
 		try {
 			OktaReply reply = this.retry.executeSupplier(() -> attempt(call));
@@ -169,7 +186,8 @@ final class OktaHttp {
 		if (call.guard != null) {
 			confirmDelete(call);
 		}
-		// before the permit: a token request must not hold one of the API bucket's permits
+		// before the permit: a token request must not hold one of the API bucket's
+		// permits
 		try {
 			call.credential = this.authorization.credential(call.deadline);
 		}
@@ -193,15 +211,20 @@ final class OktaHttp {
 		}
 	}
 
-	/** Asks the DELETE's guard before an attempt; a status read that could not be made now is tried again later. */
+	/**
+	 * Asks the DELETE's guard before an attempt; a status read that could not be made now
+	 * is tried again later.
+	 */
 	private void confirmDelete(OktaCall call) {
 		DeleteGuard.Check check;
 		try {
 			check = call.guard.confirm(++call.confirmations, call.unanswered);
 		}
 		catch (OktaException.Unavailable ex) {
-			// the status read could not be made now (open circuit, 5xx, no permit): try again later
-			throw call.fail(FailureKind.READ_FAILED, "the status read before the DELETE failed: " + ex.getMessage(), null);
+			// the status read could not be made now (open circuit, 5xx, no permit): try
+			// again later
+			throw call.fail(FailureKind.READ_FAILED, "the status read before the DELETE failed: " + ex.getMessage(),
+					null);
 		}
 		call.permits = check.permits();
 		call.freshUntil = check.freshUntil();
@@ -215,12 +238,13 @@ final class OktaHttp {
 			if (this.gate.closedFor().isZero()) {
 				break;
 			}
-			// another thread was throttled meanwhile: this permit is forfeited, not carried past the reset
+			// another thread was throttled meanwhile: this permit is forfeited, not
+			// carried past the reset
 			awaitGate(call);
 		}
 		if (call.freshUntil != null && this.clock.instant().isAfter(call.freshUntil)) {
-			throw call.fail(FailureKind.STALE, "the factor's status was read before " + call.freshUntil
-					+ " and must be confirmed again", null);
+			throw call.fail(FailureKind.STALE,
+					"the factor's status was read before " + call.freshUntil + " and must be confirmed again", null);
 		}
 		OktaReply reply = this.transport.exchange(call);
 		this.gate.observe(reply, call.request.operation() + " " + call.request.subject());
@@ -241,8 +265,9 @@ final class OktaHttp {
 			throw call.fail(FailureKind.INTERRUPTED, "interrupted while waiting for the rate-limit reset", ex);
 		}
 		if (!open) {
-			throw call.fail(FailureKind.DEADLINE, "rate limit: no call before " + this.gate.opensAt() + ", after the deadline "
-					+ call.deadline, null);
+			throw call.fail(FailureKind.DEADLINE,
+					"rate limit: no call before " + this.gate.opensAt() + ", after the deadline " + call.deadline,
+					null);
 		}
 	}
 
@@ -254,10 +279,11 @@ final class OktaHttp {
 	/**
 	 * One request to send.
 	 *
-	 * @param operation the {@code operation} tag: {@code list_factors}, {@code delete_factor},
-	 * {@code list_logs}
+	 * @param operation the {@code operation} tag: {@code list_factors},
+	 * {@code delete_factor}, {@code list_logs}
 	 * @param uri absolute, on the org (see {@link OktaHttp#uri})
-	 * @param subject who the call is about, for log lines (e.g. {@code user 00u... factor sms...})
+	 * @param subject who the call is about, for log lines (e.g.
+	 * {@code user 00u... factor sms...})
 	 */
 	record OktaRequest(String operation, HttpMethod method, URI uri, String subject, byte[] body) {
 
@@ -268,8 +294,8 @@ final class OktaHttp {
 	}
 
 	/**
-	 * The answer that ended the call, the HTTP attempts it took and the values of that answer's
-	 * {@code Link} headers (the System Log's paging; empty for most calls).
+	 * The answer that ended the call, the HTTP attempts it took and the values of that
+	 * answer's {@code Link} headers (the System Log's paging; empty for most calls).
 	 */
 	record Result(OktaReply reply, int attempts, List<String> links) {
 	}

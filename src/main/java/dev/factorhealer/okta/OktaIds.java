@@ -3,9 +3,10 @@ package dev.factorhealer.okta;
 import java.util.regex.Pattern;
 
 /**
- * The shape of an Okta object id (users {@code 00u...}, factors {@code sms...}, ...): what may go
- * into a URL path segment. Ids read from a record or from Okta's own answers are checked before
- * they reach a URL, so a tampered record or a malformed answer can't address another resource.
+ * The shape of an Okta object id (users {@code 00u...}, factors {@code sms...}, ...):
+ * what may go into a URL path segment. Ids read from a record or from Okta's own answers
+ * are checked before they reach a URL, so a tampered record or a malformed answer can't
+ * address another resource.
  */
 public final class OktaIds {
 

@@ -10,12 +10,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * {@code healer_okta_requests_seconds{operation,status}} (one sample per HTTP attempt; status is
- * the HTTP status, {@code IO_ERROR} or {@code TIMEOUT}), {@code healer_okta_rate_limit_remaining}
- * (the last {@code X-Rate-Limit-Remaining} seen, NaN before the first answer) and
- * {@code healer_okta_throttled_total} (429 answers). Okta's own count per bucket
- * ({@code healer_okta_rate_limit_remaining{bucket}} and {@code healer_okta_rate_limit_limit{bucket}},
- * {@code bucket} = {@code factors} or {@code logs}) sits beside our own budget
+ * {@code healer_okta_requests_seconds{operation,status}} (one sample per HTTP attempt;
+ * status is the HTTP status, {@code IO_ERROR} or {@code TIMEOUT}),
+ * {@code healer_okta_rate_limit_remaining} (the last {@code X-Rate-Limit-Remaining} seen,
+ * NaN before the first answer) and {@code healer_okta_throttled_total} (429 answers).
+ * Okta's own count per bucket ({@code healer_okta_rate_limit_remaining{bucket}} and
+ * {@code healer_okta_rate_limit_limit{bucket}}, {@code bucket} = {@code factors} or
+ * {@code logs}) sits beside our own budget
  * ({@code resilience4j_ratelimiter_available_permissions}), which is a different thing.
  */
 final class OktaMetrics {
@@ -51,8 +52,9 @@ final class OktaMetrics {
 	}
 
 	/**
-	 * @param bucket the Okta rate-limit bucket this client's calls count against ({@code factors},
-	 * {@code logs}); meters with the same name and tags are shared between instances
+	 * @param bucket the Okta rate-limit bucket this client's calls count against
+	 * ({@code factors}, {@code logs}); meters with the same name and tags are shared
+	 * between instances
 	 */
 	OktaMetrics(MeterRegistry registry, String bucket) {
 		this.registry = registry;
@@ -72,12 +74,15 @@ final class OktaMetrics {
 	}
 
 	void request(String operation, String status, long nanos) {
-		this.timers.computeIfAbsent(operation + ' ' + status, key -> Timer.builder(REQUESTS)
-			.description("Okta API calls (one per HTTP attempt)")
-			.tag("operation", operation)
-			.tag("status", status)
-			.publishPercentileHistogram()
-			.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+		this.timers
+			.computeIfAbsent(operation + ' ' + status,
+					key -> Timer.builder(REQUESTS)
+						.description("Okta API calls (one per HTTP attempt)")
+						.tag("operation", operation)
+						.tag("status", status)
+						.publishPercentileHistogram()
+						.register(this.registry))
+			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	void remaining(int value) {

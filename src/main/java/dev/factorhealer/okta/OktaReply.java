@@ -10,9 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpHeaders;
 
 /**
- * One HTTP answer from Okta as read off the wire: status, rate-limit headers, the error fields of
- * its body and the body itself. ({@link OktaAnswer} is the result of a whole call, retries
- * included.)
+ * One HTTP answer from Okta as read off the wire: status, rate-limit headers, the error
+ * fields of its body and the body itself. ({@link OktaAnswer} is the result of a whole
+ * call, retries included.)
  *
  * @param status the HTTP status
  * @param rateLimit what {@code X-Rate-Limit-*} and {@code Date} said
@@ -24,7 +24,6 @@ record OktaReply(int status, RateLimit rateLimit, ErrorBody error, byte[] body, 
 
 	/** Larger bodies are cut: factor lists and error bodies are a few kilobytes. */
 	static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
-
 
 	static OktaReply of(int status, HttpHeaders headers, byte[] body, JsonMapper mapper, Instant receivedAt) {
 		byte[] bytes = (body != null) ? body : new byte[0];
@@ -44,30 +43,36 @@ record OktaReply(int status, RateLimit rateLimit, ErrorBody error, byte[] body, 
 		return this.status >= 500;
 	}
 
-	/** Status and error fields for a log line or an exception message; never the whole body. */
+	/**
+	 * Status and error fields for a log line or an exception message; never the whole
+	 * body.
+	 */
 	String describe() {
 		String error = this.error.describe();
 		return error.isEmpty() ? Integer.toString(this.status) : this.status + " " + error;
 	}
 
 	/**
-	 * The {@code X-Rate-Limit-*} headers of an answer ({@code null} when missing or unreadable).
+	 * The {@code X-Rate-Limit-*} headers of an answer ({@code null} when missing or
+	 * unreadable).
 	 *
 	 * @param limit {@code X-Rate-Limit-Limit}
 	 * @param remaining {@code X-Rate-Limit-Remaining}
-	 * @param resetEpochSeconds {@code X-Rate-Limit-Reset}: UTC epoch seconds when the window resets
+	 * @param resetEpochSeconds {@code X-Rate-Limit-Reset}: UTC epoch seconds when the
+	 * window resets
 	 * @param date the answer's {@code Date}: Okta's clock, one-second precision
 	 */
 	record RateLimit(Integer limit, Integer remaining, Long resetEpochSeconds, Instant date, String rawReset) {
 
 		/**
-		 * Okta's window is one minute; {@code Date} is rounded down and the reset up to a whole
-		 * second, so a genuine reset can lie up to this much beyond the window.
+		 * Okta's window is one minute; {@code Date} is rounded down and the reset up to a
+		 * whole second, so a genuine reset can lie up to this much beyond the window.
 		 */
 		static final Duration ROUNDING = Duration.ofSeconds(2);
 
 		RateLimit(Integer limit, Integer remaining, Long resetEpochSeconds, Instant date) {
-			this(limit, remaining, resetEpochSeconds, date, (resetEpochSeconds != null) ? resetEpochSeconds.toString() : null);
+			this(limit, remaining, resetEpochSeconds, date,
+					(resetEpochSeconds != null) ? resetEpochSeconds.toString() : null);
 		}
 
 		static RateLimit of(HttpHeaders headers) {
@@ -76,11 +81,12 @@ record OktaReply(int status, RateLimit rateLimit, ErrorBody error, byte[] body, 
 		}
 
 		/**
-		 * The local instant from which a call may start again in this bucket. Okta's reset is on
-		 * Okta's clock, so it is taken relative to the answer's {@code Date} when there is one
-		 * (Date has whole seconds and is rounded down, so this errs on the late side), else
-		 * relative to the local clock; plus {@code margin}. A reset Okta's headers can't be trusted
-		 * for (see {@link #isTrusted}) means {@code maxWait} from now: the gate always reopens.
+		 * The local instant from which a call may start again in this bucket. Okta's
+		 * reset is on Okta's clock, so it is taken relative to the answer's {@code Date}
+		 * when there is one (Date has whole seconds and is rounded down, so this errs on
+		 * the late side), else relative to the local clock; plus {@code margin}. A reset
+		 * Okta's headers can't be trusted for (see {@link #isTrusted}) means
+		 * {@code maxWait} from now: the gate always reopens.
 		 */
 		Instant resumeAt(Instant receivedAt, Duration margin, Duration maxWait) {
 			Duration untilReset = untilReset(receivedAt);
@@ -91,8 +97,9 @@ record OktaReply(int status, RateLimit rateLimit, ErrorBody error, byte[] body, 
 		}
 
 		/**
-		 * {@code false} when the reset is missing, not a number, not after {@code Date}, or more than
-		 * {@code maxWait} (plus Okta's rounding) ahead: e.g. milliseconds sent as seconds.
+		 * {@code false} when the reset is missing, not a number, not after {@code Date},
+		 * or more than {@code maxWait} (plus Okta's rounding) ahead: e.g. milliseconds
+		 * sent as seconds.
 		 */
 		boolean isTrusted(Instant receivedAt, Duration maxWait) {
 			Duration untilReset = untilReset(receivedAt);
@@ -111,7 +118,8 @@ record OktaReply(int status, RateLimit rateLimit, ErrorBody error, byte[] body, 
 
 		private static Integer integer(HttpHeaders headers, String name) {
 			Long value = longValue(headers, name);
-			return (value != null && value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) ? value.intValue() : null;
+			return (value != null && value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) ? value.intValue()
+					: null;
 		}
 
 		private static Long longValue(HttpHeaders headers, String name) {
@@ -140,8 +148,8 @@ record OktaReply(int status, RateLimit rateLimit, ErrorBody error, byte[] body, 
 	}
 
 	/**
-	 * Okta's error fields ({@code errorCode}, {@code errorSummary}, {@code errorId}), read
-	 * tolerantly: a missing, empty or non-JSON body gives {@code null}s.
+	 * Okta's error fields ({@code errorCode}, {@code errorSummary}, {@code errorId}),
+	 * read tolerantly: a missing, empty or non-JSON body gives {@code null}s.
 	 */
 	record ErrorBody(String errorCode, String errorSummary, String errorId) {
 

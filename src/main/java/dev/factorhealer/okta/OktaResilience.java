@@ -18,11 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The resilience4j registries of the okta module (core modules, no Spring Boot starter), bound to
- * Micrometer so that Prometheus shows {@code resilience4j_circuitbreaker_state},
- * {@code resilience4j_ratelimiter_available_permissions}, {@code resilience4j_retry_calls_total}
- * and their siblings for every Okta bucket ({@code name="okta"} for the factors bucket), and the
- * circuit breaker and retry policy of each bucket, built from {@code healer.okta.*}.
+ * The resilience4j registries of the okta module (core modules, no Spring Boot starter),
+ * bound to Micrometer so that Prometheus shows {@code resilience4j_circuitbreaker_state},
+ * {@code resilience4j_ratelimiter_available_permissions},
+ * {@code resilience4j_retry_calls_total} and their siblings for every Okta bucket
+ * ({@code name="okta"} for the factors bucket), and the circuit breaker and retry policy
+ * of each bucket, built from {@code healer.okta.*}.
  */
 final class OktaResilience {
 
@@ -48,46 +49,52 @@ final class OktaResilience {
 	}
 
 	/**
-	 * Count-based over the last {@code circuit-window} calls; 5xx answers, timeouts and connection
-	 * errors are failures, every other answer a success, 429 and waits that ran out of time are not
-	 * counted ({@link OktaErrors}). Open for {@code circuit-open-for}, then half-open on its own.
-	 * Every transition is one WARN line.
+	 * Count-based over the last {@code circuit-window} calls; 5xx answers, timeouts and
+	 * connection errors are failures, every other answer a success, 429 and waits that
+	 * ran out of time are not counted ({@link OktaErrors}). Open for
+	 * {@code circuit-open-for}, then half-open on its own. Every transition is one WARN
+	 * line.
 	 */
 	CircuitBreaker circuitBreaker(String name, OktaPolicyProperties policy) {
 		int window = policy.circuitWindow();
-		CircuitBreaker circuitBreaker = this.circuitBreakers.circuitBreaker(name, CircuitBreakerConfig.custom()
-			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-			.slidingWindowSize(window)
-			.minimumNumberOfCalls(window)
-			.failureRateThreshold(policy.circuitFailureRate())
-			.waitDurationInOpenState(policy.circuitOpenFor())
-			.automaticTransitionFromOpenToHalfOpenEnabled(true)
-			.permittedNumberOfCallsInHalfOpenState(Math.min(3, window))
-			// waits for the gate or a permit are not slowness of Okta; timeouts are failures already
-			.slowCallDurationThreshold(Duration.ofDays(1))
-			.recordException(OktaErrors::isOutage)
-			.ignoreException(OktaErrors::isNotCounted)
-			.writableStackTraceEnabled(false)
-			.build());
+		CircuitBreaker circuitBreaker = this.circuitBreakers.circuitBreaker(name,
+				CircuitBreakerConfig.custom()
+					.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+					.slidingWindowSize(window)
+					.minimumNumberOfCalls(window)
+					.failureRateThreshold(policy.circuitFailureRate())
+					.waitDurationInOpenState(policy.circuitOpenFor())
+					.automaticTransitionFromOpenToHalfOpenEnabled(true)
+					.permittedNumberOfCallsInHalfOpenState(Math.min(3, window))
+					// waits for the gate or a permit are not slowness of Okta; timeouts
+					// are failures already
+					.slowCallDurationThreshold(Duration.ofDays(1))
+					.recordException(OktaErrors::isOutage)
+					.ignoreException(OktaErrors::isNotCounted)
+					.writableStackTraceEnabled(false)
+					.build());
 		circuitBreaker.getEventPublisher()
-			.onStateTransition(event -> log.warn("Okta circuit breaker '{}': {} (failure rate {}% over the last {} calls)",
-					name, event.getStateTransition(), circuitBreaker.getMetrics().getFailureRate(),
-					circuitBreaker.getMetrics().getNumberOfBufferedCalls()));
+			.onStateTransition(
+					event -> log.warn("Okta circuit breaker '{}': {} (failure rate {}% over the last {} calls)", name,
+							event.getStateTransition(), circuitBreaker.getMetrics().getFailureRate(),
+							circuitBreaker.getMetrics().getNumberOfBufferedCalls()));
 		return circuitBreaker;
 	}
 
 	/**
-	 * Up to {@code max-attempts} HTTP attempts per call, retrying the {@link FailureKind#retryable}
-	 * failures after the waits of {@code waits}; the last failure is thrown, not wrapped.
+	 * Up to {@code max-attempts} HTTP attempts per call, retrying the
+	 * {@link FailureKind#retryable} failures after the waits of {@code waits}; the last
+	 * failure is thrown, not wrapped.
 	 */
 	Retry retry(String name, OktaPolicyProperties policy, IntervalBiFunction<OktaReply> waits) {
-		return this.retries.retry(name, RetryConfig.<OktaReply>custom()
-			.maxAttempts(policy.maxAttempts())
-			.retryOnException(ex -> ex instanceof FailedAttempt failed && failed.kind.retryable)
-			.intervalBiFunction(waits)
-			.failAfterMaxAttempts(false)
-			.writableStackTraceEnabled(false)
-			.build());
+		return this.retries.retry(name,
+				RetryConfig.<OktaReply>custom()
+					.maxAttempts(policy.maxAttempts())
+					.retryOnException(ex -> ex instanceof FailedAttempt failed && failed.kind.retryable)
+					.intervalBiFunction(waits)
+					.failAfterMaxAttempts(false)
+					.writableStackTraceEnabled(false)
+					.build());
 	}
 
 }

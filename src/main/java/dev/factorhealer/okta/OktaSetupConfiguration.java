@@ -11,10 +11,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The Okta side of the set-up commands ({@code hook create}, {@code hook show}, {@code doctor}):
- * the module's settings and one {@link OktaSetup}. Deliberately not a {@code @Configuration}: the
- * service never scans it, only the commands import it, and it does not run the service's start-up
- * check (a refused token is a {@code doctor} finding, not a crash).
+ * The Okta side of the set-up commands ({@code hook create}, {@code hook show},
+ * {@code doctor}): the module's settings and one {@link OktaSetup}. Deliberately not a
+ * {@code @Configuration}: the service never scans it, only the commands import it, and it
+ * does not run the service's start-up check (a refused token is a {@code doctor} finding,
+ * not a crash).
  */
 @EnableConfigurationProperties({ OktaClientProperties.class, OktaTestingProperties.class, OktaPolicyProperties.class,
 		OktaSystemLogProperties.class })
@@ -22,10 +23,12 @@ public class OktaSetupConfiguration {
 
 	@Bean
 	OktaSetup oktaSetup(OktaClientProperties client, OktaTestingProperties testing, OktaPolicyProperties policy,
-			OktaSystemLogProperties systemLog, ObjectProvider<MeterRegistry> registry, ObjectProvider<JsonMapper> mapper) {
+			OktaSystemLogProperties systemLog, ObjectProvider<MeterRegistry> registry,
+			ObjectProvider<JsonMapper> mapper) {
 		OktaConfiguration.requireHttps(client, testing);
 		return new OktaSetup(client, policy, registry.getIfAvailable(SimpleMeterRegistry::new),
-				mapper.getIfAvailable(() -> JsonMapper.builder().build()), systemLog.requestsPerMinute(), Clock.systemUTC());
+				mapper.getIfAvailable(() -> JsonMapper.builder().build()), systemLog.requestsPerMinute(),
+				Clock.systemUTC());
 	}
 
 }

@@ -29,11 +29,12 @@ import dev.factorhealer.okta.OktaHttp.OktaRequest;
 import dev.factorhealer.okta.OktaHttp.Result;
 
 /**
- * {@link OktaSystemLog} over its own {@link OktaHttp} instance. Each event of a page is sliced out
- * of the answer byte for byte (Jackson's streaming parser gives the offsets), so what is published
- * is exactly what Okta sent. The {@code next} link is taken from the {@code Link} headers as
- * given; one that does not point at the org's {@code /api/v1/logs} is dropped with a warning (the
- * API token must never follow a link to another host).
+ * {@link OktaSystemLog} over its own {@link OktaHttp} instance. Each event of a page is
+ * sliced out of the answer byte for byte (Jackson's streaming parser gives the offsets),
+ * so what is published is exactly what Okta sent. The {@code next} link is taken from the
+ * {@code Link} headers as given; one that does not point at the org's
+ * {@code /api/v1/logs} is dropped with a warning (the API token must never follow a link
+ * to another host).
  */
 final class OktaSystemLogClient implements OktaSystemLog {
 
@@ -87,7 +88,10 @@ final class OktaSystemLogClient implements OktaSystemLog {
 		return new OktaAnswer<>(new LogPage(uri, events, next(result.links())), result.attempts());
 	}
 
-	/** {@code /api/v1/logs?since=...&filter=...&limit=...}, every value percent-encoded strictly. */
+	/**
+	 * {@code /api/v1/logs?since=...&filter=...&limit=...}, every value percent-encoded
+	 * strictly.
+	 */
 	URI firstPage(Instant since, String filter, int limit) {
 		StringBuilder query = new StringBuilder();
 		if (since != null) {
@@ -103,8 +107,8 @@ final class OktaSystemLogClient implements OktaSystemLog {
 	private List<LogPage.Event> events(OktaReply reply, String subject, int attempts) {
 		byte[] body = reply.body();
 		if (body.length >= this.maxBodyBytes) {
-			throw notAPage(reply, subject, attempts, "a page larger than " + this.maxBodyBytes
-					+ " bytes was cut; lower healer.systemlog.limit");
+			throw notAPage(reply, subject, attempts,
+					"a page larger than " + this.maxBodyBytes + " bytes was cut; lower healer.systemlog.limit");
 		}
 		List<LogPage.Event> events = new ArrayList<>();
 		try (JsonParser parser = this.mapper.createParser(body)) {
@@ -137,11 +141,15 @@ final class OktaSystemLogClient implements OktaSystemLog {
 
 	private static OktaException.Unavailable notAPage(OktaReply reply, String subject, int attempts, String why) {
 		log.warn("Okta {} {}: answer {} is not a page of events: {}", OPERATION, subject, reply.status(), why);
-		return new OktaException.Unavailable("Okta " + OPERATION + " " + subject + " answered " + reply.status()
-				+ " with a body that is not a page of events: " + why, reply.status(), null, null, attempts, null);
+		return new OktaException.Unavailable(
+				"Okta " + OPERATION + " " + subject + " answered " + reply.status()
+						+ " with a body that is not a page of events: " + why,
+				reply.status(), null, null, attempts, null);
 	}
 
-	/** The {@code rel="next"} link of the answer, if it points at the org's System Log. */
+	/**
+	 * The {@code rel="next"} link of the answer, if it points at the org's System Log.
+	 */
 	URI next(List<String> linkHeaders) {
 		for (String header : linkHeaders) {
 			Matcher link = LINK.matcher(header);

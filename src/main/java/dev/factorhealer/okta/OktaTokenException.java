@@ -1,8 +1,8 @@
 package dev.factorhealer.okta;
 
 /**
- * No access token could be had from Okta's token endpoint. The message says which setting or
- * grant is wrong; it never carries the key, the assertion or a token.
+ * No access token could be had from Okta's token endpoint. The message says which setting
+ * or grant is wrong; it never carries the key, the assertion or a token.
  */
 public final class OktaTokenException extends RuntimeException {
 
@@ -28,19 +28,27 @@ public final class OktaTokenException extends RuntimeException {
 		/** {@code invalid_client} about the client id: Okta has no such app. */
 		UNKNOWN_CLIENT,
 
-		/** {@code invalid_client} about the assertion: the key (or kid) is not the app's. */
+		/**
+		 * {@code invalid_client} about the assertion: the key (or kid) is not the app's.
+		 */
 		WRONG_KEY,
 
 		/** {@code invalid_scope}: a requested scope is not granted to the app. */
 		SCOPE_NOT_GRANTED,
 
-		/** {@code invalid_dpop_proof}: DPoP is on here and off in the app, or the other way round. */
+		/**
+		 * {@code invalid_dpop_proof}: DPoP is on here and off in the app, or the other
+		 * way round.
+		 */
 		DPOP_MISMATCH,
 
 		/** Any other refusal. */
 		REJECTED,
 
-		/** 429, 5xx, timeout, connection error, or the token budget spent: worth another try. */
+		/**
+		 * 429, 5xx, timeout, connection error, or the token budget spent: worth another
+		 * try.
+		 */
 		UNAVAILABLE
 
 	}

@@ -17,10 +17,11 @@ import org.springframework.web.client.RestClient;
 import dev.factorhealer.okta.OktaHttp.OktaRequest;
 
 /**
- * One HTTP attempt, nothing more: the {@link OktaAuthorization} sets the credential, the answer's
- * status, headers and body are read here (RestClient never throws for a 4xx or 5xx), and each
- * attempt is one sample of {@code healer_okta_requests_seconds{operation,status}}. Budget, gate,
- * retries and the circuit are the caller's.
+ * One HTTP attempt, nothing more: the {@link OktaAuthorization} sets the credential, the
+ * answer's status, headers and body are read here (RestClient never throws for a 4xx or
+ * 5xx), and each attempt is one sample of
+ * {@code healer_okta_requests_seconds{operation,status}}. Budget, gate, retries and the
+ * circuit are the caller's.
  */
 final class OktaTransport {
 
@@ -37,11 +38,11 @@ final class OktaTransport {
 	private final int maxBodyBytes;
 
 	/**
-	 * @param maxBodyBytes bodies are read up to this many bytes (the rest is cut); the System Log's
-	 * pages are larger than factor lists
+	 * @param maxBodyBytes bodies are read up to this many bytes (the rest is cut); the
+	 * System Log's pages are larger than factor lists
 	 */
-	OktaTransport(RestClient client, OktaAuthorization authorization, JsonMapper mapper, OktaMetrics metrics, Clock clock,
-			int maxBodyBytes) {
+	OktaTransport(RestClient client, OktaAuthorization authorization, JsonMapper mapper, OktaMetrics metrics,
+			Clock clock, int maxBodyBytes) {
 		this.client = client;
 		this.authorization = authorization;
 		this.mapper = mapper;
@@ -51,9 +52,9 @@ final class OktaTransport {
 	}
 
 	/**
-	 * Sends the call's request once with its current credential. Counts the attempt, keeps the
-	 * answer, its {@code Link} headers and what it says about the credential on the call; a 5xx
-	 * or an exception counts as a DELETE that may have taken effect.
+	 * Sends the call's request once with its current credential. Counts the attempt,
+	 * keeps the answer, its {@code Link} headers and what it says about the credential on
+	 * the call; a 5xx or an exception counts as a DELETE that may have taken effect.
 	 * @throws ResourceAccessException on a timeout or connection error
 	 */
 	OktaReply exchange(OktaCall call) {
@@ -64,7 +65,8 @@ final class OktaTransport {
 		try {
 			RestClient.RequestBodySpec spec = this.client.method(request.method())
 				.uri(request.uri())
-				.headers(headers -> this.authorization.apply(headers, call.credential, request.method(), request.uri()));
+				.headers(
+						headers -> this.authorization.apply(headers, call.credential, request.method(), request.uri()));
 			if (request.body() != null) {
 				spec = spec.contentType(MediaType.APPLICATION_JSON).body(request.body());
 			}
@@ -77,8 +79,8 @@ final class OktaTransport {
 		}
 		catch (ResourceAccessException ex) {
 			call.unanswered++;
-			this.metrics.request(request.operation(), OktaErrors.isTimeout(ex) ? OktaMetrics.TIMEOUT : OktaMetrics.IO_ERROR,
-					System.nanoTime() - started);
+			this.metrics.request(request.operation(),
+					OktaErrors.isTimeout(ex) ? OktaMetrics.TIMEOUT : OktaMetrics.IO_ERROR, System.nanoTime() - started);
 			throw ex;
 		}
 		this.metrics.request(request.operation(), Integer.toString(reply.status()), System.nanoTime() - started);

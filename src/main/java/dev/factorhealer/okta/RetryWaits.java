@@ -12,16 +12,17 @@ import org.slf4j.LoggerFactory;
 import dev.factorhealer.okta.OktaHttp.OktaRequest;
 
 /**
- * How long Retry waits before the next attempt of a call: until the throttle gate opens after a
- * 429; no wait for a repeat the credential asked for or a DELETE's status to confirm again;
- * otherwise resilience4j's exponential random backoff. No wait extends past the call's deadline:
- * when the next attempt could only start at or after it, the call is given up (the next attempt
- * ends it with the reason) instead.
+ * How long Retry waits before the next attempt of a call: until the throttle gate opens
+ * after a 429; no wait for a repeat the credential asked for or a DELETE's status to
+ * confirm again; otherwise resilience4j's exponential random backoff. No wait extends
+ * past the call's deadline: when the next attempt could only start at or after it, the
+ * call is given up (the next attempt ends it with the reason) instead.
  *
- * <p>The backoff doubles from {@code initial-backoff} up to {@code max-backoff} with equal jitter:
- * for the exponential value {@code b} of an attempt, a wait between {@code b / 2} and {@code b}
- * (resilience4j's randomization of {@code 3/4 b} by a third), never shorter than
- * {@code initial-backoff} nor longer than {@code max-backoff}.
+ * <p>
+ * The backoff doubles from {@code initial-backoff} up to {@code max-backoff} with equal
+ * jitter: for the exponential value {@code b} of an attempt, a wait between {@code b / 2}
+ * and {@code b} (resilience4j's randomization of {@code 3/4 b} by a third), never shorter
+ * than {@code initial-backoff} nor longer than {@code max-backoff}.
  */
 final class RetryWaits implements IntervalBiFunction<OktaReply> {
 
@@ -40,7 +41,10 @@ final class RetryWaits implements IntervalBiFunction<OktaReply> {
 				1.0 / 3, Math.max(this.initialBackoffMillis, maxBackoff.toMillis()));
 	}
 
-	/** The backoff before attempt {@code attempt + 1} after a 5xx, a timeout or a connection error. */
+	/**
+	 * The backoff before attempt {@code attempt + 1} after a 5xx, a timeout or a
+	 * connection error.
+	 */
 	Duration backoff(int attempt) {
 		return Duration.ofMillis(Math.max(this.initialBackoffMillis, this.backoff.apply(attempt)));
 	}
@@ -65,7 +69,8 @@ final class RetryWaits implements IntervalBiFunction<OktaReply> {
 		if (failure.kind == FailureKind.THROTTLED) {
 			Instant opens = this.gate.opensAt();
 			if (opens.isAfter(call.deadline)) {
-				call.giveUp = failure.reason + "; the rate limit resets at " + opens + ", after the deadline " + call.deadline;
+				call.giveUp = failure.reason + "; the rate limit resets at " + opens + ", after the deadline "
+						+ call.deadline;
 				return 0L;
 			}
 			wait = this.gate.closedFor();
@@ -76,11 +81,12 @@ final class RetryWaits implements IntervalBiFunction<OktaReply> {
 			until = "";
 		}
 		if (wait.compareTo(call.timeLeft()) >= 0) {
-			call.giveUp = failure.reason + "; no time left before the deadline " + call.deadline + " for another attempt";
+			call.giveUp = failure.reason + "; no time left before the deadline " + call.deadline
+					+ " for another attempt";
 			return 0L;
 		}
-		log.info("Okta {} {}: attempt {} failed: {}; retrying in {} ms{}", request.operation(), request.subject(), attempt,
-				failure.reason, wait.toMillis(), until);
+		log.info("Okta {} {}: attempt {} failed: {}; retrying in {} ms{}", request.operation(), request.subject(),
+				attempt, failure.reason, wait.toMillis(), until);
 		return wait.toMillis();
 	}
 

@@ -10,8 +10,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
 /**
- * An OAuth 2.0 service app: {@code Authorization: DPoP <token>} plus a fresh {@code DPoP} proof
- * (with {@code ath} and the resource server's last nonce) on every attempt, or
+ * An OAuth 2.0 service app: {@code Authorization: DPoP <token>} plus a fresh {@code DPoP}
+ * proof (with {@code ath} and the resource server's last nonce) on every attempt, or
  * {@code Authorization: Bearer <token>} when the token is not DPoP-bound.
  */
 final class ServiceAppAuthorization implements OktaAuthorization {
@@ -30,7 +30,9 @@ final class ServiceAppAuthorization implements OktaAuthorization {
 
 	private volatile String resourceNonce;
 
-	/** @param dpop the proof factory, {@code null} when DPoP is off */
+	/**
+	 * @param dpop the proof factory, {@code null} when DPoP is off
+	 */
 	ServiceAppAuthorization(String clientId, AccessTokens tokens, DpopProofs dpop) {
 		this.clientId = clientId;
 		this.tokens = tokens;

@@ -26,10 +26,10 @@ import com.nimbusds.jose.jwk.RSAKey;
 
 /**
  * The service app's private key, read from {@code okta.client.private-key}: a PKCS#8 PEM
- * ({@code -----BEGIN PRIVATE KEY-----}, what Okta's console and {@code openssl genpkey} give), a
- * private JWK (the console's other download), or the path of a file holding either. RSA keys sign
- * with RS256, EC keys with ES256/ES384/ES512 by curve. The key is only ever handed to the signer;
- * no message carries it.
+ * ({@code -----BEGIN PRIVATE KEY-----}, what Okta's console and {@code openssl genpkey}
+ * give), a private JWK (the console's other download), or the path of a file holding
+ * either. RSA keys sign with RS256, EC keys with ES256/ES384/ES512 by curve. The key is
+ * only ever handed to the signer; no message carries it.
  *
  * @param signer signs client assertions
  * @param algorithm the JWS algorithm of the key
@@ -42,7 +42,8 @@ record ServiceAppKey(JWSSigner signer, JWSAlgorithm algorithm, String kid) {
 	/**
 	 * @param setting the setting's value: the key or a path
 	 * @param kid {@code okta.client.kid}, wins over a JWK's own {@code kid}
-	 * @throws IllegalArgumentException with a message that names the setting and never shows the key
+	 * @throws IllegalArgumentException with a message that names the setting and never
+	 * shows the key
 	 */
 	static ServiceAppKey read(String setting, String kid) {
 		String text = setting.strip();
@@ -68,7 +69,8 @@ record ServiceAppKey(JWSSigner signer, JWSAlgorithm algorithm, String kid) {
 
 	private static IllegalArgumentException unusable(Exception ex) {
 		{
-			return new IllegalArgumentException(SETTING + " is not a usable RSA or EC private key (" + ex.getClass().getSimpleName()
+			return new IllegalArgumentException(SETTING + " is not a usable RSA or EC private key ("
+					+ ex.getClass().getSimpleName()
 					+ "); give a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a private JWK, or the path of a file holding one");
 		}
 	}
@@ -78,9 +80,11 @@ record ServiceAppKey(JWSSigner signer, JWSAlgorithm algorithm, String kid) {
 			return Files.readString(Path.of(path), StandardCharsets.UTF_8).strip();
 		}
 		catch (IOException | InvalidPathException ex) {
-			// a value that is neither a PEM nor a readable path may be a mangled key: never echo it
-			throw new IllegalArgumentException(SETTING + " is neither a PEM, nor a JWK, nor the path of a readable file ("
-					+ ex.getClass().getSimpleName() + ")");
+			// a value that is neither a PEM nor a readable path may be a mangled key:
+			// never echo it
+			throw new IllegalArgumentException(
+					SETTING + " is neither a PEM, nor a JWK, nor the path of a readable file ("
+							+ ex.getClass().getSimpleName() + ")");
 		}
 	}
 
@@ -90,7 +94,8 @@ record ServiceAppKey(JWSSigner signer, JWSAlgorithm algorithm, String kid) {
 					+ "'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem'");
 		}
 		if (!pem.startsWith("-----BEGIN PRIVATE KEY-----")) {
-			throw new IllegalArgumentException(SETTING + " must be an unencrypted PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)");
+			throw new IllegalArgumentException(
+					SETTING + " must be an unencrypted PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)");
 		}
 		String body = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
 		PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body));
@@ -126,8 +131,8 @@ record ServiceAppKey(JWSSigner signer, JWSAlgorithm algorithm, String kid) {
 		if (key instanceof ECPrivateKey ec) {
 			Curve curve = Curve.forECParameterSpec(ec.getParams());
 			JWSAlgorithm algorithm = (curve == null) ? null
-					: Curve.P_256.equals(curve) ? JWSAlgorithm.ES256
-							: Curve.P_384.equals(curve) ? JWSAlgorithm.ES384 : Curve.P_521.equals(curve) ? JWSAlgorithm.ES512 : null;
+					: Curve.P_256.equals(curve) ? JWSAlgorithm.ES256 : Curve.P_384.equals(curve) ? JWSAlgorithm.ES384
+							: Curve.P_521.equals(curve) ? JWSAlgorithm.ES512 : null;
 			if (algorithm == null) {
 				throw new IllegalArgumentException(SETTING + " is an EC key on a curve Okta does not take (use P-256)");
 			}

@@ -22,9 +22,9 @@ record TokenReply(int status, String dpopNonce, String accessToken, String token
 			return new TokenReply(status, headers.getFirst("DPoP-Nonce"), null, null, 0, null, null, null);
 		}
 		JsonNode expires = json.get("expires_in");
-		return new TokenReply(status, headers.getFirst("DPoP-Nonce"), text(json, "access_token"), text(json, "token_type"),
-				(expires != null && expires.isNumber()) ? expires.asLong() : 0, text(json, "scope"), text(json, "error"),
-				text(json, "error_description"));
+		return new TokenReply(status, headers.getFirst("DPoP-Nonce"), text(json, "access_token"),
+				text(json, "token_type"), (expires != null && expires.isNumber()) ? expires.asLong() : 0,
+				text(json, "scope"), text(json, "error"), text(json, "error_description"));
 	}
 
 	boolean isNonceChallenge() {

@@ -25,8 +25,8 @@ import dev.factorhealer.system.AdminEndpoints;
  * {@code GET /admin/brake} shows the brake; {@code POST /admin/brake} with
  * {@code {"action":"release","reason":"..."}} releases it. Behind the admin bearer token
  * ({@code healer.admin.token}), absent when none is configured, on the management port.
- * Engaging is left to the follow-up (an operator who wants deletions stopped switches to dry-run);
- * {@code POST /admin/mode} with {@code live} releases it too.
+ * Engaging is left to the follow-up (an operator who wants deletions stopped switches to
+ * dry-run); {@code POST /admin/mode} with {@code live} releases it too.
  */
 @RestController
 @ConditionalOnProperty("healer.admin.token")

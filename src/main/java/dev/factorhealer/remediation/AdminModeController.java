@@ -23,9 +23,9 @@ import dev.factorhealer.system.AdminAuthentication;
 import dev.factorhealer.system.AdminEndpoints;
 
 /**
- * {@code GET/POST /admin/mode} on the management port: tells and sets the remediation mode of
- * every replica ({@link RemediationModeSwitch}), behind the admin bearer token. Setting
- * {@code live} also releases the {@link RemediationBrake} if it is engaged.
+ * {@code GET/POST /admin/mode} on the management port: tells and sets the remediation
+ * mode of every replica ({@link RemediationModeSwitch}), behind the admin bearer token.
+ * Setting {@code live} also releases the {@link RemediationBrake} if it is engaged.
  */
 @RestController
 @ConditionalOnProperty("healer.admin.token")
@@ -75,7 +75,8 @@ class AdminModeController {
 		try {
 			JsonNode node = this.mapper.readTree(body);
 			if (node == null || !node.isObject() || !node.path("mode").isString()) {
-				throw new IllegalArgumentException("a JSON object {\"mode\": \"live\"|\"dry-run\", \"reason\": \"...\"} is required");
+				throw new IllegalArgumentException(
+						"a JSON object {\"mode\": \"live\"|\"dry-run\", \"reason\": \"...\"} is required");
 			}
 			mode = RemediationMode.of(node.path("mode").asString());
 			by = node.path("by").asString("");
@@ -92,7 +93,8 @@ class AdminModeController {
 			log.info("POST /admin/mode from {}: {} by {} ({})", request.getRemoteAddr(), mode.label(), state.by(),
 					state.reason());
 			if (mode == RemediationMode.LIVE && this.brake.isEngaged()) {
-				// going live is the operator's word that the cause is fixed: the brake lets go too
+				// going live is the operator's word that the cause is fixed: the brake
+				// lets go too
 				this.brake.release(state.by(), "POST /admin/mode live: " + state.reason());
 			}
 			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer(state));

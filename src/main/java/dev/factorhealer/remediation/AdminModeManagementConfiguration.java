@@ -6,7 +6,10 @@ import org.springframework.context.annotation.Import;
 
 import dev.factorhealer.system.AdminEndpoints;
 
-/** Puts {@code GET/POST /admin/mode} and {@code /admin/brake} on the management port (see {@link AdminEndpoints}). */
+/**
+ * Puts {@code GET/POST /admin/mode} and {@code /admin/brake} on the management port (see
+ * {@link AdminEndpoints}).
+ */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @AdminEndpoints.ConditionalOnManagementChildContext
 @Import({ AdminModeController.class, AdminBrakeController.class })

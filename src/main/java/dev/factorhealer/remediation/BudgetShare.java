@@ -14,10 +14,10 @@ import dev.factorhealer.system.BindingPartitions;
 
 /**
  * Keeps this replica's share of the Okta budget proportional to the partitions of
- * {@code okta.remediation.requests} it owns. Cooperative rebalancing takes partitions away before
- * it gives them to another replica, so the shares of all replicas never add up to more than
- * {@code healer.okta.requests-per-minute}; a replica that dies stops calling, and its partitions
- * (and their share) move only after its session times out.
+ * {@code okta.remediation.requests} it owns. Cooperative rebalancing takes partitions
+ * away before it gives them to another replica, so the shares of all replicas never add
+ * up to more than {@code healer.okta.requests-per-minute}; a replica that dies stops
+ * calling, and its partitions (and their share) move only after its session times out.
  */
 final class BudgetShare implements BindingPartitions {
 
@@ -57,13 +57,14 @@ final class BudgetShare implements BindingPartitions {
 		int total = consumer.partitionsFor(topic).size();
 		int share = this.okta.shareBudget(this.owned.size(), total);
 		if (share == 0 && !this.owned.isEmpty()) {
-			log.error("Okta budget share of {} of {} partitions of {} is under 2 calls a minute: this replica makes no "
-					+ "Okta calls; raise healer.okta.requests-per-minute to at least 2 per partition", this.owned.size(),
-					total, topic);
+			log.error(
+					"Okta budget share of {} of {} partitions of {} is under 2 calls a minute: this replica makes no "
+							+ "Okta calls; raise healer.okta.requests-per-minute to at least 2 per partition",
+					this.owned.size(), total, topic);
 		}
 		else {
-			log.info("Okta budget share: {} calls a minute for {} of {} partitions of {}", share, this.owned.size(), total,
-					topic);
+			log.info("Okta budget share: {} calls a minute for {} of {} partitions of {}", share, this.owned.size(),
+					total, topic);
 		}
 	}
 

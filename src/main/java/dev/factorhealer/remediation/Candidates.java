@@ -11,11 +11,11 @@ import dev.factorhealer.okta.UserFactor;
 
 /**
  * What one listing of a user's factors allows: the factors of the type in
- * {@code PENDING_ACTIVATION} that existed when the failure happened ({@code deletable}), the
- * pending ones created after it (a new enrollment in progress: never deleted), pending ones whose
- * id is not an Okta id (never put into a URL), and factors this request already claimed on the
- * ledger that are gone now (an earlier delivery's DELETE took effect but its result was not
- * recorded).
+ * {@code PENDING_ACTIVATION} that existed when the failure happened ({@code deletable}),
+ * the pending ones created after it (a new enrollment in progress: never deleted),
+ * pending ones whose id is not an Okta id (never put into a URL), and factors this
+ * request already claimed on the ledger that are gone now (an earlier delivery's DELETE
+ * took effect but its result was not recorded).
  */
 record Candidates(List<UserFactor> ofType, List<UserFactor> deletable, List<UserFactor> newer, int invalidIds,
 		List<String> vanishedAfterOurDelete, Instant failureTime) {
@@ -44,7 +44,8 @@ record Candidates(List<UserFactor> ofType, List<UserFactor> deletable, List<User
 		Set<String> ours = new LinkedHashSet<>(history.claimed());
 		ours.addAll(history.deleted());
 		ours.removeAll(present);
-		return new Candidates(ofType, List.copyOf(deletable), List.copyOf(newer), invalid, List.copyOf(ours), failureTime);
+		return new Candidates(ofType, List.copyOf(deletable), List.copyOf(newer), invalid, List.copyOf(ours),
+				failureTime);
 	}
 
 	String describe() {
@@ -58,10 +59,13 @@ record Candidates(List<UserFactor> ofType, List<UserFactor> deletable, List<User
 				+ ": a new enrollment in progress, not deleted";
 	}
 
-	/** Appended to a result's detail when pending factors younger than the failure were left alone. */
+	/**
+	 * Appended to a result's detail when pending factors younger than the failure were
+	 * left alone.
+	 */
 	String skippedNote() {
-		return this.newer.isEmpty() ? "" : "; left alone (newer than the failure): "
-				+ this.newer.stream().map(UserFactor::id).toList();
+		return this.newer.isEmpty() ? ""
+				: "; left alone (newer than the failure): " + this.newer.stream().map(UserFactor::id).toList();
 	}
 
 }

@@ -7,12 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * At most N deletions in any sliding hour (not per clock hour): a rule gone wrong can delete at
- * most N factors before a human looks. Decided over the deletion ledger's claims in their log
- * order, so every replica that reads the ledger reaches the same decision for every claim, and a
- * restart that reads it again rebuilds the same allowance. A granted claim keeps its slot unless it
- * is released (Okta definitively did not delete); a claim whose DELETE got a timeout or a 5xx, or
- * whose process died, keeps it for the hour. Not thread-safe: the ledger's reader alone calls it.
+ * At most N deletions in any sliding hour (not per clock hour): a rule gone wrong can
+ * delete at most N factors before a human looks. Decided over the deletion ledger's
+ * claims in their log order, so every replica that reads the ledger reaches the same
+ * decision for every claim, and a restart that reads it again rebuilds the same
+ * allowance. A granted claim keeps its slot unless it is released (Okta definitively did
+ * not delete); a claim whose DELETE got a timeout or a 5xx, or whose process died, keeps
+ * it for the hour. Not thread-safe: the ledger's reader alone calls it.
  */
 final class DeletionCap {
 
@@ -27,7 +28,10 @@ final class DeletionCap {
 		this.max = max;
 	}
 
-	/** Decides the claim read next from the ledger: {@code true} when the hour before it has a slot left. */
+	/**
+	 * Decides the claim read next from the ledger: {@code true} when the hour before it
+	 * has a slot left.
+	 */
 	boolean decide(String claimId, Instant claimedAt) {
 		Instant horizon = claimedAt.minus(HOUR);
 		for (Iterator<Instant> it = this.granted.values().iterator(); it.hasNext();) {

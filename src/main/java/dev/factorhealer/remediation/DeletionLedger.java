@@ -28,18 +28,20 @@ import org.springframework.kafka.core.KafkaOperations;
 import dev.factorhealer.system.TopicTail;
 
 /**
- * The deletion ledger: one Kafka partition ({@code okta.remediation.deletions}) on which every
- * DELETE is claimed before it is sent and marked once its outcome is known. It is the single
- * order that all replicas read, so it gives the deployment one blast-radius cap (each claim is
- * decided by {@link DeletionCap} in log order, the same way by everyone, and again after a
- * restart) and it remembers, for each remediation request, which factors it claimed and deleted
- * and whether its result was recorded: a request delivered again after its DELETE (results topic
- * down, crash before the commit, a replay) is recognised as done instead of being re-checked into
- * a {@code NOT_PENDING} that would hide the deletion.
+ * The deletion ledger: one Kafka partition ({@code okta.remediation.deletions}) on which
+ * every DELETE is claimed before it is sent and marked once its outcome is known. It is
+ * the single order that all replicas read, so it gives the deployment one blast-radius
+ * cap (each claim is decided by {@link DeletionCap} in log order, the same way by
+ * everyone, and again after a restart) and it remembers, for each remediation request,
+ * which factors it claimed and deleted and whether its result was recorded: a request
+ * delivered again after its DELETE (results topic down, crash before the commit, a
+ * replay) is recognised as done instead of being re-checked into a {@code NOT_PENDING}
+ * that would hide the deletion.
  *
- * <p>A claim waits until this replica's reader has read the claim itself, then answers with the
- * decision. If Kafka does not answer before the request's deadline, the claim is refused: no
- * DELETE without its claim on the ledger.
+ * <p>
+ * A claim waits until this replica's reader has read the claim itself, then answers with
+ * the decision. If Kafka does not answer before the request's deadline, the claim is
+ * refused: no DELETE without its claim on the ledger.
  */
 final class DeletionLedger implements SmartLifecycle {
 
@@ -47,22 +49,36 @@ final class DeletionLedger implements SmartLifecycle {
 
 	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
-	/** How long the ledger keeps a claim: far beyond the cap's hour, so that a request replayed days later is recognised. */
+	/**
+	 * How long the ledger keeps a claim: far beyond the cap's hour, so that a request
+	 * replayed days later is recognised.
+	 */
 	static final Duration RETENTION = Duration.ofDays(7);
 
 	/** What happened to one claimed DELETE, in the order it happens. */
 	enum State {
 
-		/** A DELETE is about to be sent (granted or not: the cap decides when it is read). */
+		/**
+		 * A DELETE is about to be sent (granted or not: the cap decides when it is read).
+		 */
 		CLAIMED,
 
-		/** Okta definitively did not delete (404, another 4xx, nothing sent): the slot is free again. */
+		/**
+		 * Okta definitively did not delete (404, another 4xx, nothing sent): the slot is
+		 * free again.
+		 */
 		RELEASED,
 
-		/** Okta confirmed the DELETE (204), or the factor vanished after this claim's DELETE. */
+		/**
+		 * Okta confirmed the DELETE (204), or the factor vanished after this claim's
+		 * DELETE.
+		 */
 		DELETED,
 
-		/** The request's result is on the results topic: a redelivery has nothing left to do. */
+		/**
+		 * The request's result is on the results topic: a redelivery has nothing left to
+		 * do.
+		 */
 		RECORDED
 
 	}
@@ -127,8 +143,8 @@ final class DeletionLedger implements SmartLifecycle {
 
 	/**
 	 * Claims a slot for one DELETE and waits for the cap's decision.
-	 * @return the claim; not granted when the cap is used up or the ledger could not be reached
-	 * before the deadline
+	 * @return the claim; not granted when the cap is used up or the ledger could not be
+	 * reached before the deadline
 	 */
 	Claim claim(String requestId, String userId, String factorId, Instant deadline) {
 		Entry entry = new Entry(UUID.randomUUID().toString(), requestId, userId, factorId, State.CLAIMED,
@@ -140,7 +156,8 @@ final class DeletionLedger implements SmartLifecycle {
 		synchronized (this.lock) {
 			try {
 				while (this.nextOffset <= offset && this.clock.instant().isBefore(deadline)) {
-					this.lock.wait(Math.max(1, Math.min(500, Duration.between(this.clock.instant(), deadline).toMillis())));
+					this.lock
+						.wait(Math.max(1, Math.min(500, Duration.between(this.clock.instant(), deadline).toMillis())));
 				}
 			}
 			catch (InterruptedException ex) {
@@ -192,14 +209,15 @@ final class DeletionLedger implements SmartLifecycle {
 		Long offset = write(new Entry(claim.claimId(), claim.requestId(), claim.userId(), claim.factorId(), state,
 				this.clock.instant()), WRITE_TIMEOUT);
 		if (offset == null) {
-			log.error("Deletion ledger: could not record {} for user {} factor {}", state, claim.userId(), claim.factorId());
+			log.error("Deletion ledger: could not record {} for user {} factor {}", state, claim.userId(),
+					claim.factorId());
 		}
 	}
 
 	private Long write(Entry entry, Duration timeout) {
 		try {
-			ProducerRecord<String, byte[]> record = new ProducerRecord<>(this.topic, 0,
-					entry.at().toEpochMilli(), entry.claimId(), this.mapper.writeValueAsBytes(entry));
+			ProducerRecord<String, byte[]> record = new ProducerRecord<>(this.topic, 0, entry.at().toEpochMilli(),
+					entry.claimId(), this.mapper.writeValueAsBytes(entry));
 			RecordMetadata metadata = this.producer.send(record)
 				.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
 				.getRecordMetadata();
@@ -210,12 +228,16 @@ final class DeletionLedger implements SmartLifecycle {
 			return null;
 		}
 		catch (Exception ex) {
-			log.warn("Deletion ledger: could not write {} for user {}: {}", entry.state(), entry.userId(), ex.toString());
+			log.warn("Deletion ledger: could not write {} for user {}: {}", entry.state(), entry.userId(),
+					ex.toString());
 			return null;
 		}
 	}
 
-	/** Everything before {@code next} is applied: claims waiting for their decision may look. */
+	/**
+	 * Everything before {@code next} is applied: claims waiting for their decision may
+	 * look.
+	 */
 	private void reached(long next) {
 		synchronized (this.lock) {
 			this.nextOffset = Math.max(this.nextOffset, next);

@@ -13,8 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code GET /admin/mode}.
  *
  * @param mode the mode
- * @param by who set it ({@code admin} unless the request said; {@code healer.remediation.mode}
- * when nothing was ever set)
+ * @param by who set it ({@code admin} unless the request said;
+ * {@code healer.remediation.mode} when nothing was ever set)
  * @param at when it was set ({@code null} for the configured mode)
  * @param reason why, free text (may be empty)
  */
@@ -41,7 +41,8 @@ public record ModeState(RemediationMode mode, String by, Instant at, String reas
 				throw new IllegalArgumentException("not a JSON object");
 			}
 			JsonNode at = node.get("at");
-			return new ModeState(RemediationMode.of(node.path("mode").asString("")), clean(node.path("by").asString("")),
+			return new ModeState(RemediationMode.of(node.path("mode").asString("")),
+					clean(node.path("by").asString("")),
 					(at != null && at.isString()) ? Instant.parse(at.asString()) : null,
 					clean(node.path("reason").asString("")));
 		}

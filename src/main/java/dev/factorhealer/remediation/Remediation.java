@@ -25,10 +25,10 @@ import dev.factorhealer.detection.RemediationRequest;
 import dev.factorhealer.okta.OktaIds;
 
 /**
- * The work of the {@code remediate} consumer for one request: remediate, publish the result and
- * wait for Kafka's acknowledgement, count it; a {@code FAILED} result is then thrown as
- * {@link RemediationFailedException} so the error handler moves the request to the stuck topic
- * before the offset is committed.
+ * The work of the {@code remediate} consumer for one request: remediate, publish the
+ * result and wait for Kafka's acknowledgement, count it; a {@code FAILED} result is then
+ * thrown as {@link RemediationFailedException} so the error handler moves the request to
+ * the stuck topic before the offset is committed.
  */
 class Remediation {
 
@@ -58,10 +58,11 @@ class Remediation {
 		this.resultsTopic = resultsTopic;
 		this.mapper = mapper;
 		for (RemediationOutcome outcome : RemediationOutcome.values()) {
-			this.outcomes.put(outcome, Counter.builder("healer.remediation.outcomes")
-				.description("What the remediation worker did")
-				.tag("outcome", outcome.name())
-				.register(registry));
+			this.outcomes.put(outcome,
+					Counter.builder("healer.remediation.outcomes")
+						.description("What the remediation worker did")
+						.tag("outcome", outcome.name())
+						.register(registry));
 		}
 		this.latency = Timer.builder("healer.remediation.latency")
 			.description("Detection to outcome")
@@ -73,8 +74,9 @@ class Remediation {
 	}
 
 	/**
-	 * Handles one request with its user id, event uuid and (once known) outcome in the logging
-	 * context: structured logs ({@code logging.structured.format.console}) carry them as fields.
+	 * Handles one request with its user id, event uuid and (once known) outcome in the
+	 * logging context: structured logs ({@code logging.structured.format.console}) carry
+	 * them as fields.
 	 */
 	void accept(Message<byte[]> message) {
 		RemediationRequest request = parse(message.getPayload());
@@ -91,15 +93,16 @@ class Remediation {
 		String requestId = Remediator.requestId(request);
 		DeletionLedger.History history = this.ledger.history(requestId);
 		if (history.recorded()) {
-			log.info("Request of user {} (event {}) was already remediated and recorded; nothing to do", request.userId(),
-					request.sourceEventUuid());
+			log.info("Request of user {} (event {}) was already remediated and recorded; nothing to do",
+					request.userId(), request.sourceEventUuid());
 			return;
 		}
 		RemediationResult result = history.deleted().isEmpty() ? this.remediator.remediate(request)
 				: this.remediator.recordedLate(request, history.deleted());
 		MDC.put("outcome", result.outcome().name());
 		publish(result);
-		// done for good: a redelivery records nothing more (a FAILED request stays open for its replay)
+		// done for good: a redelivery records nothing more (a FAILED request stays open
+		// for its replay)
 		if (result.outcome() != RemediationOutcome.FAILED && (!history.claimed().isEmpty()
 				|| !history.deleted().isEmpty() || result.outcome() == RemediationOutcome.DELETED
 				|| result.outcome() == RemediationOutcome.ALREADY_REMOVED)) {
@@ -110,18 +113,19 @@ class Remediation {
 			this.latency.record(Duration.between(result.detectedAt(), result.finishedAt()));
 		}
 		switch (result.outcome()) {
-			case DELETED -> log.info("Unenrolled stuck {} factor(s) {} of user {} (event {}, {} Okta calls)",
-					result.factorType(), result.factorIds(), result.userId(), result.sourceEventUuid(), result.attempts());
+			case DELETED ->
+				log.info("Unenrolled stuck {} factor(s) {} of user {} (event {}, {} Okta calls)", result.factorType(),
+						result.factorIds(), result.userId(), result.sourceEventUuid(), result.attempts());
 			case ALREADY_REMOVED -> log.info("Stuck {} factor(s) {} of user {} were already removed (event {})",
 					result.factorType(), result.factorIds(), result.userId(), result.sourceEventUuid());
 			case NOT_PENDING -> log.info("User {} has nothing to heal: {} (event {})", result.userId(), result.detail(),
 					result.sourceEventUuid());
-			case NEWER_THAN_FAILURE -> log.info("User {}: {} (event {})", result.userId(), result.detail(),
-					result.sourceEventUuid());
-			case USER_NOT_FOUND -> log.info("User {} not found in Okta (event {})", result.userId(),
-					result.sourceEventUuid());
-			case DRY_RUN -> log.info("Dry run: would unenroll {} factor(s) {} of user {} (event {})", result.factorType(),
-					result.factorIds(), result.userId(), result.sourceEventUuid());
+			case NEWER_THAN_FAILURE ->
+				log.info("User {}: {} (event {})", result.userId(), result.detail(), result.sourceEventUuid());
+			case USER_NOT_FOUND ->
+				log.info("User {} not found in Okta (event {})", result.userId(), result.sourceEventUuid());
+			case DRY_RUN -> log.info("Dry run: would unenroll {} factor(s) {} of user {} (event {})",
+					result.factorType(), result.factorIds(), result.userId(), result.sourceEventUuid());
 			case FAILED -> {
 				if (result.failureReason() == FailureReason.DELETION_CAP) {
 					this.capped.increment();
@@ -155,8 +159,8 @@ class Remediation {
 				.get(30, TimeUnit.SECONDS);
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("could not record the result of user " + result.userId()
-					+ " on " + this.resultsTopic + "; the request will be retried", ex);
+			throw new IllegalStateException("could not record the result of user " + result.userId() + " on "
+					+ this.resultsTopic + "; the request will be retried", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

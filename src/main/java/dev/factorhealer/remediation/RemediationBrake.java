@@ -30,12 +30,12 @@ import dev.factorhealer.system.TopicTail;
 
 /**
  * The brake on live remediation: while engaged, a live request deletes nothing (it ends
- * {@code FAILED} and waits on the stuck topic for a replay). It is engaged by whoever sees that
- * healing does not help (the follow-up of healed users) and released by an operator. The state
- * is the last record (key {@value #KEY}, value {@code {engaged, by, at, reason}}) of a compacted
- * one-partition topic that every replica reads from the start and tails, so it survives restarts
- * and reaches every replica; until that topic is read to its end, {@link #isEngaged()} waits
- * rather than guess.
+ * {@code FAILED} and waits on the stuck topic for a replay). It is engaged by whoever
+ * sees that healing does not help (the follow-up of healed users) and released by an
+ * operator. The state is the last record (key {@value #KEY}, value {@code {engaged, by,
+ * at, reason}}) of a compacted one-partition topic that every replica reads from the
+ * start and tails, so it survives restarts and reaches every replica; until that topic is
+ * read to its end, {@link #isEngaged()} waits rather than guess.
  */
 public final class RemediationBrake implements SmartLifecycle {
 
@@ -66,7 +66,10 @@ public final class RemediationBrake implements SmartLifecycle {
 
 	private volatile State state = State.INITIAL;
 
-	/** Offset of this replica's last write: older records read back later must not undo it. */
+	/**
+	 * Offset of this replica's last write: older records read back later must not undo
+	 * it.
+	 */
 	private volatile long written = -1;
 
 	private final TopicTail tail;
@@ -75,8 +78,10 @@ public final class RemediationBrake implements SmartLifecycle {
 			Clock clock, MeterRegistry registry) {
 		this.topic = topic;
 		String clientId = "healer-brake-" + System.identityHashCode(this);
-		this.tail = new TopicTail("healer-brake", topic, () -> new KafkaConsumer<>(KafkaReaders.config(kafka, clientId),
-				new StringDeserializer(), new ByteArrayDeserializer()), Duration.ofMillis(500), new BrakeReader());
+		this.tail = new TopicTail(
+				"healer-brake", topic, () -> new KafkaConsumer<>(KafkaReaders.config(kafka, clientId),
+						new StringDeserializer(), new ByteArrayDeserializer()),
+				Duration.ofMillis(500), new BrakeReader());
 		this.producer = producer;
 		this.mapper = mapper;
 		this.clock = clock;
@@ -114,7 +119,10 @@ public final class RemediationBrake implements SmartLifecycle {
 				+ "; nothing deleted, replay the request once the brake is released";
 	}
 
-	/** Engages the brake (once: a second call while engaged changes nothing); returns whether it tripped now. */
+	/**
+	 * Engages the brake (once: a second call while engaged changes nothing); returns
+	 * whether it tripped now.
+	 */
 	public synchronized boolean engage(String by, String reason) {
 		if (this.state.engaged()) {
 			return false;
@@ -159,7 +167,9 @@ public final class RemediationBrake implements SmartLifecycle {
 		this.tail.start();
 	}
 
-	/** The brake topic's state applied in log order; the first read to its end is logged. */
+	/**
+	 * The brake topic's state applied in log order; the first read to its end is logged.
+	 */
 	private final class BrakeReader implements TopicTail.Reader {
 
 		@Override

@@ -55,7 +55,10 @@ class RemediationConfiguration {
 				mapper, Clock.systemUTC(), Duration.ofSeconds(30), registry);
 	}
 
-	/** The deletion ledger: one partition (one order for every replica), with the replication of every topic, kept a week. */
+	/**
+	 * The deletion ledger: one partition (one order for every replica), with the
+	 * replication of every topic, kept a week.
+	 */
 	@Bean
 	NewTopic remediationDeletionsTopic(TopicNames names, TopicFactory topics) {
 		return topics.builder(names.deletions(), 1)
@@ -67,14 +70,17 @@ class RemediationConfiguration {
 	DeletionLedger deletionLedger(RemediationProperties properties, TopicNames names, KafkaProperties kafka,
 			JsonMapper mapper) {
 		return new DeletionLedger(
-				KafkaProducers.template(kafka, "healer-deletion-ledger", new StringSerializer(), new ByteArraySerializer(),
+				KafkaProducers.template(kafka, "healer-deletion-ledger", new StringSerializer(),
+						new ByteArraySerializer(),
 						Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)),
-				() -> new KafkaConsumer<>(KafkaReaders.config(kafka, "healer-deletion-ledger"), new StringDeserializer(),
-						new ByteArrayDeserializer()),
+				() -> new KafkaConsumer<>(KafkaReaders.config(kafka, "healer-deletion-ledger"),
+						new StringDeserializer(), new ByteArrayDeserializer()),
 				names.deletions(), mapper, Clock.systemUTC(), properties.maxDeletionsPerHour());
 	}
 
-	/** Compacted, one partition: the last record is the brake state every replica follows. */
+	/**
+	 * Compacted, one partition: the last record is the brake state every replica follows.
+	 */
 	@Bean
 	NewTopic remediationBrakeTopic(TopicNames names, TopicFactory topics) {
 		return topics.state(names.brake(), 1);
@@ -91,16 +97,16 @@ class RemediationConfiguration {
 	Remediation remediation(RemediationProperties properties, TopicNames names, OktaFactors okta, KafkaProperties kafka,
 			JsonMapper mapper, MeterRegistry registry, DeletionLedger ledger, RemediationModeSwitch modes,
 			RemediationBrake brake) {
-		log.info("Remediation mode at start: {}{} (changed at run time with POST /admin/mode); factor types {}; "
-				+ "at most {} deletions per hour; {} pause after a DELETE",
+		log.info(
+				"Remediation mode at start: {}{} (changed at run time with POST /admin/mode); factor types {}; "
+						+ "at most {} deletions per hour; {} pause after a DELETE",
 				properties.mode().label(),
 				properties.mode() == RemediationMode.DRY_RUN ? " (factors are checked, never deleted)" : "",
 				properties.factorTypes(), properties.maxDeletionsPerHour(), properties.pauseAfterDelete());
 		Clock clock = Clock.systemUTC();
 		Remediator remediator = new Remediator(okta, properties, ledger, modes, brake, clock);
 		return new Remediation(remediator, ledger, KafkaProducers.template(kafka, "healer-remediation-results",
-				new StringSerializer(), new ByteArraySerializer(), Map.of()), names.results(), mapper,
-				registry);
+				new StringSerializer(), new ByteArraySerializer(), Map.of()), names.results(), mapper, registry);
 	}
 
 	/** This replica's share of the Okta budget follows the request partitions it owns. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * {@code live} deletes; {@code dry-run} (the default of {@code healer.remediation.mode}) never
- * deletes. The current one is {@link RemediationModeSwitch#current()}.
+ * {@code live} deletes; {@code dry-run} (the default of {@code healer.remediation.mode})
+ * never deletes. The current one is {@link RemediationModeSwitch#current()}.
  */
 public enum RemediationMode {
 
@@ -17,7 +17,10 @@ public enum RemediationMode {
 		this.label = label;
 	}
 
-	/** As written in settings, on the mode topic and in results: {@code live}, {@code dry-run}. */
+	/**
+	 * As written in settings, on the mode topic and in results: {@code live},
+	 * {@code dry-run}.
+	 */
 	@JsonValue
 	public String label() {
 		return this.label;

@@ -26,12 +26,13 @@ import org.springframework.kafka.support.SendResult;
 import dev.factorhealer.system.TopicTail;
 
 /**
- * The kill switch: the remediation mode every replica follows, changed without a restart. The
- * state is the newest record (key {@code mode}) of the compacted one-partition topic
- * {@code okta.remediation.mode}; every replica reads it from the beginning at start and then
- * tails it, so a change reaches all replicas within a poll and survives restarts. While the topic
- * is empty, {@code healer.remediation.mode} is the mode. Until the topic has been read to its
- * end the answer is {@code dry-run}: a replica that cannot tell never deletes.
+ * The kill switch: the remediation mode every replica follows, changed without a restart.
+ * The state is the newest record (key {@code mode}) of the compacted one-partition topic
+ * {@code okta.remediation.mode}; every replica reads it from the beginning at start and
+ * then tails it, so a change reaches all replicas within a poll and survives restarts.
+ * While the topic is empty, {@code healer.remediation.mode} is the mode. Until the topic
+ * has been read to its end the answer is {@code dry-run}: a replica that cannot tell
+ * never deletes.
  */
 public class RemediationModeSwitch implements SmartLifecycle {
 
@@ -73,28 +74,30 @@ public class RemediationModeSwitch implements SmartLifecycle {
 		this.configured = new ModeState(configured, "healer.remediation.mode", null, "configured");
 		this.state = this.configured;
 		this.topic = topic;
-		this.tail = new TopicTail("healer-mode-switch", topic, consumers, Duration.ofMillis(250), new TopicTail.Reader() {
+		this.tail = new TopicTail("healer-mode-switch", topic, consumers, Duration.ofMillis(250),
+				new TopicTail.Reader() {
 
-			@Override
-			public void apply(ConsumerRecord<String, byte[]> record, boolean replaying) {
-				RemediationModeSwitch.this.apply(record, replaying);
-			}
+					@Override
+					public void apply(ConsumerRecord<String, byte[]> record, boolean replaying) {
+						RemediationModeSwitch.this.apply(record, replaying);
+					}
 
-			@Override
-			public void caughtUp() {
-				RemediationModeSwitch.this.caughtUp();
-			}
+					@Override
+					public void caughtUp() {
+						RemediationModeSwitch.this.caughtUp();
+					}
 
-		});
+				});
 		this.producer = producer;
 		this.mapper = mapper;
 		this.clock = clock;
 		this.startTimeout = startTimeout;
 		for (RemediationMode mode : RemediationMode.values()) {
-			this.changes.put(mode, Counter.builder("healer.remediation.mode.changes")
-				.description("Remediation mode changes applied by this replica, by the new mode")
-				.tag("mode", mode.label())
-				.register(registry));
+			this.changes.put(mode,
+					Counter.builder("healer.remediation.mode.changes")
+						.description("Remediation mode changes applied by this replica, by the new mode")
+						.tag("mode", mode.label())
+						.register(registry));
 			Gauge.builder("healer.remediation.mode", this, (s) -> s.current() == mode ? 1 : 0)
 				.description("1 for the remediation mode in force on this replica")
 				.tag("mode", mode.label())
@@ -115,8 +118,8 @@ public class RemediationModeSwitch implements SmartLifecycle {
 	}
 
 	/**
-	 * Sets the mode of every replica: writes it to the mode topic and returns once this replica
-	 * applied it (or after 10 s).
+	 * Sets the mode of every replica: writes it to the mode topic and returns once this
+	 * replica applied it (or after 10 s).
 	 * @param by who sets it (for the record; {@code admin} when blank)
 	 * @param reason why (free text)
 	 * @throws IllegalStateException when Kafka did not take the record
@@ -132,7 +135,8 @@ public class RemediationModeSwitch implements SmartLifecycle {
 			offset = sent.getRecordMetadata().offset();
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("the mode could not be written to " + this.topic + ": " + ex.getMessage(), ex);
+			throw new IllegalStateException("the mode could not be written to " + this.topic + ": " + ex.getMessage(),
+					ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -191,8 +195,8 @@ public class RemediationModeSwitch implements SmartLifecycle {
 					this.topic);
 		}
 		else {
-			log.info("Remediation mode: {} (set on {} by {} at {}: {})", now.mode().label(), this.topic, now.by(), now.at(),
-					now.reason());
+			log.info("Remediation mode: {} (set on {} by {} at {}: {})", now.mode().label(), this.topic, now.by(),
+					now.at(), now.reason());
 		}
 	}
 
@@ -208,8 +212,8 @@ public class RemediationModeSwitch implements SmartLifecycle {
 					next = ModeState.fromJson(this.mapper, record.value());
 				}
 				catch (IllegalArgumentException ex) {
-					log.warn("Ignored record {}@{} of {}: not a mode ({})", record.partition(), record.offset(), this.topic,
-							ex.getMessage());
+					log.warn("Ignored record {}@{} of {}: not a mode ({})", record.partition(), record.offset(),
+							this.topic, ex.getMessage());
 					next = previous;
 				}
 			}
@@ -220,8 +224,8 @@ public class RemediationModeSwitch implements SmartLifecycle {
 						previous.mode().label(), next.by(), next.at(), next.reason());
 			}
 			else if (!replaying) {
-				log.info("Remediation mode stays {}, confirmed by {} at {}: {}", next.mode().label(), next.by(), next.at(),
-						next.reason());
+				log.info("Remediation mode stays {}, confirmed by {} at {}: {}", next.mode().label(), next.by(),
+						next.at(), next.reason());
 			}
 		}
 		synchronized (this) {

@@ -13,8 +13,8 @@ public enum RemediationOutcome {
 	NOT_PENDING,
 
 	/**
-	 * The only pending factor of the type was created after the failing event was published: a new
-	 * enrollment in progress, not the stuck factor; never deleted.
+	 * The only pending factor of the type was created after the failing event was
+	 * published: a new enrollment in progress, not the stuck factor; never deleted.
 	 */
 	NEWER_THAN_FAILURE,
 
@@ -24,7 +24,10 @@ public enum RemediationOutcome {
 	/** {@code dry-run} mode: what would have been deleted, without deleting. */
 	DRY_RUN,
 
-	/** Could not be done now (Okta down, rejected, cap reached); the request is on the stuck topic. */
+	/**
+	 * Could not be done now (Okta down, rejected, cap reached); the request is on the
+	 * stuck topic.
+	 */
 	FAILED
 
 }

@@ -17,11 +17,12 @@ import dev.factorhealer.okta.Unenrollment;
 import dev.factorhealer.okta.UserFactor;
 
 /**
- * Decides and does one remediation: list the user's factors, pick those of the requested type
- * (if allowed) in {@code PENDING_ACTIVATION} that existed when the failure happened, and in
- * {@code live} mode unenroll each on a status read at most {@code max-status-age} old (see
- * {@link StatusGuard}). Never resets all factors, never touches a factor in any other status, never
- * one created after the failing event. Every DELETE is claimed on the {@link DeletionLedger} first.
+ * Decides and does one remediation: list the user's factors, pick those of the requested
+ * type (if allowed) in {@code PENDING_ACTIVATION} that existed when the failure happened,
+ * and in {@code live} mode unenroll each on a status read at most {@code max-status-age}
+ * old (see {@link StatusGuard}). Never resets all factors, never touches a factor in any
+ * other status, never one created after the failing event. Every DELETE is claimed on the
+ * {@link DeletionLedger} first.
  */
 class Remediator {
 
@@ -57,8 +58,8 @@ class Remediator {
 		Instant deadline = results.started.plus(this.properties.requestTimeout());
 		String type = request.factorType();
 		if (!this.properties.factorTypes().contains(type)) {
-			return results.failed(FailureReason.FACTOR_TYPE_NOT_ALLOWED, "factor type '"
-					+ type + "' is not in healer.remediation.factor-types " + this.properties.factorTypes());
+			return results.failed(FailureReason.FACTOR_TYPE_NOT_ALLOWED, "factor type '" + type
+					+ "' is not in healer.remediation.factor-types " + this.properties.factorTypes());
 		}
 		boolean live = mode == RemediationMode.LIVE;
 		String requestId = requestId(request);
@@ -83,14 +84,16 @@ class Remediator {
 		}
 		List<String> ids = candidates.deletable().stream().map(UserFactor::id).toList();
 		if (!live) {
-			return results.of(RemediationOutcome.DRY_RUN, ids, "dry-run: would unenroll " + ids + candidates.skippedNote());
+			return results.of(RemediationOutcome.DRY_RUN, ids,
+					"dry-run: would unenroll " + ids + candidates.skippedNote());
 		}
-		return unenroll(new Job(request, requestId, candidates, results, deadline), listing.permits(), listing.readAt());
+		return unenroll(new Job(request, requestId, candidates, results, deadline), listing.permits(),
+				listing.readAt());
 	}
 
 	/**
-	 * Lists the user's factors. Live, the DELETE's permit is reserved with the listing's, so it
-	 * can follow at once.
+	 * Lists the user's factors. Live, the DELETE's permit is reserved with the listing's,
+	 * so it can follow at once.
 	 */
 	private Listing list(RemediationRequest request, boolean live, Instant deadline, Results results) {
 		pauseIfNeeded();
@@ -101,17 +104,21 @@ class Remediator {
 		return new Listing(listed.value(), permits, readAt);
 	}
 
-	/** The result when nothing may be deleted on this listing; {@code null} when something may. */
+	/**
+	 * The result when nothing may be deleted on this listing; {@code null} when something
+	 * may.
+	 */
 	private static RemediationResult refusal(Candidates candidates, String type, Results results) {
 		if (!candidates.vanishedAfterOurDelete().isEmpty()) {
-			// a DELETE of this request was claimed and may have taken effect; its result was never recorded
+			// a DELETE of this request was claimed and may have taken effect; its result
+			// was never recorded
 			return results.of(RemediationOutcome.DELETED, candidates.vanishedAfterOurDelete(),
 					"unenrolled " + candidates.vanishedAfterOurDelete() + " by an earlier delivery of this request "
 							+ "(claimed on the deletion ledger, gone now); recorded on redelivery");
 		}
 		if (candidates.invalidIds() > 0) {
-			return results.failed(FailureReason.INVALID_FACTOR_ID, "Okta listed "
-					+ candidates.invalidIds() + " pending " + type + " factor(s) without a valid id; nothing deleted");
+			return results.failed(FailureReason.INVALID_FACTOR_ID, "Okta listed " + candidates.invalidIds()
+					+ " pending " + type + " factor(s) without a valid id; nothing deleted");
 		}
 		if (candidates.deletable().isEmpty()) {
 			if (!candidates.newer().isEmpty()) {
@@ -124,8 +131,9 @@ class Remediator {
 	}
 
 	/**
-	 * The result of a request whose DELETE Okta confirmed in an earlier delivery that could not
-	 * record it (results topic down, crash before the commit): DELETED, without calling Okta again.
+	 * The result of a request whose DELETE Okta confirmed in an earlier delivery that
+	 * could not record it (results topic down, crash before the commit): DELETED, without
+	 * calling Okta again.
 	 */
 	RemediationResult recordedLate(RemediationRequest request, List<String> deleted) {
 		Results results = new Results(request, RemediationMode.LIVE, this.clock);
@@ -145,9 +153,11 @@ class Remediator {
 			DeletionLedger.Claim claim = this.ledger.claim(job.requestId(), job.request().userId(), factor.id(),
 					job.deadline());
 			if (!claim.granted()) {
-				return job.results().failed(FailureReason.DELETION_CAP, deleted, "deletion cap reached: "
-						+ this.ledger.max() + " deletions in the last hour (healer.remediation.max-deletions-per-hour), "
-						+ "or the deletion ledger could not be reached");
+				return job.results()
+					.failed(FailureReason.DELETION_CAP, deleted,
+							"deletion cap reached: " + this.ledger.max()
+									+ " deletions in the last hour (healer.remediation.max-deletions-per-hour), "
+									+ "or the deletion ledger could not be reached");
 			}
 			RemediationResult stop = unenrollOne(job, factor, claim, permits, readAt, deleted, alreadyRemoved);
 			if (stop != null) {
@@ -158,17 +168,19 @@ class Remediator {
 			readAt = Instant.MIN;
 		}
 		if (deleted.isEmpty()) {
-			return job.results().of(RemediationOutcome.ALREADY_REMOVED, alreadyRemoved,
-					"the pending factor was already gone (404)");
+			return job.results()
+				.of(RemediationOutcome.ALREADY_REMOVED, alreadyRemoved, "the pending factor was already gone (404)");
 		}
 		List<String> all = new ArrayList<>(deleted);
 		all.addAll(alreadyRemoved);
-		return job.results().of(RemediationOutcome.DELETED, all, "unenrolled " + deleted + job.candidates().skippedNote());
+		return job.results()
+			.of(RemediationOutcome.DELETED, all, "unenrolled " + deleted + job.candidates().skippedNote());
 	}
 
 	/**
-	 * One claimed factor: its DELETE behind a fresh status read. Adds it to {@code deleted} or
-	 * {@code alreadyRemoved}; returns the request's result when it ends here, else {@code null}.
+	 * One claimed factor: its DELETE behind a fresh status read. Adds it to
+	 * {@code deleted} or {@code alreadyRemoved}; returns the request's result when it
+	 * ends here, else {@code null}.
 	 */
 	private RemediationResult unenrollOne(Job job, UserFactor factor, DeletionLedger.Claim claim, BudgetPermits permits,
 			Instant readAt, List<String> deleted, List<String> alreadyRemoved) {
@@ -177,8 +189,8 @@ class Remediator {
 				this.properties.maxStatusAge(), job.deadline(), this.clock, readAt, permits);
 		try {
 			pauseIfNeeded();
-			OktaAnswer<Unenrollment> answer = this.okta.deleteFactor(job.request().userId(), factor.id(), job.deadline(),
-					guard);
+			OktaAnswer<Unenrollment> answer = this.okta.deleteFactor(job.request().userId(), factor.id(),
+					job.deadline(), guard);
 			results.attempts += answer.attempts() + guard.reads();
 			if (answer.value() == Unenrollment.DELETED) {
 				this.ledger.deleted(claim);
@@ -216,9 +228,9 @@ class Remediator {
 	}
 
 	/**
-	 * A slot goes back only when Okta definitively did not delete: every DELETE sent was answered
-	 * (404, another 4xx, 429), or none was sent; never after a timeout or 5xx, which may have taken
-	 * effect.
+	 * A slot goes back only when Okta definitively did not delete: every DELETE sent was
+	 * answered (404, another 4xx, 429), or none was sent; never after a timeout or 5xx,
+	 * which may have taken effect.
 	 */
 	private void releaseIfUnambiguous(DeletionLedger.Claim claim, StatusGuard guard) {
 		if (guard.unanswered() == 0) {
@@ -226,12 +238,18 @@ class Remediator {
 		}
 	}
 
-	/** The failing event's time; for a request written before it was carried, when it was detected. */
+	/**
+	 * The failing event's time; for a request written before it was carried, when it was
+	 * detected.
+	 */
 	static Instant failureTime(RemediationRequest request) {
 		return (request.published() != null) ? request.published() : request.detectedAt();
 	}
 
-	/** One request, however often it is delivered or replayed: the user, the event and the factor type. */
+	/**
+	 * One request, however often it is delivered or replayed: the user, the event and the
+	 * factor type.
+	 */
 	static String requestId(RemediationRequest request) {
 		return request.userId() + "/" + request.sourceEventUuid() + "/" + request.factorType();
 	}
@@ -249,7 +267,9 @@ class Remediator {
 		}
 	}
 
-	/** The user's factors as listed, with the permits reserved for a DELETE right after. */
+	/**
+	 * The user's factors as listed, with the permits reserved for a DELETE right after.
+	 */
 	private record Listing(List<UserFactor> factors, BudgetPermits permits, Instant readAt) {
 	}
 

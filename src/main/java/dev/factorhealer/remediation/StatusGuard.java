@@ -15,11 +15,11 @@ import dev.factorhealer.okta.UserFactor;
 /**
  * The safety rule of every DELETE attempt: it goes out only on a status read at most
  * {@code max-status-age} old that shows the factor still of the allowed type, in
- * {@code PENDING_ACTIVATION}, and created before the failure. The first attempt normally uses the
- * listing (its DELETE permit was reserved with the listing's); any later attempt (after a 5xx, a
- * timeout, a rate-limit wait) or a first attempt that had to wait reads that one factor again, with
- * a fresh pair of permits for the read and the DELETE. A read that shows anything else stops the
- * DELETE with {@link Changed}.
+ * {@code PENDING_ACTIVATION}, and created before the failure. The first attempt normally
+ * uses the listing (its DELETE permit was reserved with the listing's); any later attempt
+ * (after a 5xx, a timeout, a rate-limit wait) or a first attempt that had to wait reads
+ * that one factor again, with a fresh pair of permits for the read and the DELETE. A read
+ * that shows anything else stops the DELETE with {@link Changed}.
  */
 final class StatusGuard implements DeleteGuard {
 
@@ -79,8 +79,8 @@ final class StatusGuard implements DeleteGuard {
 					+ now.factorType() + " " + now.status() + " (was PENDING_ACTIVATION when listed); not deleted");
 		}
 		if (now.created() == null || now.created().isAfter(this.failureTime)) {
-			throw new Changed(RemediationOutcome.NEWER_THAN_FAILURE, false, "factor " + this.listed.id() + " was created "
-					+ now.created() + ", after the failure at " + this.failureTime + "; not deleted");
+			throw new Changed(RemediationOutcome.NEWER_THAN_FAILURE, false, "factor " + this.listed.id()
+					+ " was created " + now.created() + ", after the failure at " + this.failureTime + "; not deleted");
 		}
 		return new Check(freshUntil(), this.permits);
 	}
@@ -94,12 +94,18 @@ final class StatusGuard implements DeleteGuard {
 		return this.reads;
 	}
 
-	/** DELETE attempts before the last confirmation that got no answer and may have taken effect. */
+	/**
+	 * DELETE attempts before the last confirmation that got no answer and may have taken
+	 * effect.
+	 */
 	int unanswered() {
 		return this.unanswered;
 	}
 
-	/** The fresh read forbids the DELETE; leaves {@link OktaFactors#deleteFactor} unchanged. */
+	/**
+	 * The fresh read forbids the DELETE; leaves {@link OktaFactors#deleteFactor}
+	 * unchanged.
+	 */
 	static final class Changed extends RuntimeException {
 
 		private final RemediationOutcome outcome;

@@ -6,7 +6,9 @@ import org.springframework.context.annotation.Import;
 
 import dev.factorhealer.system.AdminEndpoints;
 
-/** Puts {@code POST /admin/replay} on the management port (see {@link AdminEndpoints}). */
+/**
+ * Puts {@code POST /admin/replay} on the management port (see {@link AdminEndpoints}).
+ */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @AdminEndpoints.ConditionalOnManagementChildContext
 @Import(AdminReplayController.class)

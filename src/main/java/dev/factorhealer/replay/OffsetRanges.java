@@ -3,8 +3,9 @@ package dev.factorhealer.replay;
 import java.util.Arrays;
 
 /**
- * Offsets of one partition as ranges ({@code 4-9,12,15-4999}): a batch of replayed records,
- * read in offset order, takes a few bytes in the ledger instead of one entry per record.
+ * Offsets of one partition as ranges ({@code 4-9,12,15-4999}): a batch of replayed
+ * records, read in offset order, takes a few bytes in the ledger instead of one entry per
+ * record.
  */
 final class OffsetRanges {
 
@@ -52,7 +53,10 @@ final class OffsetRanges {
 		return text.toString();
 	}
 
-	/** The bounds of {@code text} as written by {@link #toString()}: first, last, first, last, ... */
+	/**
+	 * The bounds of {@code text} as written by {@link #toString()}: first, last, first,
+	 * last, ...
+	 */
 	static long[] parse(String text) {
 		String[] ranges = text.trim().split(",");
 		long[] bounds = new long[ranges.length * 2];

@@ -3,8 +3,8 @@ package dev.factorhealer.replay;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * What a replay does with one stuck record it selected. The report prints the lower-case word
- * ({@code "action":"replay"}), which operators' scripts read.
+ * What a replay does with one stuck record it selected. The report prints the lower-case
+ * word ({@code "action":"replay"}), which operators' scripts read.
  */
 public enum ReplayAction {
 
@@ -14,7 +14,10 @@ public enum ReplayAction {
 	/** To the parked topic: replayed too often (loop guard); its replay count kept. */
 	PARK("park", ReplayResult.PARKED),
 
-	/** From the parked topic back to its original topic after review; its loop guard starts over. */
+	/**
+	 * From the parked topic back to its original topic after review; its loop guard
+	 * starts over.
+	 */
 	RELEASE("release", ReplayResult.REPLAYED);
 
 	private final String text;
@@ -36,7 +39,9 @@ public enum ReplayAction {
 		return this.result;
 	}
 
-	/** The replay count the moved record carries, given the one it had on the stuck topic. */
+	/**
+	 * The replay count the moved record carries, given the one it had on the stuck topic.
+	 */
 	int countAfter(int replayCount) {
 		return switch (this) {
 			case REPLAY -> replayCount + 1;

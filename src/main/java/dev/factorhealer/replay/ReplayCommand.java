@@ -22,9 +22,9 @@ import dev.factorhealer.system.SystemConfiguration;
 /**
  * {@code java -jar okta-factor-healer.jar replay --topic okta.remediation.requests.dlq [--since
  * ISO] [--until ISO] [--user-id ID] [--exception TEXT] [--max N] [--reset ISO] [--dry-run] [--confirm]}
- * (also {@code --topic okta.remediation.parked --confirm}: release parked records after review):
- * runs one replay with only Kafka and the replay module started, prints the report as JSON and
- * exits 0, or prints the reason and exits 1 (2 for bad arguments).
+ * (also {@code --topic okta.remediation.parked --confirm}: release parked records after
+ * review): runs one replay with only Kafka and the replay module started, prints the
+ * report as JSON and exits 0, or prints the reason and exits 1 (2 for bad arguments).
  */
 public final class ReplayCommand {
 
@@ -47,7 +47,8 @@ public final class ReplayCommand {
 			  Settings (Kafka, ...) as for the service: environment variables or ./config/application.yml.
 			  Prints the report as JSON; exit 0, 1 when the replay failed, 2 for bad arguments.""";
 
-	private static final Set<String> OPTIONS = Set.of("topic", "since", "until", "user-id", "exception", "max", "reset");
+	private static final Set<String> OPTIONS = Set.of("topic", "since", "until", "user-id", "exception", "max",
+			"reset");
 
 	private ReplayCommand() {
 	}
@@ -78,7 +79,8 @@ public final class ReplayCommand {
 				return usage(ex, err);
 			}
 			ReplayReport report = service.replay(request);
-			out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(report));
+			out.println(
+					JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(report));
 			return 0;
 		}
 		catch (RuntimeException ex) {
@@ -95,8 +97,8 @@ public final class ReplayCommand {
 
 	/**
 	 * Starts what a replay needs and nothing more (see {@link ReplayOnly}); its
-	 * {@link ReplayService} runs replays. The replay benchmark times a replay on it apart from
-	 * the start.
+	 * {@link ReplayService} runs replays. The replay benchmark times a replay on it apart
+	 * from the start.
 	 */
 	public static ConfigurableApplicationContext replayOnly() {
 		return new SpringApplicationBuilder(ReplayOnly.class).web(WebApplicationType.NONE)
@@ -145,8 +147,8 @@ public final class ReplayCommand {
 			values.put(name, value);
 		}
 		return new ReplayRequest(values.get("topic"), instant(values, "since"), instant(values, "until"),
-				values.get("user-id"), values.get("exception"), integer(values, "max"), dryRun, instant(values, "reset"),
-				confirm);
+				values.get("user-id"), values.get("exception"), integer(values, "max"), dryRun,
+				instant(values, "reset"), confirm);
 	}
 
 	private static Instant instant(Map<String, String> values, String name) {
@@ -170,9 +172,10 @@ public final class ReplayCommand {
 	}
 
 	/**
-	 * Kafka and the replay module, nothing else (no web server, no bindings, no Okta). Not a
-	 * {@code @SpringBootConfiguration} nor a {@code @Configuration}, so neither the application's
-	 * component scan nor a test's search for the boot configuration picks it up.
+	 * Kafka and the replay module, nothing else (no web server, no bindings, no Okta).
+	 * Not a {@code @SpringBootConfiguration} nor a {@code @Configuration}, so neither the
+	 * application's component scan nor a test's search for the boot configuration picks
+	 * it up.
 	 */
 	@EnableAutoConfiguration
 	@Import({ SystemConfiguration.class, ReplayConfiguration.class })

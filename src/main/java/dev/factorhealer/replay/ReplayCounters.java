@@ -6,17 +6,21 @@ import java.util.Map;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** {@code healer_replay_records_total{result}}: every result's series exists, at 0, from the start. */
+/**
+ * {@code healer_replay_records_total{result}}: every result's series exists, at 0, from
+ * the start.
+ */
 final class ReplayCounters {
 
 	private final Map<ReplayResult, Counter> counters = new EnumMap<>(ReplayResult.class);
 
 	ReplayCounters(MeterRegistry registry) {
 		for (ReplayResult result : ReplayResult.values()) {
-			this.counters.put(result, Counter.builder("healer.replay.records")
-				.description("Replay work")
-				.tag("result", result.tag())
-				.register(registry));
+			this.counters.put(result,
+					Counter.builder("healer.replay.records")
+						.description("Replay work")
+						.tag("result", result.tag())
+						.register(registry));
 		}
 	}
 

@@ -18,12 +18,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaOperations;
 
 /**
- * The compacted topic that remembers which stuck records were replayed, so running the same
- * replay twice sends nothing twice. One entry per stuck partition and batch of a run: key
- * {@code topic/partition/first-last/run}, value the time and the offsets as ranges
- * ({@code 2026-12-02T00:30:00Z 4-9,12,15-4999}). Entries of earlier versions, one per record
- * (key {@code topic/partition/offset}, value the time), are still read. A tombstone forgets its
- * key's offsets.
+ * The compacted topic that remembers which stuck records were replayed, so running the
+ * same replay twice sends nothing twice. One entry per stuck partition and batch of a
+ * run: key {@code topic/partition/first-last/run}, value the time and the offsets as
+ * ranges ({@code 2026-12-02T00:30:00Z 4-9,12,15-4999}). Entries of earlier versions, one
+ * per record (key {@code topic/partition/offset}, value the time), are still read. A
+ * tombstone forgets its key's offsets.
  */
 class ReplayLedger {
 
@@ -37,8 +37,8 @@ class ReplayLedger {
 	}
 
 	/**
-	 * What earlier replays of {@code stuckTopic} sent, read from the ledger up to its end with the
-	 * run's consumer (which then reads the stuck topic: one consumer per run).
+	 * What earlier replays of {@code stuckTopic} sent, read from the ledger up to its end
+	 * with the run's consumer (which then reads the stuck topic: one consumer per run).
 	 */
 	Replayed read(Consumer<byte[], byte[]> consumer, String stuckTopic) {
 		Reading reading = new Reading(stuckTopic);
@@ -117,7 +117,10 @@ class ReplayLedger {
 	/** The offsets of one stuck topic that were replayed before. */
 	static final class Replayed {
 
-		/** Per partition: first offset of a range to its last; ranges merged, none overlapping. */
+		/**
+		 * Per partition: first offset of a range to its last; ranges merged, none
+		 * overlapping.
+		 */
 		private final Map<Integer, TreeMap<Long, Long>> ranges = new HashMap<>();
 
 		Replayed(Iterable<Entry> entries) {

@@ -15,10 +15,11 @@ import dev.factorhealer.replay.ReplayLedger.Replayed;
 import dev.factorhealer.replay.ReplayReport.ReplayedRecord;
 
 /**
- * Decides, record by record, what one replay does, and keeps its report: skips what the filters
- * exclude and what the ledger says was already replayed, parks what was replayed too often, and
- * moves the rest. Reads no topic and sends nothing, so every rule is testable on plain records;
- * {@link ReplayService} feeds it and {@link ReplayWriter} carries out its moves.
+ * Decides, record by record, what one replay does, and keeps its report: skips what the
+ * filters exclude and what the ledger says was already replayed, parks what was replayed
+ * too often, and moves the rest. Reads no topic and sends nothing, so every rule is
+ * testable on plain records; {@link ReplayService} feeds it and {@link ReplayWriter}
+ * carries out its moves.
  */
 final class ReplayPlanner {
 
@@ -62,10 +63,15 @@ final class ReplayPlanner {
 		this.timed = request.since() != null || request.until() != null || request.reset() != null;
 	}
 
-	/** One record to send: where, as what, and the replay count it had on the stuck topic. */
+	/**
+	 * One record to send: where, as what, and the replay count it had on the stuck topic.
+	 */
 	record Move(ConsumerRecord<byte[], byte[]> record, ReplayAction action, String target, int replayCount) {
 
-		/** The stuck record's address, as the ledger and the replayed record's header name it. */
+		/**
+		 * The stuck record's address, as the ledger and the replayed record's header name
+		 * it.
+		 */
 		String from() {
 			return this.record.topic() + "/" + this.record.partition() + "/" + this.record.offset();
 		}
@@ -83,7 +89,8 @@ final class ReplayPlanner {
 	 */
 	Move plan(ConsumerRecord<byte[], byte[]> record) {
 		this.examined++;
-		// parsed only when a filter needs it: a replay of everything skips the work per record
+		// parsed only when a filter needs it: a replay of everything skips the work per
+		// record
 		Instant stuckAt = this.timed ? StuckRecordHeaders.deadLetteredAt(record.headers(), record.timestamp()) : null;
 		boolean reset = this.request.reset() != null && !stuckAt.isBefore(this.request.reset());
 		if (!reset && this.ledger.contains(record.partition(), record.offset())) {
@@ -110,7 +117,8 @@ final class ReplayPlanner {
 	}
 
 	private ReplayAction action(int replayCount) {
-		// a parked record released after review goes back with its loop guard starting over
+		// a parked record released after review goes back with its loop guard starting
+		// over
 		if (this.request.topic().equals(this.parkedTopic)) {
 			return ReplayAction.RELEASE;
 		}

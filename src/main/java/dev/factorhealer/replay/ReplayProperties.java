@@ -10,8 +10,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of replay ({@code healer.replay.*}).
  *
- * @param maxReplays a record already replayed this many times is parked instead (loop guard)
- * Topic names (the stuck topics, the parked topic, the replay ledger) are in
+ * @param maxReplays a record already replayed this many times is parked instead (loop
+ * guard) Topic names (the stuck topics, the parked topic, the replay ledger) are in
  * {@code healer.topics.names.*}.
  */
 @Validated

@@ -17,9 +17,10 @@ import dev.factorhealer.system.TopicNames;
  * (case-insensitive)
  * @param max at most this many records replayed or parked (default 1000)
  * @param dryRun report what would be replayed, send nothing
- * @param reset replay again records dead-lettered at or after this instant even if they were
- * replayed before (starts over from that time)
- * @param confirm required to release records from {@code okta.remediation.parked} (after review)
+ * @param reset replay again records dead-lettered at or after this instant even if they
+ * were replayed before (starts over from that time)
+ * @param confirm required to release records from {@code okta.remediation.parked} (after
+ * review)
  */
 public record ReplayRequest(String topic, Instant since, Instant until, String userId, String exception, Integer max,
 		Boolean dryRun, Instant reset, Boolean confirm) {
@@ -41,8 +42,8 @@ public record ReplayRequest(String topic, Instant since, Instant until, String u
 	}
 
 	/**
-	 * @param topics the stuck topics that may be read and the parked topic (released only with
-	 * {@code confirm})
+	 * @param topics the stuck topics that may be read and the parked topic (released only
+	 * with {@code confirm})
 	 * @throws IllegalArgumentException saying what is wrong
 	 */
 	public ReplayRequest validated(TopicNames topics) {
@@ -58,7 +59,8 @@ public record ReplayRequest(String topic, Instant since, Instant until, String u
 			}
 		}
 		else if (!stuck.contains(this.topic)) {
-			throw new IllegalArgumentException("'topic' must be a stuck-event topic: one of " + stuck + " or " + parked);
+			throw new IllegalArgumentException(
+					"'topic' must be a stuck-event topic: one of " + stuck + " or " + parked);
 		}
 		if (this.since != null && this.until != null && !this.since.isBefore(this.until)) {
 			throw new IllegalArgumentException("'since' must be before 'until'");

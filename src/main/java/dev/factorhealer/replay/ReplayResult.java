@@ -1,8 +1,8 @@
 package dev.factorhealer.replay;
 
 /**
- * The {@code result} tag of {@code healer_replay_records_total}: what the dashboards and the
- * {@code HealerRecordsParked} alert count.
+ * The {@code result} tag of {@code healer_replay_records_total}: what the dashboards and
+ * the {@code HealerRecordsParked} alert count.
  */
 public enum ReplayResult {
 

@@ -18,16 +18,20 @@ import dev.factorhealer.replay.ReplayPlanner.Move;
 import dev.factorhealer.system.TopicNames;
 
 /**
- * Moves records from a stuck-event topic back to their original topic: one run at a time per
- * topic, reading the stuck topic up to the end it had at the start (records that fail again
- * during the run wait for the next one). {@link ReplayPlanner} decides what each record becomes,
- * {@link ReplayWriter} sends it and records it in the {@link ReplayLedger}.
+ * Moves records from a stuck-event topic back to their original topic: one run at a time
+ * per topic, reading the stuck topic up to the end it had at the start (records that fail
+ * again during the run wait for the next one). {@link ReplayPlanner} decides what each
+ * record becomes, {@link ReplayWriter} sends it and records it in the
+ * {@link ReplayLedger}.
  */
 public class ReplayService {
 
 	private static final Logger log = LoggerFactory.getLogger(ReplayService.class);
 
-	/** Records sent between two waits for Kafka's acknowledgements (and two ledger writes). */
+	/**
+	 * Records sent between two waits for Kafka's acknowledgements (and two ledger
+	 * writes).
+	 */
 	static final int BATCH = 5000;
 
 	private final Supplier<Consumer<byte[], byte[]>> consumers;
@@ -87,8 +91,8 @@ public class ReplayService {
 	private ReplayReport run(ReplayRequest request) {
 		log.info("Replay of {} started: {}", request.topic(), request);
 		ReplayPlanner planner;
-		ReplayWriter writer = request.isDryRun() ? null : new ReplayWriter(this.producer, this.ledger,
-				request.topic(), BATCH, this.clock, this.counters);
+		ReplayWriter writer = request.isDryRun() ? null
+				: new ReplayWriter(this.producer, this.ledger, request.topic(), BATCH, this.clock, this.counters);
 		try (Consumer<byte[], byte[]> consumer = this.consumers.get()) {
 			Replayed replayed = this.ledger.read(consumer, request.topic());
 			planner = new ReplayPlanner(request, replayed, this.properties.maxReplays(), this.topics.parked());

@@ -25,12 +25,13 @@ import dev.factorhealer.deadletter.StuckRecordHeaders;
 import dev.factorhealer.replay.ReplayPlanner.Move;
 
 /**
- * Sends one run's moves and records them in the ledger, at the speed of a plain copy: sends stay
- * in flight while the run reads on. When a batch is full the run waits once, for the batch before
- * it, then writes that one to the ledger (one entry per partition) without waiting; the ledger
- * entries are awaited a batch later, and only then counted. So a record is in the ledger only
- * once Kafka acknowledged it on its target ({@code acks=all}): a crash in between can replay it
- * once more (harmless: every step downstream is idempotent) but never lose it.
+ * Sends one run's moves and records them in the ledger, at the speed of a plain copy:
+ * sends stay in flight while the run reads on. When a batch is full the run waits once,
+ * for the batch before it, then writes that one to the ledger (one entry per partition)
+ * without waiting; the ledger entries are awaited a batch later, and only then counted.
+ * So a record is in the ledger only once Kafka acknowledged it on its target
+ * ({@code acks=all}): a crash in between can replay it once more (harmless: every step
+ * downstream is idempotent) but never lose it.
  */
 final class ReplayWriter {
 
@@ -74,8 +75,8 @@ final class ReplayWriter {
 	/** Sends one move without waiting for it. */
 	void send(Move move) {
 		ConsumerRecord<byte[], byte[]> record = move.record();
-		this.current.sends.add(this.producer.send(new ProducerRecord<>(move.target(), null, record.key(),
-				record.value(), headers(move))));
+		this.current.sends.add(this.producer
+			.send(new ProducerRecord<>(move.target(), null, record.key(), record.value(), headers(move))));
 		this.current.offsets.computeIfAbsent(record.partition(), (p) -> new OffsetRanges()).add(record.offset());
 		this.current.moved.merge(move.action().result(), 1L, Long::sum);
 		if (move.action() == ReplayAction.PARK) {
@@ -115,8 +116,8 @@ final class ReplayWriter {
 	}
 
 	/**
-	 * The record as it goes back: the stuck-topic headers removed (kept on the parked topic, which
-	 * operators review), the new replay count and where it came from added.
+	 * The record as it goes back: the stuck-topic headers removed (kept on the parked
+	 * topic, which operators review), the new replay count and where it came from added.
 	 */
 	private static RecordHeaders headers(Move move) {
 		boolean park = move.action() == ReplayAction.PARK;
@@ -135,7 +136,8 @@ final class ReplayWriter {
 
 	private static void await(List<CompletableFuture<?>> futures, String what) {
 		try {
-			CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+				.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {

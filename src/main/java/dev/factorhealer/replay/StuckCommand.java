@@ -31,9 +31,9 @@ import dev.factorhealer.system.TopicNames;
 
 /**
  * {@code java -jar okta-factor-healer.jar stuck list [--topic T] [--user ID] [--exception TEXT]
- * [--since ISO-8601|24h|7d] [--max N] [--json]}: prints stuck records with why, when, how many
- * attempts and where they came from, without moving them; exit 0, 1 when Kafka could not be
- * read, 2 for bad arguments.
+ * [--since ISO-8601|24h|7d] [--max N] [--json]}: prints stuck records with why, when, how
+ * many attempts and where they came from, without moving them; exit 0, 1 when Kafka could
+ * not be read, 2 for bad arguments.
  */
 public final class StuckCommand {
 
@@ -88,7 +88,8 @@ public final class StuckCommand {
 				err.println(USAGE);
 				return 2;
 			}
-			Map<String, Object> consumer = new HashMap<>(context.getBean(KafkaProperties.class).buildConsumerProperties());
+			Map<String, Object> consumer = new HashMap<>(
+					context.getBean(KafkaProperties.class).buildConsumerProperties());
 			consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
 			consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 			consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-stuck-list");
@@ -176,13 +177,17 @@ public final class StuckCommand {
 			return Instant.parse(value);
 		}
 		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException("--since must be an ISO-8601 instant like 2026-11-28T09:00:00Z or an age like 24h");
+			throw new IllegalArgumentException(
+					"--since must be an ISO-8601 instant like 2026-11-28T09:00:00Z or an age like 24h");
 		}
 	}
 
 	static void print(List<StuckRecord> records, Listing listing, List<String> topics, PrintStream out) {
 		if (listing.json()) {
-			out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(records));
+			out.println(JsonMapper.builder()
+				.enable(SerializationFeature.INDENT_OUTPUT)
+				.build()
+				.writeValueAsString(records));
 			return;
 		}
 		Map<String, Integer> perTopic = new LinkedHashMap<>();
@@ -190,9 +195,10 @@ public final class StuckCommand {
 		for (StuckRecord record : records) {
 			perTopic.merge(record.topic(), 1, Integer::sum);
 			out.printf("%s %d@%d  key %s  stuck %s  attempts %s  replays %d%n", record.topic(), record.partition(),
-					record.offset(), record.key(), record.stuckAt(), record.attempts() == null ? "?" : record.attempts(),
-					record.replayCount());
-			out.printf("    from %s %s@%s%s%n", record.originalTopic(), record.originalPartition(), record.originalOffset(),
+					record.offset(), record.key(), record.stuckAt(),
+					record.attempts() == null ? "?" : record.attempts(), record.replayCount());
+			out.printf("    from %s %s@%s%s%n", record.originalTopic(), record.originalPartition(),
+					record.originalOffset(),
 					record.originalTimestamp() == null ? "" : " (" + record.originalTimestamp() + ")");
 			out.printf("    why  %s: %s%n", record.exception(), record.reason());
 		}

@@ -18,8 +18,8 @@ import org.apache.kafka.common.header.Headers;
 import dev.factorhealer.deadletter.StuckRecordHeaders;
 
 /**
- * Reads stuck records (without moving them) for {@code stuck list}: each record's headers say why
- * it is stuck, since when, after how many attempts, and where it came from.
+ * Reads stuck records (without moving them) for {@code stuck list}: each record's headers
+ * say why it is stuck, since when, after how many attempts, and where it came from.
  */
 class StuckRecords {
 
@@ -59,7 +59,10 @@ class StuckRecords {
 
 	}
 
-	/** The matching records of each topic, oldest first, at most {@code filter.max()} in all. */
+	/**
+	 * The matching records of each topic, oldest first, at most {@code filter.max()} in
+	 * all.
+	 */
 	List<StuckRecord> list(List<String> topics, Filter filter) {
 		List<StuckRecord> found = new ArrayList<>();
 		try (Consumer<byte[], byte[]> consumer = this.consumers.get()) {
@@ -101,7 +104,8 @@ class StuckRecords {
 		}
 		Long originalTimestamp = StuckRecordHeaders.originalLong(headers, StuckRecordHeaders.ORIGINAL_TIMESTAMP);
 		return new StuckRecord(record.topic(), record.partition(), record.offset(),
-				record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), StuckRecordHeaders.deadLetteredAt(headers, record.timestamp()),
+				record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+				StuckRecordHeaders.deadLetteredAt(headers, record.timestamp()),
 				StuckRecordHeaders.text(headers, StuckRecordHeaders.ATTEMPTS), StuckRecordHeaders.replayCount(headers),
 				StuckRecordHeaders.text(headers, StuckRecordHeaders.ORIGINAL_TOPIC),
 				StuckRecordHeaders.originalPartition(headers),

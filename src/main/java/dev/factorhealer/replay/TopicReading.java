@@ -11,8 +11,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads every partition of a topic from its beginning up to the end it had when reading started:
- * records that arrive meanwhile (a record failing again during its replay) wait for the next run.
+ * Reads every partition of a topic from its beginning up to the end it had when reading
+ * started: records that arrive meanwhile (a record failing again during its replay) wait
+ * for the next run.
  */
 final class TopicReading {
 
@@ -28,7 +29,10 @@ final class TopicReading {
 
 	}
 
-	/** Hands every record up to the end to {@code handler}, until {@code done} says enough. */
+	/**
+	 * Hands every record up to the end to {@code handler}, until {@code done} says
+	 * enough.
+	 */
 	static void toEnd(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, BooleanSupplier done) {
 		Map<TopicPartition, Long> ends = fromBeginning(consumer, topic);
 		while (!ends.isEmpty() && !done.getAsBoolean()) {
@@ -43,8 +47,8 @@ final class TopicReading {
 	}
 
 	/**
-	 * Assigns every partition of the topic from its beginning; returns the end offset of each
-	 * partition that has records, i.e. how far this reading goes.
+	 * Assigns every partition of the topic from its beginning; returns the end offset of
+	 * each partition that has records, i.e. how far this reading goes.
 	 */
 	private static Map<TopicPartition, Long> fromBeginning(Consumer<byte[], byte[]> consumer, String topic) {
 		List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT)

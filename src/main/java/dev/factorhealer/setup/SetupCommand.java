@@ -21,9 +21,9 @@ import dev.factorhealer.system.Causes;
 
 /**
  * {@code java -jar okta-factor-healer.jar hook create --url https://<host>/hooks/okta [--name N]},
- * {@code hook show [--name N]} and {@code doctor [--name N]}: start only the settings, the Okta
- * client and Kafka's client, do the one thing, print it, and exit 0 when all is well, 1 when not,
- * 2 for bad arguments (with the usage).
+ * {@code hook show [--name N]} and {@code doctor [--name N]}: start only the settings,
+ * the Okta client and Kafka's client, do the one thing, print it, and exit 0 when all is
+ * well, 1 when not, 2 for bad arguments (with the usage).
  */
 public final class SetupCommand {
 
@@ -52,7 +52,9 @@ public final class SetupCommand {
 		return run(args, out, err, Map.of());
 	}
 
-	/** @param overrides settings above every configured source (tests pass theirs here) */
+	/**
+	 * @param overrides settings above every configured source (tests pass theirs here)
+	 */
 	static int run(String[] args, PrintStream out, PrintStream err, Map<String, Object> overrides) {
 		Invocation invocation;
 		try {
@@ -90,7 +92,8 @@ public final class SetupCommand {
 
 	static Invocation parse(String[] args) {
 		if (args.length == 0 || !COMMANDS.contains(args[0])) {
-			throw new IllegalArgumentException("unknown command " + (args.length == 0 ? "(none)" : "'" + args[0] + "'"));
+			throw new IllegalArgumentException(
+					"unknown command " + (args.length == 0 ? "(none)" : "'" + args[0] + "'"));
 		}
 		String action = args[0];
 		String[] options = Arrays.copyOfRange(args, 1, args.length);
@@ -119,7 +122,10 @@ public final class SetupCommand {
 		return new Invocation(action, url, name, false);
 	}
 
-	/** The {@code --name value} and {@code --name=value} options; {@code null} when help is asked for. */
+	/**
+	 * The {@code --name value} and {@code --name=value} options; {@code null} when help
+	 * is asked for.
+	 */
 	private static Map<String, String> options(String action, String[] options) {
 		Map<String, String> values = new HashMap<>();
 		for (int i = 0; i < options.length; i++) {
@@ -154,7 +160,8 @@ public final class SetupCommand {
 
 	private static URI url(String text) {
 		if (text == null) {
-			throw new IllegalArgumentException("hook create: --url is required, e.g. --url https://healer.example.com/hooks/okta");
+			throw new IllegalArgumentException(
+					"hook create: --url is required, e.g. --url https://healer.example.com/hooks/okta");
 		}
 		URI url;
 		try {
@@ -164,7 +171,8 @@ public final class SetupCommand {
 			throw new IllegalArgumentException("hook create: --url is not a URL: " + ex.getReason());
 		}
 		if (!url.isAbsolute() || url.getHost() == null) {
-			throw new IllegalArgumentException("hook create: --url must be an absolute URL such as https://healer.example.com/hooks/okta");
+			throw new IllegalArgumentException(
+					"hook create: --url must be an absolute URL such as https://healer.example.com/hooks/okta");
 		}
 		return url;
 	}
@@ -178,8 +186,8 @@ public final class SetupCommand {
 	}
 
 	/**
-	 * The settings, the Okta client of the set-up and Kafka's client; nothing else (no web
-	 * server, no bindings). Not a {@code @Configuration}, so no scan picks it up.
+	 * The settings, the Okta client of the set-up and Kafka's client; nothing else (no
+	 * web server, no bindings). Not a {@code @Configuration}, so no scan picks it up.
 	 */
 	@EnableAutoConfiguration
 	@EnableConfigurationProperties(SetupProperties.class)

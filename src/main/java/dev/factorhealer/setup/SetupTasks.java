@@ -25,8 +25,8 @@ import dev.factorhealer.okta.OktaException;
 import dev.factorhealer.okta.OktaSetup;
 
 /**
- * What {@code hook create}, {@code hook show} and {@code doctor} do, on the commands' small
- * context. Hook secrets and header are the hook module's settings, read by name.
+ * What {@code hook create}, {@code hook show} and {@code doctor} do, on the commands'
+ * small context. Hook secrets and header are the hook module's settings, read by name.
  */
 class SetupTasks {
 
@@ -53,15 +53,22 @@ class SetupTasks {
 		this.kafka = kafka;
 	}
 
-	/** Creates or updates the hook by name, activates it when inactive, verifies it, prints it. */
+	/**
+	 * Creates or updates the hook by name, activates it when inactive, verifies it,
+	 * prints it.
+	 */
 	int createHook(URI url, String name, PrintStream out, PrintStream err) {
 		String hookName = (name != null) ? name : this.settings.hookName();
-		List<String> secrets = Binder.get(this.environment).bind(SECRETS, Bindable.listOf(String.class)).orElse(List.of());
+		List<String> secrets = Binder.get(this.environment)
+			.bind(SECRETS, Bindable.listOf(String.class))
+			.orElse(List.of());
 		if (secrets.isEmpty() || secrets.get(0).isBlank()) {
-			err.println("hook create: set healer.hook.secrets (HEALER_HOOK_SECRETS): Okta sends its first value in the auth header");
+			err.println(
+					"hook create: set healer.hook.secrets (HEALER_HOOK_SECRETS): Okta sends its first value in the auth header");
 			return 2;
 		}
-		boolean plainHttpAllowed = this.environment.getProperty("okta.testing.disable-https-check", Boolean.class, false);
+		boolean plainHttpAllowed = this.environment.getProperty("okta.testing.disable-https-check", Boolean.class,
+				false);
 		if (!"https".equalsIgnoreCase(url.getScheme()) && !plainHttpAllowed) {
 			err.println("hook create: --url must be https: Okta delivers to https URIs only");
 			return 2;
@@ -72,7 +79,8 @@ class SetupTasks {
 		List<EventHook> existing = this.okta.findHooks(hookName);
 		if (existing.size() > 1) {
 			err.println("hook create: Okta has " + existing.size() + " event hooks named '" + hookName + "'; updating "
-					+ existing.get(0).id() + ". Delete the others in the Admin Console: each would deliver every event again.");
+					+ existing.get(0).id()
+					+ ". Delete the others in the Admin Console: each would deliver every event again.");
 		}
 		EventHook hook;
 		if (!existing.isEmpty()) {
@@ -101,9 +109,10 @@ class SetupTasks {
 	}
 
 	/**
-	 * Creates the hook. A create that failed after Okta may have taken it (a 5xx, a timeout) is
-	 * looked up by name before giving up. (The Okta client retries a 5xx, so a create Okta took but
-	 * answered 5xx can leave a second hook of the name: the next run warns about it.)
+	 * Creates the hook. A create that failed after Okta may have taken it (a 5xx, a
+	 * timeout) is looked up by name before giving up. (The Okta client retries a 5xx, so
+	 * a create Okta took but answered 5xx can leave a second hook of the name: the next
+	 * run warns about it.)
 	 */
 	private EventHook create(EventHook.Spec spec) {
 		try {
@@ -146,7 +155,8 @@ class SetupTasks {
 			}
 		}
 		long failed = checks.stream().filter(check -> !check.ok()).count();
-		out.println((failed == 0) ? "all " + checks.size() + " checks passed" : failed + " of " + checks.size() + " checks failed");
+		out.println((failed == 0) ? "all " + checks.size() + " checks passed"
+				: failed + " of " + checks.size() + " checks failed");
 		return (failed == 0) ? 0 : 1;
 	}
 
@@ -156,8 +166,8 @@ class SetupTasks {
 		config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIME.toMillis());
 		config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIME.toMillis());
 		Object configured = config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-		String servers = (configured instanceof List<?> list) ? String.join(",", list.stream().map(String::valueOf).toList())
-				: String.valueOf(configured);
+		String servers = (configured instanceof List<?> list)
+				? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(configured);
 		try (Admin admin = Admin.create(config)) {
 			int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) KAFKA_TIME.toMillis()))
 				.nodes()
@@ -169,9 +179,11 @@ class SetupTasks {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			return DoctorCheck.fail(name, servers + " not reachable within " + KAFKA_TIME.toSeconds() + " s ("
-					+ ex.getClass().getSimpleName() + ")", "check spring.kafka.bootstrap-servers (SPRING_KAFKA_BOOTSTRAPSERVERS) "
-					+ "and that the brokers are up");
+			return DoctorCheck.fail(name,
+					servers + " not reachable within " + KAFKA_TIME.toSeconds() + " s (" + ex.getClass().getSimpleName()
+							+ ")",
+					"check spring.kafka.bootstrap-servers (SPRING_KAFKA_BOOTSTRAPSERVERS) "
+							+ "and that the brokers are up");
 		}
 	}
 

@@ -6,8 +6,8 @@ import java.security.MessageDigest;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * The bearer token check of every {@code /admin/*} endpoint: constant-time comparison with
- * {@code healer.admin.token}; refusals go to the rate-limited {@link RefusalLog}.
+ * The bearer token check of every {@code /admin/*} endpoint: constant-time comparison
+ * with {@code healer.admin.token}; refusals go to the rate-limited {@link RefusalLog}.
  */
 public final class AdminAuthentication {
 
@@ -20,7 +20,9 @@ public final class AdminAuthentication {
 		this.refusals = refusals;
 	}
 
-	/** Whether the request carries the admin token; a refusal is noted in the refusal log. */
+	/**
+	 * Whether the request carries the admin token; a refusal is noted in the refusal log.
+	 */
 	public boolean isAuthorized(HttpServletRequest request) {
 		String presented = request.getHeader("Authorization");
 		if (presented != null && MessageDigest.isEqual(this.expected, presented.getBytes(StandardCharsets.UTF_8))) {

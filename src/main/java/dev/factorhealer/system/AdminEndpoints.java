@@ -15,12 +15,13 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Where the {@code /admin/*} controllers live: beside actuator, on the management port
- * ({@code management.server.port}), never on the port Okta posts to, so a load balancer can expose
- * the hook alone. With a management port of its own, Spring Boot runs actuator in a child context
- * that is not component-scanned; each module imports its admin controllers there through a
- * {@code @ManagementContextConfiguration} listed in
+ * ({@code management.server.port}), never on the port Okta posts to, so a load balancer
+ * can expose the hook alone. With a management port of its own, Spring Boot runs actuator
+ * in a child context that is not component-scanned; each module imports its admin
+ * controllers there through a {@code @ManagementContextConfiguration} listed in
  * {@code META-INF/spring/org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration.imports}.
- * Only when the management port is the server port do the controllers join the main context.
+ * Only when the management port is the server port do the controllers join the main
+ * context.
  */
 public final class AdminEndpoints {
 
@@ -28,8 +29,9 @@ public final class AdminEndpoints {
 	}
 
 	/**
-	 * On an admin controller: registered only in the context that serves the management port
-	 * (the management child context, or the main context when both ports are the same).
+	 * On an admin controller: registered only in the context that serves the management
+	 * port (the management child context, or the main context when both ports are the
+	 * same).
 	 */
 	@Target(ElementType.TYPE)
 	@Retention(RetentionPolicy.RUNTIME)
@@ -40,8 +42,8 @@ public final class AdminEndpoints {
 	}
 
 	/**
-	 * On a {@code @ManagementContextConfiguration}: applies only in the management child context,
-	 * not when the main context's component scan finds it.
+	 * On a {@code @ManagementContextConfiguration}: applies only in the management child
+	 * context, not when the main context's component scan finds it.
 	 */
 	@Target(ElementType.TYPE)
 	@Retention(RetentionPolicy.RUNTIME)

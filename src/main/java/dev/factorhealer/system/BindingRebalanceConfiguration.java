@@ -10,7 +10,10 @@ import org.springframework.cloud.stream.binder.kafka.KafkaBindingRebalanceListen
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The binder's one rebalance listener, handing each binding's changes to the modules that asked ({@link BindingPartitions}). */
+/**
+ * The binder's one rebalance listener, handing each binding's changes to the modules that
+ * asked ({@link BindingPartitions}).
+ */
 @Configuration(proxyBeanMethods = false)
 class BindingRebalanceConfiguration {
 
@@ -29,7 +32,9 @@ class BindingRebalanceConfiguration {
 			@Override
 			public void onPartitionsRevokedBeforeCommit(String bindingName, Consumer<?, ?> consumer,
 					Collection<TopicPartition> partitions) {
-				listeners.stream().filter(l -> l.binding().equals(bindingName)).forEach(l -> l.revoked(consumer, partitions));
+				listeners.stream()
+					.filter(l -> l.binding().equals(bindingName))
+					.forEach(l -> l.revoked(consumer, partitions));
 			}
 
 		};

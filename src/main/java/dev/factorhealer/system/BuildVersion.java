@@ -6,8 +6,8 @@ import java.util.Properties;
 
 /**
  * What {@code --version} prints: the version and build time from
- * {@code META-INF/build-info.properties} and the commit from {@code git.properties} (both written
- * by the build; absent, the line says so).
+ * {@code META-INF/build-info.properties} and the commit from {@code git.properties} (both
+ * written by the build; absent, the line says so).
  */
 public final class BuildVersion {
 

@@ -5,17 +5,20 @@ import java.util.Optional;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * The one walk of an exception's cause chain. Frameworks wrap what really failed (listener
- * execution, messaging, HTTP client, futures); every decision that depends on that failure looks
- * through the wrappers here, guarded against self-referencing causes, instead of writing its own
- * loop.
+ * The one walk of an exception's cause chain. Frameworks wrap what really failed
+ * (listener execution, messaging, HTTP client, futures); every decision that depends on
+ * that failure looks through the wrappers here, guarded against self-referencing causes,
+ * instead of writing its own loop.
  */
 public final class Causes {
 
 	private Causes() {
 	}
 
-	/** The first exception of {@code type} in the chain of {@code ex}, {@code ex} itself included. */
+	/**
+	 * The first exception of {@code type} in the chain of {@code ex}, {@code ex} itself
+	 * included.
+	 */
 	public static <T extends Throwable> Optional<T> find(Throwable ex, Class<T> type) {
 		for (Throwable cause = ex; cause != null; cause = next(cause)) {
 			if (type.isInstance(cause)) {
@@ -44,7 +47,10 @@ public final class Causes {
 		return (root != null) ? root : ex;
 	}
 
-	/** {@code SimpleName: message} of the deepest cause, for one log line or result detail. */
+	/**
+	 * {@code SimpleName: message} of the deepest cause, for one log line or result
+	 * detail.
+	 */
 	public static String rootMessage(Throwable ex) {
 		Throwable root = root(ex);
 		return root.getClass().getSimpleName() + ((root.getMessage() != null) ? ": " + root.getMessage() : "");

@@ -11,10 +11,10 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Kafka templates for the modules that publish themselves (hook, remediation results, dead
- * letters, replay). Each gets its own producer with explicit serializers, so nothing depends on
- * global serializer settings that the Spring Cloud Stream binder would also pick up, and every
- * one is durable: {@code acks=all} and idempotent.
+ * Kafka templates for the modules that publish themselves (hook, remediation results,
+ * dead letters, replay). Each gets its own producer with explicit serializers, so nothing
+ * depends on global serializer settings that the Spring Cloud Stream binder would also
+ * pick up, and every one is durable: {@code acks=all} and idempotent.
  */
 public final class KafkaProducers {
 

@@ -8,9 +8,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 /**
- * Settings of the plain consumers that read a topic by partition, outside any consumer group (the
- * deletion ledger, the detection memory's rebuild, replay): nothing committed, only committed
- * records read.
+ * Settings of the plain consumers that read a topic by partition, outside any consumer
+ * group (the deletion ledger, the detection memory's rebuild, replay): nothing committed,
+ * only committed records read.
  */
 public final class KafkaReaders {
 

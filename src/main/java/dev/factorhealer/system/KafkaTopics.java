@@ -6,9 +6,9 @@ import org.springframework.kafka.config.TopicBuilder;
 
 /**
  * Topics the service creates when they do not exist yet. All accept records up to
- * {@link #MAX_RECORD_BYTES}, well above the largest hook delivery accepted, so that an event that
- * passed the hook's size check also fits on {@code okta.events} and on the stuck topics.
- * (Topics created beforehand keep their own {@code max.message.bytes}.)
+ * {@link #MAX_RECORD_BYTES}, well above the largest hook delivery accepted, so that an
+ * event that passed the hook's size check also fits on {@code okta.events} and on the
+ * stuck topics. (Topics created beforehand keep their own {@code max.message.bytes}.)
  */
 public final class KafkaTopics {
 

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs refused requests (401s on the hook and admin endpoints) as a rate-limited summary: the
- * first refusal of a quiet period is logged at once, the rest are counted and summed up in one
- * line per interval, so a scanner hammering the hook cannot flood the log.
+ * Logs refused requests (401s on the hook and admin endpoints) as a rate-limited summary:
+ * the first refusal of a quiet period is logged at once, the rest are counted and summed
+ * up in one line per interval, so a scanner hammering the hook cannot flood the log.
  */
 public final class RefusalLog {
 
@@ -37,7 +37,8 @@ public final class RefusalLog {
 	/**
 	 * Notes one refused request.
 	 * @param endpoint what was asked for, e.g. {@code POST /hooks/okta}
-	 * @param why why it was refused, e.g. {@code missing or wrong secret in header Authorization}
+	 * @param why why it was refused, e.g.
+	 * {@code missing or wrong secret in header Authorization}
 	 * @param remoteAddress the client's address
 	 */
 	public void refused(String endpoint, String why, String remoteAddress) {
@@ -52,7 +53,8 @@ public final class RefusalLog {
 			if (window.loggedAt == null || !now.isBefore(window.loggedAt.plus(this.interval))) {
 				line = window.count == 1 ? "from " + remoteAddress
 						: window.count + " times in the last " + Duration.between(window.since, now).toSeconds()
-								+ " s, from " + window.addresses + (window.addresses.size() == MAX_ADDRESSES ? " and others" : "");
+								+ " s, from " + window.addresses
+								+ (window.addresses.size() == MAX_ADDRESSES ? " and others" : "");
 				window.loggedAt = now;
 				window.count = 0;
 				window.since = now;

@@ -6,10 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Refuses weak or placeholder secrets at start-up (hook secrets, the admin token): an unedited
- * {@code .env} would otherwise open the service with a value anyone can read in the repository.
- * The message names the setting and how to make a good value, never the rejected value: these
- * checks run in code because Spring Boot's binding-failure report prints the value.
+ * Refuses weak or placeholder secrets at start-up (hook secrets, the admin token): an
+ * unedited {@code .env} would otherwise open the service with a value anyone can read in
+ * the repository. The message names the setting and how to make a good value, never the
+ * rejected value: these checks run in code because Spring Boot's binding-failure report
+ * prints the value.
  */
 public final class SecretStrength {
 
@@ -24,7 +25,8 @@ public final class SecretStrength {
 
 	/** Text the examples and documentation use for values that must be replaced. */
 	private static final List<String> PLACEHOLDERS = List.of("replace-with", "replace_with", "change-me", "changeme",
-			"change_me", "placeholder", "your-secret", "your-token", "set-in-the-environment", "example", "password", "xxxxxxxx");
+			"change_me", "placeholder", "your-secret", "your-token", "set-in-the-environment", "example", "password",
+			"xxxxxxxx");
 
 	static final String HOW = "generate one with: openssl rand -base64 32";
 
@@ -32,9 +34,11 @@ public final class SecretStrength {
 	}
 
 	/**
-	 * @param setting the setting's name, for the message (e.g. {@code healer.hook.secrets})
+	 * @param setting the setting's name, for the message (e.g.
+	 * {@code healer.hook.secrets})
 	 * @param value the secret
-	 * @throws WeakSecretException when the value is a placeholder, short or of low entropy
+	 * @throws WeakSecretException when the value is a placeholder, short or of low
+	 * entropy
 	 */
 	public static void check(String setting, String value) {
 		String problem = problem(value);
@@ -74,7 +78,10 @@ public final class SecretStrength {
 		return null;
 	}
 
-	/** Whether the value is a shorter piece written again and again ({@code abcabcabc...}). */
+	/**
+	 * Whether the value is a shorter piece written again and again
+	 * ({@code abcabcabc...}).
+	 */
 	private static boolean repeats(String value) {
 		for (int period = 1; period <= value.length() / 2; period++) {
 			boolean same = true;
@@ -88,7 +95,9 @@ public final class SecretStrength {
 		return false;
 	}
 
-	/** How often a character differs from the one before ({@code aaaabbbb} changes once). */
+	/**
+	 * How often a character differs from the one before ({@code aaaabbbb} changes once).
+	 */
 	private static int changes(String value) {
 		int changes = 0;
 		for (int i = 1; i < value.length(); i++) {

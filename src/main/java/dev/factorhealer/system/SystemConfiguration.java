@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Shared beans: topic settings, the admin token check, the refusal log. Public so that the jar's
- * commands, which start only the parts they need, can import it.
+ * Shared beans: topic settings, the admin token check, the refusal log. Public so that
+ * the jar's commands, which start only the parts they need, can import it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ AdminProperties.class, TopicProperties.class })

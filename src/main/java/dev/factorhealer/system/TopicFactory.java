@@ -8,8 +8,9 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.kafka.config.TopicBuilder;
 
 /**
- * Builds the {@code NewTopic} of every topic the service creates, with the replication factor,
- * {@code min.insync.replicas} and retention of {@link TopicProperties}, by what the topic holds.
+ * Builds the {@code NewTopic} of every topic the service creates, with the replication
+ * factor, {@code min.insync.replicas} and retention of {@link TopicProperties}, by what
+ * the topic holds.
  */
 public final class TopicFactory {
 
@@ -21,25 +22,29 @@ public final class TopicFactory {
 
 	/** {@code okta.events}, {@code okta.remediation.requests}: work in flight. */
 	public NewTopic pipeline(String name, int partitions) {
-		return builder(name, partitions).config(TopicConfig.RETENTION_MS_CONFIG, millis(this.properties.pipelineRetention()))
+		return builder(name, partitions)
+			.config(TopicConfig.RETENTION_MS_CONFIG, millis(this.properties.pipelineRetention()))
 			.build();
 	}
 
 	/** Stuck and parked records: kept until someone looked at them. */
 	public NewTopic stuck(String name, int partitions) {
-		return builder(name, partitions).config(TopicConfig.RETENTION_MS_CONFIG, millis(this.properties.stuckRetention()))
+		return builder(name, partitions)
+			.config(TopicConfig.RETENTION_MS_CONFIG, millis(this.properties.stuckRetention()))
 			.build();
 	}
 
 	/** {@code okta.remediation.results}: the audit of what was done. */
 	public NewTopic results(String name, int partitions) {
-		return builder(name, partitions).config(TopicConfig.RETENTION_MS_CONFIG, millis(this.properties.resultsRetention()))
+		return builder(name, partitions)
+			.config(TopicConfig.RETENTION_MS_CONFIG, millis(this.properties.resultsRetention()))
 			.build();
 	}
 
 	/**
-	 * The replay ledger: compacted (one entry per stuck partition and replay batch) and deleted
-	 * after the stuck retention, when the stuck records it speaks of are gone too.
+	 * The replay ledger: compacted (one entry per stuck partition and replay batch) and
+	 * deleted after the stuck retention, when the stuck records it speaks of are gone
+	 * too.
 	 */
 	public NewTopic ledger(String name, int partitions) {
 		return builder(name, partitions)
@@ -51,8 +56,8 @@ public final class TopicFactory {
 	}
 
 	/**
-	 * A compacted state topic whose newest value per key is the state (the remediation mode):
-	 * never deleted by age; older values go within {@code max-compaction-lag}.
+	 * A compacted state topic whose newest value per key is the state (the remediation
+	 * mode): never deleted by age; older values go within {@code max-compaction-lag}.
 	 */
 	public NewTopic state(String name, int partitions) {
 		return builder(name, partitions).compact()
@@ -62,7 +67,10 @@ public final class TopicFactory {
 			.build();
 	}
 
-	/** Name, partitions, replication factor, {@code min.insync.replicas} and the record size limit. */
+	/**
+	 * Name, partitions, replication factor, {@code min.insync.replicas} and the record
+	 * size limit.
+	 */
 	public TopicBuilder builder(String name, int partitions) {
 		return KafkaTopics.topic(name, partitions)
 			.replicas(this.properties.replicationFactor())

@@ -4,10 +4,11 @@ import jakarta.validation.constraints.NotBlank;
 
 /**
  * The name of every topic the service writes or reads, in one place
- * ({@code healer.topics.names.*}): the modules, the stream bindings in {@code application.yml}
- * and the commands all take their names from here, so a deployment that renames a topic renames
- * it once. The default names are written once, in the service's {@code application.yml}; which
- * module writes and which reads each topic is in {@code docs/architecture.md}.
+ * ({@code healer.topics.names.*}): the modules, the stream bindings in
+ * {@code application.yml} and the commands all take their names from here, so a
+ * deployment that renames a topic renames it once. The default names are written once, in
+ * the service's {@code application.yml}; which module writes and which reads each topic
+ * is in {@code docs/architecture.md}.
  *
  * @param events System Log events, as received
  * @param requests remediation requests
@@ -23,17 +24,8 @@ import jakarta.validation.constraints.NotBlank;
  * @param parked records replayed too often
  * @param replayLedger what was replayed
  */
-public record TopicNames(@NotBlank String events,
-		@NotBlank String requests,
-		@NotBlank String results,
-		@NotBlank String deletions,
-		@NotBlank String mode,
-		@NotBlank String brake,
-		@NotBlank String followups,
-		@NotBlank String followupState,
-		@NotBlank String systemlogCursor,
-		@NotBlank String eventsStuck,
-		@NotBlank String requestsStuck,
-		@NotBlank String parked,
-		@NotBlank String replayLedger) {
+public record TopicNames(@NotBlank String events, @NotBlank String requests, @NotBlank String results,
+		@NotBlank String deletions, @NotBlank String mode, @NotBlank String brake, @NotBlank String followups,
+		@NotBlank String followupState, @NotBlank String systemlogCursor, @NotBlank String eventsStuck,
+		@NotBlank String requestsStuck, @NotBlank String parked, @NotBlank String replayLedger) {
 }

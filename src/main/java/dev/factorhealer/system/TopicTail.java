@@ -12,12 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a one-partition state topic (the remediation mode, the brake, the deletion ledger) from
- * its start and follows it, on a thread of its own, outside any consumer group. Every replica
- * reads the same records in the same order, so all of them reach the same state; whoever reads
- * must know when it has seen everything written before it started, hence {@link Reader#caughtUp()}.
- * After an error the topic is opened again and read on after the last record applied: a state is
- * never applied twice and never skipped.
+ * Reads a one-partition state topic (the remediation mode, the brake, the deletion
+ * ledger) from its start and follows it, on a thread of its own, outside any consumer
+ * group. Every replica reads the same records in the same order, so all of them reach the
+ * same state; whoever reads must know when it has seen everything written before it
+ * started, hence {@link Reader#caughtUp()}. After an error the topic is opened again and
+ * read on after the last record applied: a state is never applied twice and never
+ * skipped.
  */
 public final class TopicTail {
 
@@ -30,11 +31,15 @@ public final class TopicTail {
 
 		/**
 		 * One record.
-		 * @param replaying whether it was written before the tail started (nothing to announce)
+		 * @param replaying whether it was written before the tail started (nothing to
+		 * announce)
 		 */
 		void apply(ConsumerRecord<String, byte[]> record, boolean replaying);
 
-		/** Every record before {@code nextOffset} has been applied (also after an empty poll). */
+		/**
+		 * Every record before {@code nextOffset} has been applied (also after an empty
+		 * poll).
+		 */
 		default void reached(long nextOffset) {
 		}
 
@@ -120,8 +125,8 @@ public final class TopicTail {
 				if (!this.running) {
 					return;
 				}
-				log.warn("{}: reading {} failed, reading on after offset {} in {}s: {}", this.name, this.partition.topic(),
-						this.next - 1, RETRY_AFTER.toSeconds(), ex.toString());
+				log.warn("{}: reading {} failed, reading on after offset {} in {}s: {}", this.name,
+						this.partition.topic(), this.next - 1, RETRY_AFTER.toSeconds(), ex.toString());
 				pause();
 			}
 		}

@@ -30,9 +30,9 @@ import dev.factorhealer.system.KafkaProducers;
 import dev.factorhealer.system.TopicNames;
 
 /**
- * The cursor topic and the poller, put together from its lease, cursor store and page publisher.
- * The poller is always there (its meters too); it starts once the application is ready, when
- * {@code healer.systemlog.enabled} is true, and stops first on shutdown.
+ * The cursor topic and the poller, put together from its lease, cursor store and page
+ * publisher. The poller is always there (its meters too); it starts once the application
+ * is ready, when {@code healer.systemlog.enabled} is true, and stops first on shutdown.
  */
 @Configuration(proxyBeanMethods = false)
 class SystemLogConfiguration {
@@ -64,13 +64,13 @@ class SystemLogConfiguration {
 		SystemLogCursorStore store = new SystemLogCursorStore(writer,
 				new TopicPartition(topic.name(), SystemLogLease.CURSOR_PARTITION), cursorKey, settings, mapper, clock);
 		return new SystemLogPoller(name, settings, okta,
-				(holder) -> new SystemLogLease(leaseConfig, admin, topic, cursorKey, settings.leaseGroup(), holder), store,
-				new SystemLogPagePublisher(publisher, settings.publishTimeout()), registry, clock);
+				(holder) -> new SystemLogLease(leaseConfig, admin, topic, cursorKey, settings.leaseGroup(), holder),
+				store, new SystemLogPagePublisher(publisher, settings.publishTimeout()), registry, clock);
 	}
 
 	/**
-	 * One partition (the lease), compacted (only the last cursor per org matters), with segments
-	 * rolled hourly so that compaction keeps what a new leader reads back small.
+	 * One partition (the lease), compacted (only the last cursor per org matters), with
+	 * segments rolled hourly so that compaction keeps what a new leader reads back small.
 	 */
 	static NewTopic cursorTopic(String name) {
 		return TopicBuilder.name(name)
@@ -82,8 +82,9 @@ class SystemLogConfiguration {
 	}
 
 	/**
-	 * The lease consumer: a member of the lease group subscribed to the cursor topic. Cooperative
-	 * sticky assignment keeps the lease where it is when a replica joins; nothing is committed.
+	 * The lease consumer: a member of the lease group subscribed to the cursor topic.
+	 * Cooperative sticky assignment keeps the lease where it is when a replica joins;
+	 * nothing is committed.
 	 */
 	static Map<String, Object> leaseConsumerConfig(KafkaProperties kafka, SystemLogProperties settings, String name) {
 		Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
@@ -96,7 +97,8 @@ class SystemLogConfiguration {
 		config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		// the lease consumer is polled between pages: a page (fetch, publish, cursor) must fit
+		// the lease consumer is polled between pages: a page (fetch, publish, cursor)
+		// must fit
 		Duration page = settings.pageTimeout().plus(settings.publishTimeout().multipliedBy(2)).plusMinutes(1);
 		config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
 				(int) Math.max(Duration.ofMinutes(5).toMillis(), Math.min(Integer.MAX_VALUE, page.toMillis())));

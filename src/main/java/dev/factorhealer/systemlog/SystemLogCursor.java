@@ -16,17 +16,21 @@ import dev.factorhealer.okta.LogPage;
 /**
  * Where the poll stands; the value of the records on the cursor topic, as JSON.
  *
- * @param next the {@code next} link to follow, as Okta gave it; {@code null} to start a query
- * from {@code since}
+ * @param next the {@code next} link to follow, as Okta gave it; {@code null} to start a
+ * query from {@code since}
  * @param since lower bound of the query started when there is no {@code next} link
- * @param position every event published before it has been read (the newest {@code published}
- * seen, or the time of the last poll that found nothing more); {@code now - position} is the lag
+ * @param position every event published before it has been read (the newest
+ * {@code published} seen, or the time of the last poll that found nothing more);
+ * {@code now - position} is the lag
  * @param filter the filter of the query the link belongs to
  * @param limit the page size of the query the link belongs to
  */
 record SystemLogCursor(URI next, Instant since, Instant position, String filter, int limit) {
 
-	/** A restarted query overlaps what was read by this much: duplicates are harmless, gaps are not. */
+	/**
+	 * A restarted query overlaps what was read by this much: duplicates are harmless,
+	 * gaps are not.
+	 */
 	static final Duration RESTART_OVERLAP = Duration.ofMinutes(5);
 
 	static SystemLogCursor startingAt(Instant since, String filter, int limit) {
@@ -50,7 +54,10 @@ record SystemLogCursor(URI next, Instant since, Instant position, String filter,
 		return new SystemLogCursor(page.next(), this.since, reached, this.filter, this.limit);
 	}
 
-	/** A new query from a little before the position (the link was refused, or the filter changed). */
+	/**
+	 * A new query from a little before the position (the link was refused, or the filter
+	 * changed).
+	 */
 	SystemLogCursor restarted(String filter, int limit) {
 		return new SystemLogCursor(null, this.position.minus(RESTART_OVERLAP), this.position, filter, limit);
 	}
@@ -93,8 +100,8 @@ record SystemLogCursor(URI next, Instant since, Instant position, String filter,
 			if (limit == null || !limit.isInt()) {
 				throw new IllegalArgumentException("no limit");
 			}
-			return new SystemLogCursor((next != null) ? URI.create(next) : null, since, position, required(node, "filter"),
-					limit.asInt());
+			return new SystemLogCursor((next != null) ? URI.create(next) : null, since, position,
+					required(node, "filter"), limit.asInt());
 		}
 		catch (JacksonException | DateTimeParseException ex) {
 			throw new IllegalArgumentException(ex.getMessage(), ex);

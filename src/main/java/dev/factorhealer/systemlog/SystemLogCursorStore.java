@@ -16,12 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * The poll position's durable home: this org's record on partition 0 of the compacted cursor
- * topic. It decides where a new lease holder starts (the record read back; a new query when the
- * filter or limit changed; {@code look-back} ago when there is none or it is unreadable), and
- * writes a new position with {@code acks=all}, waited for. Keeping these rules apart from the loop
- * keeps the one invariant that matters visible: the poller writes only after a page's events are
- * acknowledged, so a crash re-reads a page and never skips one. Used by the poll thread only.
+ * The poll position's durable home: this org's record on partition 0 of the compacted
+ * cursor topic. It decides where a new lease holder starts (the record read back; a new
+ * query when the filter or limit changed; {@code look-back} ago when there is none or it
+ * is unreadable), and writes a new position with {@code acks=all}, waited for. Keeping
+ * these rules apart from the loop keeps the one invariant that matters visible: the
+ * poller writes only after a page's events are acknowledged, so a crash re-reads a page
+ * and never skips one. Used by the poll thread only.
  */
 final class SystemLogCursorStore {
 
@@ -43,8 +44,8 @@ final class SystemLogCursorStore {
 	private SystemLogCursor written;
 
 	/**
-	 * @param key the key of this org's cursor record: the org URL, so that pointing the service at
-	 * another org starts afresh
+	 * @param key the key of this org's cursor record: the org URL, so that pointing the
+	 * service at another org starts afresh
 	 */
 	SystemLogCursorStore(KafkaTemplate<String, byte[]> writer, TopicPartition partition, String key,
 			SystemLogProperties settings, JsonMapper mapper, Clock clock) {
@@ -59,7 +60,8 @@ final class SystemLogCursorStore {
 	/**
 	 * Where to poll from, given the last record read back for this org.
 	 * @param lastCursor the record's value, {@code null} when there is none
-	 * @param now when the lease was gained: a first poll starts {@code look-back} before it
+	 * @param now when the lease was gained: a first poll starts {@code look-back} before
+	 * it
 	 */
 	SystemLogCursor restore(byte[] lastCursor, Instant now) {
 		SystemLogCursor found = read(lastCursor);
@@ -99,15 +101,16 @@ final class SystemLogCursorStore {
 	}
 
 	/**
-	 * Whether {@code next} is worth a write: always after a page with events, else only when the
-	 * query moved (a new link or a new query); the position alone moving is not.
+	 * Whether {@code next} is worth a write: always after a page with events, else only
+	 * when the query moved (a new link or a new query); the position alone moving is not.
 	 */
 	boolean needsWrite(SystemLogCursor next, boolean pageHadEvents) {
 		return pageHadEvents || !next.sameQuery(this.written);
 	}
 
 	/**
-	 * Writes {@code next} and waits for Kafka's acknowledgement, at most {@code publish-timeout}.
+	 * Writes {@code next} and waits for Kafka's acknowledgement, at most
+	 * {@code publish-timeout}.
 	 * @throws CursorNotDurableException when it was not acknowledged in time
 	 */
 	void write(SystemLogCursor next) throws CursorNotDurableException {
@@ -138,7 +141,10 @@ final class SystemLogCursorStore {
 		this.writer.getProducerFactory().reset();
 	}
 
-	/** The page's events are durable but the cursor is not: the page will be read again (harmless). */
+	/**
+	 * The page's events are durable but the cursor is not: the page will be read again
+	 * (harmless).
+	 */
 	static final class CursorNotDurableException extends Exception {
 
 		CursorNotDurableException(String message, Throwable cause) {

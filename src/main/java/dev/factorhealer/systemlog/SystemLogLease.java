@@ -20,18 +20,21 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
- * Leader election: the one member of the lease group assigned partition 0 of the cursor topic
- * polls. The lease consumer also reads that partition back to its end when the lease is gained,
- * because the cursor lives there, and hands the org's last cursor record to its {@link Holder}
- * before it counts as leading. It is polled on the poller's one thread only, between pages, so the
- * lease cannot change hands while a page is in flight; {@link #isLeading()} and {@link #wakeup()}
- * are safe from other threads.
+ * Leader election: the one member of the lease group assigned partition 0 of the cursor
+ * topic polls. The lease consumer also reads that partition back to its end when the
+ * lease is gained, because the cursor lives there, and hands the org's last cursor record
+ * to its {@link Holder} before it counts as leading. It is polled on the poller's one
+ * thread only, between pages, so the lease cannot change hands while a page is in flight;
+ * {@link #isLeading()} and {@link #wakeup()} are safe from other threads.
  */
 final class SystemLogLease {
 
 	private static final Logger log = LoggerFactory.getLogger(SystemLogLease.class);
 
-	/** Longest wait in the lease consumer's poll, so that lease changes and stops are seen quickly. */
+	/**
+	 * Longest wait in the lease consumer's poll, so that lease changes and stops are seen
+	 * quickly.
+	 */
 	static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 
 	/** Wait in the lease consumer's poll while reading the cursor back. */
@@ -53,13 +56,16 @@ final class SystemLogLease {
 
 	}
 
-	/** Told once the lease is gained and the cursor read back, just before this replica leads. */
+	/**
+	 * Told once the lease is gained and the cursor read back, just before this replica
+	 * leads.
+	 */
 	@FunctionalInterface
 	interface Holder {
 
 		/**
-		 * @param lastCursor the value of the last record of this org's cursor key, {@code null}
-		 * when there is none
+		 * @param lastCursor the value of the last record of this org's cursor key,
+		 * {@code null} when there is none
 		 */
 		void gained(byte[] lastCursor);
 
@@ -115,9 +121,10 @@ final class SystemLogLease {
 	}
 
 	/**
-	 * Joins the lease group unless a member already, then polls the lease consumer: for at most
-	 * {@code untilDue} (and {@link #IDLE_WAIT}) while leading, {@link #RESTORE_WAIT} while reading
-	 * the cursor back, {@link #IDLE_WAIT} while following.
+	 * Joins the lease group unless a member already, then polls the lease consumer: for
+	 * at most {@code untilDue} (and {@link #IDLE_WAIT}) while leading,
+	 * {@link #RESTORE_WAIT} while reading the cursor back, {@link #IDLE_WAIT} while
+	 * following.
 	 */
 	void poll(Duration untilDue) {
 		KafkaConsumer<String, byte[]> current = this.consumer;
@@ -144,8 +151,8 @@ final class SystemLogLease {
 		return switch (this.state) {
 			case FOLLOWING -> IDLE_WAIT;
 			case RESTORING -> RESTORE_WAIT;
-			case LEADING -> untilDue.isNegative() ? Duration.ZERO
-					: (untilDue.compareTo(IDLE_WAIT) < 0) ? untilDue : IDLE_WAIT;
+			case LEADING ->
+				untilDue.isNegative() ? Duration.ZERO : (untilDue.compareTo(IDLE_WAIT) < 0) ? untilDue : IDLE_WAIT;
 		};
 	}
 
@@ -162,7 +169,8 @@ final class SystemLogLease {
 		KafkaConsumer<String, byte[]> current = this.consumer;
 		this.consumer = null;
 		if (current != null) {
-			// a stop may have interrupted the thread: leave the group cleanly all the same
+			// a stop may have interrupted the thread: leave the group cleanly all the
+			// same
 			boolean interrupted = Thread.interrupted();
 			try {
 				current.close(CloseOptions.timeout(Duration.ofSeconds(5)));

@@ -10,12 +10,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code healer_systemlog_events_total} (events made durable on {@code okta.events}),
- * {@code healer_systemlog_polls_total{status}} (one per poll: the HTTP status of Okta's final
- * answer, e.g. {@code 200}, {@code 429}, {@code 403}, or {@code error} when there was no answer or
- * the page could not be made durable) and {@code healer_systemlog_lag_seconds} (now minus the
- * poll's position: the newest {@code published} seen, or the time of the last poll that found the
- * log drained; NaN on a replica that does not hold the lease, so {@code max()} over replicas is the
- * poller's lag).
+ * {@code healer_systemlog_polls_total{status}} (one per poll: the HTTP status of Okta's
+ * final answer, e.g. {@code 200}, {@code 429}, {@code 403}, or {@code error} when there
+ * was no answer or the page could not be made durable) and
+ * {@code healer_systemlog_lag_seconds} (now minus the poll's position: the newest
+ * {@code published} seen, or the time of the last poll that found the log drained; NaN on
+ * a replica that does not hold the lease, so {@code max()} over replicas is the poller's
+ * lag).
  */
 final class SystemLogMetrics {
 
@@ -57,10 +58,13 @@ final class SystemLogMetrics {
 	}
 
 	private void poll(String status, int count) {
-		this.polls.computeIfAbsent(status, key -> Counter.builder(POLLS)
-			.description("System Log polls by Okta's answer (error: no answer, or not made durable)")
-			.tag("status", key)
-			.register(this.registry)).increment(count);
+		this.polls
+			.computeIfAbsent(status,
+					key -> Counter.builder(POLLS)
+						.description("System Log polls by Okta's answer (error: no answer, or not made durable)")
+						.tag("status", key)
+						.register(this.registry))
+			.increment(count);
 	}
 
 }

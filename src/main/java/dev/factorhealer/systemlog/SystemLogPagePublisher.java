@@ -20,10 +20,11 @@ import dev.factorhealer.system.Causes;
 
 /**
  * Makes a page's events durable on {@code okta.events} exactly as a hook delivery would
- * ({@link EventSource#SYSTEMLOG}, same keys, bytes unchanged), under a delivery id derived from
- * the page's link. The page goes in one batch; when Kafka refuses an event as too large, the page
- * goes again one event at a time and only the events Kafka refuses are skipped (and logged): one
- * oversize event must neither stall the poll forever nor hold back the others of its page.
+ * ({@link EventSource#SYSTEMLOG}, same keys, bytes unchanged), under a delivery id
+ * derived from the page's link. The page goes in one batch; when Kafka refuses an event
+ * as too large, the page goes again one event at a time and only the events Kafka refuses
+ * are skipped (and logged): one oversize event must neither stall the poll forever nor
+ * hold back the others of its page.
  */
 final class SystemLogPagePublisher {
 
@@ -33,7 +34,9 @@ final class SystemLogPagePublisher {
 
 	private final Duration timeout;
 
-	/** @param timeout how long to wait for Kafka's acknowledgements of one batch */
+	/**
+	 * @param timeout how long to wait for Kafka's acknowledgements of one batch
+	 */
 	SystemLogPagePublisher(OktaEventPublisher publisher, Duration timeout) {
 		this.publisher = publisher;
 		this.timeout = timeout;
@@ -47,8 +50,10 @@ final class SystemLogPagePublisher {
 
 	/**
 	 * Publishes every event of the page and waits for the acknowledgements.
-	 * @return how many events are durable: all of them but those Kafka refused as too large
-	 * @throws EventsNotDurableException when Kafka did not acknowledge an event for another reason
+	 * @return how many events are durable: all of them but those Kafka refused as too
+	 * large
+	 * @throws EventsNotDurableException when Kafka did not acknowledge an event for
+	 * another reason
 	 */
 	int publish(LogPage page, String deliveryId) throws EventsNotDurableException {
 		List<OktaEvent> events = events(page, deliveryId);
@@ -90,13 +95,14 @@ final class SystemLogPagePublisher {
 		for (LogPage.Event event : page.events()) {
 			String uuid = event.uuid();
 			if (uuid == null || uuid.isBlank()) {
-				log.warn("System Log page {} holds an event without a uuid: published as received, detection sets it aside",
+				log.warn(
+						"System Log page {} holds an event without a uuid: published as received, detection sets it aside",
 						deliveryId);
 				uuid = "";
 			}
 			String eventType = (event.eventType() != null) ? event.eventType() : "";
-			events.add(new OktaEvent(uuid, eventType, EventKeys.keyOf(event.fields(), uuid.isEmpty() ? deliveryId : uuid),
-					event.json()));
+			events.add(new OktaEvent(uuid, eventType,
+					EventKeys.keyOf(event.fields(), uuid.isEmpty() ? deliveryId : uuid), event.json()));
 		}
 		return events;
 	}

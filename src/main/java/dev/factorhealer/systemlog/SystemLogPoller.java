@@ -23,13 +23,14 @@ import dev.factorhealer.okta.OktaSystemLog;
 import dev.factorhealer.systemlog.SystemLogCursorStore.CursorNotDurableException;
 
 /**
- * The polling loop: one thread of its own that, on the replica holding the {@link SystemLogLease},
- * fetches a page, has the {@link SystemLogPagePublisher} make its events durable on
- * {@code okta.events} ({@link EventSource#SYSTEMLOG}), and only then has the
- * {@link SystemLogCursorStore} write the new position. Everything runs on that one thread, so no
- * page is in flight while the lease changes hands. It owns the schedule (a full page is followed at
- * once, a short one after {@code interval}), the back-off (a failure is logged and tried again
- * after {@code interval}), the meters and the lifecycle: nothing ends the loop but {@link #stop()}.
+ * The polling loop: one thread of its own that, on the replica holding the
+ * {@link SystemLogLease}, fetches a page, has the {@link SystemLogPagePublisher} make its
+ * events durable on {@code okta.events} ({@link EventSource#SYSTEMLOG}), and only then
+ * has the {@link SystemLogCursorStore} write the new position. Everything runs on that
+ * one thread, so no page is in flight while the lease changes hands. It owns the schedule
+ * (a full page is followed at once, a short one after {@code interval}), the back-off (a
+ * failure is logged and tried again after {@code interval}), the meters and the
+ * lifecycle: nothing ends the loop but {@link #stop()}.
  */
 final class SystemLogPoller implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent> {
 
@@ -99,14 +100,17 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 		if (!this.thread.start(this::run)) {
 			return;
 		}
-		log.info("System Log poller started: filter '{}', up to {} events a page, every {} once caught up; "
-				+ "the replica of group {} holding {} polls", this.settings.filter(), this.settings.limit(),
-				this.settings.interval(), this.settings.leaseGroup(), this.lease.partition());
+		log.info(
+				"System Log poller started: filter '{}', up to {} events a page, every {} once caught up; "
+						+ "the replica of group {} holding {} polls",
+				this.settings.filter(), this.settings.limit(), this.settings.interval(), this.settings.leaseGroup(),
+				this.lease.partition());
 	}
 
 	@Override
 	public void stop() {
-		// a page whose events are being published may finish, so that its cursor is written
+		// a page whose events are being published may finish, so that its cursor is
+		// written
 		if (this.thread.stop(this.lease::wakeup, () -> this.publishing)) {
 			this.store.close();
 			log.info("System Log poller stopped");
@@ -213,13 +217,15 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 			boolean refusedLink = ex instanceof OktaException.Rejected && from.next() != null
 					&& (ex.status() == 400 || ex.status() == 404);
 			failed(from, (ex.status() == 0) ? SystemLogMetrics.ERROR : Integer.toString(ex.status()),
-					refusedLink ? "Okta refused the next link (" + ex.getMessage() + ")" : ex.getMessage(), refusedLink);
+					refusedLink ? "Okta refused the next link (" + ex.getMessage() + ")" : ex.getMessage(),
+					refusedLink);
 		}
 		catch (EventsNotDurableException | CursorNotDurableException ex) {
 			failed(from, SystemLogMetrics.ERROR, ex.getMessage(), false);
 		}
 		catch (IllegalArgumentException ex) {
-			// e.g. a restored next link that is not on the org: the token never follows it
+			// e.g. a restored next link that is not on the org: the token never follows
+			// it
 			failed(from, SystemLogMetrics.ERROR, ex.getMessage(), from.next() != null);
 		}
 		catch (RuntimeException ex) {
@@ -230,7 +236,10 @@ final class SystemLogPoller implements SmartLifecycle, ApplicationListener<Appli
 		}
 	}
 
-	/** Counts and logs a failed poll; tries again after {@code interval}, with a new query when the link is refused. */
+	/**
+	 * Counts and logs a failed poll; tries again after {@code interval}, with a new query
+	 * when the link is refused.
+	 */
 	private void failed(SystemLogCursor from, String status, String why, boolean newQuery) {
 		this.nextPollAt = this.clock.instant().plus(this.settings.interval());
 		if (!this.thread.isRunning()) {

@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poller's one thread, apart from what it does: started and stopped with the application,
- * with a pause that a stop cuts short. A stop may let the work in hand finish (a page whose events
- * are being published, so that its cursor is written) or interrupt it (an Okta call or a wait for
- * its rate limit: nothing of that page was published yet).
+ * The poller's one thread, apart from what it does: started and stopped with the
+ * application, with a pause that a stop cuts short. A stop may let the work in hand
+ * finish (a page whose events are being published, so that its cursor is written) or
+ * interrupt it (an Okta call or a wait for its rate limit: nothing of that page was
+ * published yet).
  */
 final class SystemLogThread {
 
@@ -35,7 +36,9 @@ final class SystemLogThread {
 
 	private volatile boolean running;
 
-	/** @param name the thread's name */
+	/**
+	 * @param name the thread's name
+	 */
 	SystemLogThread(String name) {
 		this.name = name;
 	}
@@ -64,8 +67,8 @@ final class SystemLogThread {
 	/**
 	 * Stops the thread and waits for it to end.
 	 * @param wakeup cuts a blocking call of the loop short
-	 * @param letFinish whether the work in hand may finish (within {@link #STOP_GRACE}) rather than
-	 * be interrupted at once
+	 * @param letFinish whether the work in hand may finish (within {@link #STOP_GRACE})
+	 * rather than be interrupted at once
 	 * @return {@code false} when it was not running
 	 */
 	boolean stop(Runnable wakeup, BooleanSupplier letFinish) {

@@ -30,11 +30,12 @@ import org.springframework.messaging.support.MessageBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fast path (screen first, tree only for candidates) and the full path (a tree for every
- * event) give the same answer on generated events: the same request (or none), the same stuck
- * record (exception and reason), the same counters. Events vary in type, outcome, where and how
- * the error text is written (JSON escapes such as {@code \u0046AILURE}, overlong UTF-8, other
- * encodings), field order, whitespace, nesting, extra and huge fields, and broken records.
+ * The fast path (screen first, tree only for candidates) and the full path (a tree for
+ * every event) give the same answer on generated events: the same request (or none), the
+ * same stuck record (exception and reason), the same counters. Events vary in type,
+ * outcome, where and how the error text is written (JSON escapes such as
+ * {@code \u0046AILURE}, overlong UTF-8, other encodings), field order, whitespace,
+ * nesting, extra and huge fields, and broken records.
  */
 class DetectionFastPathTests {
 
@@ -54,10 +55,12 @@ class DetectionFastPathTests {
 			List.of(rule("any", PATTERN, List.of("*"), List.of("FAILURE", "SUCCESS"))),
 			List.of(rule("exact", "Resource not found: \\w+ \\(UserFactor\\)",
 					List.of("user.authentication.auth_via_mfa"), List.of("FAILURE")),
-					rule("second", "stuck (?<userId>00u\\w+)[.]? in (sms|call)", List.of("system.*"), List.of("SKIPPED"))),
+					rule("second", "stuck (?<userId>00u\\w+)[.]? in (sms|call)", List.of("system.*"),
+							List.of("SKIPPED"))),
 			List.of(rule("no-literal", "(?i)resource NOT found: (?<userId>\\w+)", DEFAULT_TYPES, List.of("FAILURE"))));
 
-	private static final List<String> TEXTS = List.of("Not found: Resource not found: 00u1a2b3c4d5e6f7g8h9 (UserFactor)",
+	private static final List<String> TEXTS = List.of(
+			"Not found: Resource not found: 00u1a2b3c4d5e6f7g8h9 (UserFactor)",
 			"Resource not found: 00uOTHER (UserFactor)", "Resource not found:  (UserFactor)",
 			"Resource not found: 00u1a2b3c4d5e6f7g8h9 (User)", "resource not found: 00uLOWER (UserFactor)",
 			"Resource not found: 00uÜNICODE (UserFactor)", "stuck 00uSTUCK. in sms", "stuck 00uSTUCK in call",
@@ -84,9 +87,11 @@ class DetectionFastPathTests {
 				.build();
 			String expected = outcome(full, record);
 			String actual = outcome(fast, record);
-			Statistics.label("outcome").collect(expected.substring(0, Math.min(expected.length(), 90)).replaceAll("request:.*", "request"));
-			Statistics.label("screen").collect(EventScreen.of(rules, json).canPassOver(raw) ? "passed over" : "parsed",
-					PLAIN.isPlainEvent(raw) ? "plain" : "not plain");
+			Statistics.label("outcome")
+				.collect(expected.substring(0, Math.min(expected.length(), 90)).replaceAll("request:.*", "request"));
+			Statistics.label("screen")
+				.collect(EventScreen.of(rules, json).canPassOver(raw) ? "passed over" : "parsed",
+						PLAIN.isPlainEvent(raw) ? "plain" : "not plain");
 			assertThat(actual).as(new String(raw, StandardCharsets.UTF_8)).isEqualTo(expected);
 		}
 		assertThat(counters(fastMeters)).isEqualTo(counters(fullMeters));
@@ -106,7 +111,10 @@ class DetectionFastPathTests {
 		return this.registries.get(detection);
 	}
 
-	/** What an operator could see of one record: the request and its key, nothing, or why it is stuck. */
+	/**
+	 * What an operator could see of one record: the request and its key, nothing, or why
+	 * it is stuck.
+	 */
 	private static String outcome(Detection detection, Message<byte[]> record) {
 		try {
 			Message<byte[]> request = detection.apply(record);
@@ -160,8 +168,8 @@ class DetectionFastPathTests {
 		Arbitrary<Field> debug = nested(Arbitraries.integers().between(0, 20))
 			.map(data -> new Field("debugContext", List.of(new Field("debugData", data))));
 		Arbitrary<Field> target = Arbitraries.of(TEXTS)
-			.map(t -> new Field("target", List.of(List.of(new Field("id", "00uTARGET"), new Field("type", "User"),
-					new Field("displayName", t)))));
+			.map(t -> new Field("target", List
+				.of(List.of(new Field("id", "00uTARGET"), new Field("type", "User"), new Field("displayName", t)))));
 		Arbitrary<Field> actor = Arbitraries.of("User", "SystemPrincipal")
 			.map(t -> new Field("actor", List.of(new Field("id", "00uACTOR"), new Field("type", t))));
 		Arbitrary<Field> published = Arbitraries.of("2026-11-28T09:12:44.123Z", "yesterday")
@@ -172,10 +180,11 @@ class DetectionFastPathTests {
 		Arbitrary<Field> number = Arbitraries.of("1", "-0.5e-7", "1" + "0".repeat(1200), "1e999999", "true", "[]")
 			.map(Raw::new)
 			.map(r -> new Field("n", r));
-		Arbitrary<List<Field>> fields = Combinators.combine(type.injectNull(0.1), outcome.injectNull(0.1),
-				display.injectNull(0.3), debug.injectNull(0.3), target.injectNull(0.3), actor.injectNull(0.3),
-				published.injectNull(0.2), Combinators.combine(huge.injectNull(0.9), number.injectNull(0.8))
-					.as((h, n) -> new Field[] { h, n }))
+		Arbitrary<List<Field>> fields = Combinators
+			.combine(type.injectNull(0.1), outcome.injectNull(0.1), display.injectNull(0.3), debug.injectNull(0.3),
+					target.injectNull(0.3), actor.injectNull(0.3), published.injectNull(0.2),
+					Combinators.combine(huge.injectNull(0.9), number.injectNull(0.8))
+						.as((h, n) -> new Field[] { h, n }))
 			.as((a, b, c, d, e, f, g, extra) -> {
 				List<Field> list = new ArrayList<>();
 				for (Field field : new Field[] { a, b, c, d, e, f, g, extra[0], extra[1] }) {
@@ -185,11 +194,10 @@ class DetectionFastPathTests {
 				}
 				return list;
 			});
-		Arbitrary<Damage> damages = Arbitraries.frequency(Tuple.of(16, Damage.NONE),
-				Tuple.of(4, Damage.OVERLONG), Tuple.of(1, Damage.DUPLICATE_UUID),
-				Tuple.of(1, Damage.TRUNCATED), Tuple.of(1, Damage.TRAILING),
-				Tuple.of(1, Damage.ARRAY), Tuple.of(2, Damage.UTF16),
-				Tuple.of(1, Damage.INVALID_UTF8), Tuple.of(6, Damage.MUTATED));
+		Arbitrary<Damage> damages = Arbitraries.frequency(Tuple.of(16, Damage.NONE), Tuple.of(4, Damage.OVERLONG),
+				Tuple.of(1, Damage.DUPLICATE_UUID), Tuple.of(1, Damage.TRUNCATED), Tuple.of(1, Damage.TRAILING),
+				Tuple.of(1, Damage.ARRAY), Tuple.of(2, Damage.UTF16), Tuple.of(1, Damage.INVALID_UTF8),
+				Tuple.of(6, Damage.MUTATED));
 		return Combinators.combine(uuid.injectNull(0.02), fields, Arbitraries.randoms(), damages)
 			.as((id, list, random, damage) -> {
 				List<Field> all = new ArrayList<>(list);
@@ -206,7 +214,10 @@ class DetectionFastPathTests {
 			});
 	}
 
-	/** A debugData value: strings, objects and arrays up to the given depth (deeper than 16 is not searched). */
+	/**
+	 * A debugData value: strings, objects and arrays up to the given depth (deeper than
+	 * 16 is not searched).
+	 */
 	private Arbitrary<Object> nested(Arbitrary<Integer> depths) {
 		return Combinators.combine(depths, Arbitraries.of(TEXTS), Arbitraries.integers().between(0, 2))
 			.as((depth, text, shape) -> {
@@ -219,11 +230,15 @@ class DetectionFastPathTests {
 			});
 	}
 
-	private static DetectionProperties.Rule rule(String name, String pattern, List<String> types, List<String> results) {
+	private static DetectionProperties.Rule rule(String name, String pattern, List<String> types,
+			List<String> results) {
 		return new DetectionProperties.Rule(name, pattern, types, results, "sms");
 	}
 
-	/** A name and a value: a String, a {@link Raw} JSON text, a list of fields (object) or an array. */
+	/**
+	 * A name and a value: a String, a {@link Raw} JSON text, a list of fields (object) or
+	 * an array.
+	 */
 	private record Field(String name, Object value) {
 	}
 
@@ -252,8 +267,8 @@ class DetectionFastPathTests {
 				case TRAILING -> concat(raw, " {}".getBytes(StandardCharsets.UTF_8));
 				case ARRAY -> concat(concat(new byte[] { '[' }, raw), new byte[] { ']' });
 				case UTF16 -> new String(raw, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16BE);
-				case INVALID_UTF8 -> concat(java.util.Arrays.copyOf(raw, raw.length - 1),
-						new byte[] { (byte) 0xc3, (byte) 0x28, '}' });
+				case INVALID_UTF8 ->
+					concat(java.util.Arrays.copyOf(raw, raw.length - 1), new byte[] { (byte) 0xc3, (byte) 0x28, '}' });
 				default -> raw;
 			};
 		}
@@ -267,8 +282,9 @@ class DetectionFastPathTests {
 	}
 
 	/**
-	 * Writes JSON with random whitespace and, per character, random escapes ({@code \u0046},
-	 * {@code \/}) in names and strings; optionally overlong UTF-8 forms of ASCII letters.
+	 * Writes JSON with random whitespace and, per character, random escapes
+	 * ({@code \u0046}, {@code \/}) in names and strings; optionally overlong UTF-8 forms
+	 * of ASCII letters.
 	 */
 	private static final class Writer {
 

@@ -4,7 +4,9 @@ import java.util.List;
 
 import tools.jackson.databind.json.JsonMapper;
 
-/** The detector's built-in rule, for the tests of modules that share it (the follow-up). */
+/**
+ * The detector's built-in rule, for the tests of modules that share it (the follow-up).
+ */
 public final class DetectionFixtures {
 
 	private DetectionFixtures() {

@@ -62,9 +62,9 @@ class DetectionIntegrationTests extends IntegrationTestSupport {
 	}
 
 	/**
-	 * The error in a SUCCESS and in an event of an unrelated type asks for nothing and is counted
-	 * by reason; the failure that follows for the same user (same key, same partition, so read
-	 * after them) is the user's only request.
+	 * The error in a SUCCESS and in an event of an unrelated type asks for nothing and is
+	 * counted by reason; the failure that follows for the same user (same key, same
+	 * partition, so read after them) is the user's only request.
 	 */
 	@Test
 	void theErrorOutsideAnSmsFailureIsCountedAsIgnoredAndAsksForNothing() {
@@ -76,7 +76,8 @@ class DetectionIntegrationTests extends IntegrationTestSupport {
 		assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(
 				Deliveries.eventWithTheError(Deliveries.newUuid(), user, "user.authentication.auth_via_mfa", "SUCCESS"),
 				Deliveries.eventWithTheError(Deliveries.newUuid(), user, "user.account.update_profile", "FAILURE"),
-				Deliveries.eventWithTheError(failure, user, "system.sms.send_factor_verify_message", "FAILURE"))), SECRET)
+				Deliveries.eventWithTheError(failure, user, "system.sms.send_factor_verify_message", "FAILURE"))),
+				SECRET)
 			.statusCode()).isEqualTo(200);
 
 		this.requests.awaitRecords(1, r -> user.equals(r.key()));
@@ -93,9 +94,9 @@ class DetectionIntegrationTests extends IntegrationTestSupport {
 	void poisonRecordsGoToTheStuckTopicAndTheConsumerKeepsGoing() {
 		String poisonKey = Deliveries.newUserId();
 		String user = Deliveries.newUserId();
-		KafkaTemplate<String, byte[]> raw = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-				Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()), new StringSerializer(),
-				new ByteArraySerializer()));
+		KafkaTemplate<String, byte[]> raw = new KafkaTemplate<>(
+				new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()),
+						new StringSerializer(), new ByteArraySerializer()));
 		raw.send("okta.events", poisonKey, "{not json".getBytes(StandardCharsets.UTF_8));
 		raw.send("okta.events", poisonKey, "[1,2,3]".getBytes(StandardCharsets.UTF_8));
 		raw.send("okta.events", poisonKey, "{\"eventType\":\"no uuid\"}".getBytes(StandardCharsets.UTF_8));
@@ -119,7 +120,8 @@ class DetectionIntegrationTests extends IntegrationTestSupport {
 	private double ignored(String reason) {
 		String body = scrapeMetrics();
 		return body.lines()
-			.filter(line -> line.startsWith("healer_detection_ignored_total{") && line.contains("reason=\"" + reason + "\""))
+			.filter(line -> line.startsWith("healer_detection_ignored_total{")
+					&& line.contains("reason=\"" + reason + "\""))
 			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
 			.sum();
 	}

@@ -11,14 +11,13 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Start-up: a rule without {@code event-types} and {@code outcome-results} acts on the failures
- * where SMS failures show, and a setting the detector could not apply stops the service with a
- * message naming it.
+ * Start-up: a rule without {@code event-types} and {@code outcome-results} acts on the
+ * failures where SMS failures show, and a setting the detector could not apply stops the
+ * service with a message naming it.
  */
 class DetectionPropertiesTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(Settings.class)
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Settings.class)
 		.withPropertyValues("healer.detection.rules[0].name=r", "healer.detection.rules[0].pattern=x");
 
 	@Test
@@ -35,7 +34,8 @@ class DetectionPropertiesTests {
 	@Test
 	void takesExactTypesPrefixesAndAnyType() {
 		this.runner
-			.withPropertyValues("healer.detection.rules[0].event-types=user.authentication.auth_via_mfa,system.push.*,*",
+			.withPropertyValues(
+					"healer.detection.rules[0].event-types=user.authentication.auth_via_mfa,system.push.*,*",
 					"healer.detection.rules[0].outcome-results=FAILURE,DENY")
 			.run(context -> {
 				assertThat(context).hasNotFailed();

@@ -23,7 +23,10 @@ import dev.factorhealer.deadletter.UnprocessableRecordException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** One record of {@code okta.events} through the detect function: what it writes and counts. */
+/**
+ * One record of {@code okta.events} through the detect function: what it writes and
+ * counts.
+ */
 class DetectionTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -54,7 +57,8 @@ class DetectionTests {
 		assertThat(body.get("reason").asString())
 			.isEqualTo("user-factor-not-found: Resource not found: 00uANA (UserFactor)");
 		assertThat(Instant.parse(body.get("detectedAt").asString())).isEqualTo(NOW);
-		assertThat(Instant.parse(body.get("published").asString())).isEqualTo(Instant.parse("2026-11-28T09:12:44.123Z"));
+		assertThat(Instant.parse(body.get("published").asString()))
+			.isEqualTo(Instant.parse("2026-11-28T09:12:44.123Z"));
 		assertThat(count("healer.detection.matches", "rule", "user-factor-not-found")).isEqualTo(1);
 	}
 
@@ -89,8 +93,10 @@ class DetectionTests {
 	@Test
 	void theErrorOutsideAFailureIsCountedAsIgnoredAndAsksForNothing() {
 		assertThat(this.detection.apply(record(stuck("e1", "00uANA", "SUCCESS"), 0, 1))).isNull();
-		assertThat(this.detection.apply(record(stuck("e2", "00uANA", "FAILURE")
-			.replace("user.authentication.auth_via_mfa", "user.session.start"), 0, 2))).isNull();
+		assertThat(this.detection.apply(record(
+				stuck("e2", "00uANA", "FAILURE").replace("user.authentication.auth_via_mfa", "user.session.start"), 0,
+				2)))
+			.isNull();
 
 		assertThat(count("healer.detection.ignored", "reason", "outcome")).isEqualTo(1);
 		assertThat(count("healer.detection.ignored", "reason", "event_type")).isEqualTo(1);
@@ -98,7 +104,8 @@ class DetectionTests {
 
 	@Test
 	void theErrorWrittenWithJsonEscapesIsFoundAsWell() {
-		String escaped = stuck("e1", "00uANA", "FAILURE").replace("Resource not found", "\\u0052esource not \\u0066ound")
+		String escaped = stuck("e1", "00uANA", "FAILURE")
+			.replace("Resource not found", "\\u0052esource not \\u0066ound")
 			.replace("\"FAILURE\"", "\"\\u0046AILURE\"");
 
 		assertThat(this.detection.apply(record(escaped, 0, 1))).isNotNull();
@@ -110,14 +117,16 @@ class DetectionTests {
 				{"uuid":"e1","eventType":"user.session.start","outcome":{"result":"SUCCESS"},
 				 "displayMessage":"User login to Okta","actor":{"id":"00uLI","type":"User"}}""", 0, 1))).isNull();
 
-		assertThat(this.registry.find("healer.detection.ignored").counters()).allSatisfy(c -> assertThat(c.count()).isZero());
+		assertThat(this.registry.find("healer.detection.ignored").counters())
+			.allSatisfy(c -> assertThat(c.count()).isZero());
 		assertThat(this.registry.find("healer.detection.matches").counters()).isEmpty();
 	}
 
 	@Test
 	void aRecordThatIsNoSystemLogEventIsUnprocessableWhetherOrNotItShowsTheError() {
 		for (String poison : List.of("{not json", "[1,2,3]", "{\"eventType\":\"no uuid\"}", "{\"uuid\":\" \"}",
-				"{\"uuid\":\"e1\"} trailing", "", "{\"uuid\":\"e1\",\"displayMessage\":\"Resource not found: 00uX (UserFactor)\"")) {
+				"{\"uuid\":\"e1\"} trailing", "",
+				"{\"uuid\":\"e1\",\"displayMessage\":\"Resource not found: 00uX (UserFactor)\"")) {
 			assertThatThrownBy(() -> this.detection.apply(record(poison, 0, 1))).as(poison)
 				.isInstanceOf(UnprocessableRecordException.class)
 				.hasMessageStartingWith("not a System Log event");

@@ -19,15 +19,17 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
- * Events per second through the detect function's decision ({@link Detection#apply}) with the full
- * path (a tree for every event) and with the screen, in the same run, rounds interleaved so both
- * see the same machine. Not a test: run it by hand (the command is in the README's Performance
- * section), on a quiet machine if there is one, and read the ratio rather than the rates; the CPU
- * time of the measuring thread is less disturbed by other processes than the wall time.
+ * Events per second through the detect function's decision ({@link Detection#apply}) with
+ * the full path (a tree for every event) and with the screen, in the same run, rounds
+ * interleaved so both see the same machine. Not a test: run it by hand (the command is in
+ * the README's Performance section), on a quiet machine if there is one, and read the
+ * ratio rather than the rates; the CPU time of the measuring thread is less disturbed by
+ * other processes than the wall time.
  * <p>
- * The mix is that of the hook's load: about 900-byte events, mostly {@code user.session.start},
- * some successful and some failed MFA checks without the error, and one stuck-SMS event in
- * {@code stuckEvery} (default 1000), each of its own user and with a uuid of its own.
+ * The mix is that of the hook's load: about 900-byte events, mostly
+ * {@code user.session.start}, some successful and some failed MFA checks without the
+ * error, and one stuck-SMS event in {@code stuckEvery} (default 1000), each of its own
+ * user and with a uuid of its own.
  */
 public final class DetectionThroughput {
 
@@ -59,7 +61,10 @@ public final class DetectionThroughput {
 	private DetectionThroughput() {
 	}
 
-	/** Arguments: events per round (200000), rounds per path (12), stuck event every (1000). */
+	/**
+	 * Arguments: events per round (200000), rounds per path (12), stuck event every
+	 * (1000).
+	 */
 	public static void main(String[] args) {
 		// one INFO line per detected event would be timed too, and drown the figures
 		((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Detection.class))
@@ -72,9 +77,11 @@ public final class DetectionThroughput {
 		List<DetectionProperties.Rule> rules = List.of(new DetectionProperties.Rule("user-factor-not-found",
 				"Resource not found: (?<userId>\\w+) \\(UserFactor\\)",
 				List.of("system.sms.*", "user.mfa.*", "user.authentication.*"), List.of("FAILURE"), "sms"));
-		System.out.printf(Locale.ROOT, "%d events per round, %d bytes each on average, 1 stuck in %d, %d rounds per path "
-				+ "(first third is warm-up), %d processors, %s%n", events, bytes / events, stuckEvery, rounds,
-				Runtime.getRuntime().availableProcessors(), Runtime.version());
+		System.out.printf(Locale.ROOT,
+				"%d events per round, %d bytes each on average, 1 stuck in %d, %d rounds per path "
+						+ "(first third is warm-up), %d processors, %s%n",
+				events, bytes / events, stuckEvery, rounds, Runtime.getRuntime().availableProcessors(),
+				Runtime.version());
 		double[][] wall = new double[2][];
 		double[][] cpu = new double[2][];
 		wall[0] = new double[rounds];
@@ -99,16 +106,19 @@ public final class DetectionThroughput {
 				long cpuNanos = threads.getCurrentThreadCpuTime() - cpuStart;
 				wall[path][round] = events * 1e9 / nanos;
 				cpu[path][round] = events * 1e9 / cpuNanos;
-				System.out.printf(Locale.ROOT, "round %2d %-6s %,10.0f events/s wall, %,10.0f events/s of CPU, %d requests%n",
-						round, path == 0 ? "full" : "screen", wall[path][round], cpu[path][round], requests);
+				System.out.printf(Locale.ROOT,
+						"round %2d %-6s %,10.0f events/s wall, %,10.0f events/s of CPU, %d requests%n", round,
+						path == 0 ? "full" : "screen", wall[path][round], cpu[path][round], requests);
 			}
 		}
 		int from = rounds / 3;
 		System.out.printf(Locale.ROOT, "median after warm-up, wall: full %,.0f, screen %,.0f events/s: %.2fx%n",
 				median(wall[0], from), median(wall[1], from), median(wall[1], from) / median(wall[0], from));
-		System.out.printf(Locale.ROOT, "median after warm-up, CPU:  full %,.0f, screen %,.0f events/s: %.2fx "
-				+ "(%.2f vs %.2f us of CPU per event)%n", median(cpu[0], from), median(cpu[1], from),
-				median(cpu[1], from) / median(cpu[0], from), 1e6 / median(cpu[0], from), 1e6 / median(cpu[1], from));
+		System.out.printf(Locale.ROOT,
+				"median after warm-up, CPU:  full %,.0f, screen %,.0f events/s: %.2fx "
+						+ "(%.2f vs %.2f us of CPU per event)%n",
+				median(cpu[0], from), median(cpu[1], from), median(cpu[1], from) / median(cpu[0], from),
+				1e6 / median(cpu[0], from), 1e6 / median(cpu[1], from));
 	}
 
 	private static List<Message<byte[]>> records(int count, int stuckEvery) {
@@ -118,7 +128,8 @@ public final class DetectionThroughput {
 			String uuid = UUID.randomUUID().toString();
 			String event;
 			if (i % stuckEvery == stuckEvery - 1) {
-				event = MFA.formatted(user, uuid, "FAILURE", "Not found: Resource not found: " + user + " (UserFactor)");
+				event = MFA.formatted(user, uuid, "FAILURE",
+						"Not found: Resource not found: " + user + " (UserFactor)");
 			}
 			else if (i % 10 == 3) {
 				event = MFA.formatted(user, uuid, "SUCCESS", "");

@@ -13,7 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The texts a rule's pattern promises are really in every match, and only certain ones are taken. */
+/**
+ * The texts a rule's pattern promises are really in every match, and only certain ones
+ * are taken.
+ */
 class PatternLiteralsTests {
 
 	@ParameterizedTest(name = "{0} -> {1}")
@@ -45,7 +48,10 @@ class PatternLiteralsTests {
 		}
 	}
 
-	/** Patterns glued from pieces, texts glued from the same pieces: every match holds the literals. */
+	/**
+	 * Patterns glued from pieces, texts glued from the same pieces: every match holds the
+	 * literals.
+	 */
 	@Property(tries = 3000)
 	void everyMatchContainsEveryLiteral(@ForAll("patterns") String pattern, @ForAll("texts") String text) {
 		var matcher = Pattern.compile(pattern).matcher(text);
@@ -58,8 +64,9 @@ class PatternLiteralsTests {
 
 	@Provide
 	Arbitrary<String> patterns() {
-		return Arbitraries.of("ab", "a", "b", "c", "\\(", "\\)", " ", "\\w+", "\\d", "[ab]", "[^a]", "(a|bc)", "(?:ab)?",
-				"a?", "b*", "c+", "a{2}", "b{0,2}", ".", "(?<userId>\\w+)", "\\b", "a*?", "b+?", "(?=a)", "(?!b)", "|")
+		return Arbitraries
+			.of("ab", "a", "b", "c", "\\(", "\\)", " ", "\\w+", "\\d", "[ab]", "[^a]", "(a|bc)", "(?:ab)?", "a?", "b*",
+					"c+", "a{2}", "b{0,2}", ".", "(?<userId>\\w+)", "\\b", "a*?", "b+?", "(?=a)", "(?!b)", "|")
 			.list()
 			.ofMinSize(1)
 			.ofMaxSize(8)

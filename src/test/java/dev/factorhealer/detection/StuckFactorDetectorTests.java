@@ -22,16 +22,19 @@ class StuckFactorDetectorTests {
 
 	private static final String PATTERN = "Resource not found: (?<userId>\\w+) \\(UserFactor\\)";
 
-	/** The built-in rule with the defaults binding gives it (see DetectionPropertiesTests). */
+	/**
+	 * The built-in rule with the defaults binding gives it (see
+	 * DetectionPropertiesTests).
+	 */
 	private static final DetectionProperties.Rule DEFAULT_RULE = rule("user-factor-not-found", PATTERN,
 			List.of("system.sms.*", "user.mfa.*", "user.authentication.*"), List.of("FAILURE"));
 
 	private final StuckFactorDetector detector = new StuckFactorDetector(List.of(DEFAULT_RULE));
 
 	/**
-	 * Event type x outcome x where the text sits: only a FAILURE of an SMS-related type asks for a
-	 * remediation; the pattern anywhere else is counted as ignored, with the first reason that
-	 * applies (type before outcome); no pattern, nothing.
+	 * Event type x outcome x where the text sits: only a FAILURE of an SMS-related type
+	 * asks for a remediation; the pattern anywhere else is counted as ignored, with the
+	 * first reason that applies (type before outcome); no pattern, nothing.
 	 */
 	@ParameterizedTest(name = "{0} {1}, text in {2}: {3}")
 	@CsvSource(nullValues = "-", textBlock = """
@@ -70,7 +73,8 @@ class StuckFactorDetectorTests {
 		switch (where) {
 			case "reason" -> outcome.put("reason", text);
 			case "display" -> event.put("displayMessage", text);
-			case "debug" -> event.putObject("debugContext").putObject("debugData").putArray("errors").add("ok").add(text);
+			case "debug" ->
+				event.putObject("debugContext").putObject("debugData").putArray("errors").add("ok").add(text);
 			default -> event.put("displayMessage", "Authentication of user via MFA");
 		}
 
@@ -118,14 +122,18 @@ class StuckFactorDetectorTests {
 				List.of(rule("r", "Resource not found: \\w+ \\(UserFactor\\)", DEFAULT_RULE.eventTypes(),
 						DEFAULT_RULE.outcomeResults())));
 
-		assertThat(match(noGroup, """
-				{"uuid":"u4","eventType":"user.mfa.x","outcome":{"result":"FAILURE","reason":"Resource not found: zzz (UserFactor)"},
-				 "actor":{"id":"00uACTOR","type":"User"},
-				 "target":[{"id":"app1","type":"AppInstance"},{"id":"00uTARGET","type":"User"}]}""")).map(Match::userId)
+		assertThat(match(noGroup,
+				"""
+						{"uuid":"u4","eventType":"user.mfa.x","outcome":{"result":"FAILURE","reason":"Resource not found: zzz (UserFactor)"},
+						 "actor":{"id":"00uACTOR","type":"User"},
+						 "target":[{"id":"app1","type":"AppInstance"},{"id":"00uTARGET","type":"User"}]}"""))
+			.map(Match::userId)
 			.contains("00uTARGET");
-		assertThat(match(noGroup, """
-				{"uuid":"u5","eventType":"user.mfa.x","outcome":{"result":"FAILURE","reason":"Resource not found: zzz (UserFactor)"},
-				 "actor":{"id":"00uACTOR","type":"User"}}""")).map(Match::userId)
+		assertThat(match(noGroup,
+				"""
+						{"uuid":"u5","eventType":"user.mfa.x","outcome":{"result":"FAILURE","reason":"Resource not found: zzz (UserFactor)"},
+						 "actor":{"id":"00uACTOR","type":"User"}}"""))
+			.map(Match::userId)
 			.contains("00uACTOR");
 	}
 
@@ -134,8 +142,9 @@ class StuckFactorDetectorTests {
 		assertThat(this.detector.inspect(json.readTree("""
 				{"uuid":"u6","eventType":"user.session.start","outcome":{"result":"SUCCESS","reason":null}}""")))
 			.isEmpty();
-		assertThat(this.detector.inspect(json.readTree("""
-				{"uuid":"u7","eventType":"user.mfa.x","outcome":{"result":"FAILURE","reason":"Not found: Resource not found: 00uX (User)"}}""")))
+		assertThat(this.detector.inspect(json.readTree(
+				"""
+						{"uuid":"u7","eventType":"user.mfa.x","outcome":{"result":"FAILURE","reason":"Not found: Resource not found: 00uX (User)"}}""")))
 			.isEmpty();
 		assertThat(this.detector.inspect(json.readTree("""
 				{"uuid":"u8","eventType":"user.mfa.x","outcome":"weird","debugContext":{"debugData":"not a map"}}""")))
@@ -146,20 +155,24 @@ class StuckFactorDetectorTests {
 	void takesExactTypesPrefixesAndAnyTypeAndTheConfiguredOutcomes() {
 		StuckFactorDetector exact = new StuckFactorDetector(List.of(rule("mfa", PATTERN,
 				List.of("user.authentication.auth_via_mfa", "system.push.*"), List.of("FAILURE", "DENY"))));
-		StuckFactorDetector any = new StuckFactorDetector(List.of(rule("any", PATTERN, List.of("*"), List.of("FAILURE"))));
+		StuckFactorDetector any = new StuckFactorDetector(
+				List.of(rule("any", PATTERN, List.of("*"), List.of("FAILURE"))));
 
 		assertThat(exact.inspect(event("user.authentication.auth_via_mfa", "FAILURE"))).get().isInstanceOf(Match.class);
 		assertThat(exact.inspect(event("system.push.send", "DENY"))).get().isInstanceOf(Match.class);
-		assertThat(exact.inspect(event("user.authentication.sso", "FAILURE"))).contains(new Ignored("mfa", IgnoredReason.EVENT_TYPE));
-		assertThat(exact.inspect(event("system.push.send", "SUCCESS"))).contains(new Ignored("mfa", IgnoredReason.OUTCOME));
+		assertThat(exact.inspect(event("user.authentication.sso", "FAILURE")))
+			.contains(new Ignored("mfa", IgnoredReason.EVENT_TYPE));
+		assertThat(exact.inspect(event("system.push.send", "SUCCESS")))
+			.contains(new Ignored("mfa", IgnoredReason.OUTCOME));
 		assertThat(any.inspect(event("user.session.start", "FAILURE"))).get().isInstanceOf(Match.class);
-		assertThat(any.inspect(event("user.session.start", "SUCCESS"))).contains(new Ignored("any", IgnoredReason.OUTCOME));
+		assertThat(any.inspect(event("user.session.start", "SUCCESS")))
+			.contains(new Ignored("any", IgnoredReason.OUTCOME));
 	}
 
 	@Test
 	void aRuleThatActsOnTheEventWinsOverOneThatIgnoresIt() {
-		StuckFactorDetector two = new StuckFactorDetector(List.of(
-				rule("sms-only", PATTERN, List.of("system.sms.*"), List.of("FAILURE")), DEFAULT_RULE));
+		StuckFactorDetector two = new StuckFactorDetector(
+				List.of(rule("sms-only", PATTERN, List.of("system.sms.*"), List.of("FAILURE")), DEFAULT_RULE));
 
 		assertThat(two.inspect(event("user.authentication.auth_via_mfa", "FAILURE"))).get()
 			.extracting(f -> ((Match) f).rule())
@@ -172,9 +185,10 @@ class StuckFactorDetectorTests {
 		return json.createObjectNode()
 			.put("uuid", "e")
 			.put("eventType", eventType)
-			.set("outcome", json.createObjectNode()
-				.put("result", result)
-				.put("reason", "Not found: Resource not found: 00uRULE (UserFactor)"));
+			.set("outcome",
+					json.createObjectNode()
+						.put("result", result)
+						.put("reason", "Not found: Resource not found: 00uRULE (UserFactor)"));
 	}
 
 	private static Optional<Match> match(StuckFactorDetector detector, String event) {

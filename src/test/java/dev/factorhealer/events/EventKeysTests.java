@@ -12,9 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The key rule of {@code okta.events}, the same whether the event is streamed from its bytes (the
- * hook) or from a tree (System Log poller, detection, follow-up): first {@code User} target, else
- * {@code User} actor, else the fallback, odd shapes included.
+ * The key rule of {@code okta.events}, the same whether the event is streamed from its
+ * bytes (the hook) or from a tree (System Log poller, detection, follow-up): first
+ * {@code User} target, else {@code User} actor, else the fallback, odd shapes included.
  */
 class EventKeysTests {
 
@@ -33,19 +33,23 @@ class EventKeysTests {
 				{"uuid":"u3","target":[],"actor":{"id":"00uActor","type":"User","detail":{"type":"x"}}}""", "00uActor");
 		KEYS.put("""
 				{"uuid":"u4","actor":{"id":"client1","type":"PublicClientApp"},"target":null}""", "fallback");
-		KEYS.put("""
-				{"target":[{"id":"00uFirst","type":"User"}],"actor":{"id":"00uActor","type":"User"},"target":{"id":"00uObj","type":"User"}}""",
+		KEYS.put(
+				"""
+						{"target":[{"id":"00uFirst","type":"User"}],"actor":{"id":"00uActor","type":"User"},"target":{"id":"00uObj","type":"User"}}""",
 				"00uActor");
 		KEYS.put("""
 				{"actor":{"type":"User","id":"00uA","id":"00uB"}}""", "00uB");
-		KEYS.put("""
-				{"target":[{"id":"  ","type":"User"},"x",[1,{"type":"User","id":"00uNested"}],{"id":"00uThird","type":"User"}]}""",
+		KEYS.put(
+				"""
+						{"target":[{"id":"  ","type":"User"},"x",[1,{"type":"User","id":"00uNested"}],{"id":"00uThird","type":"User"}]}""",
 				"00uThird");
-		KEYS.put("""
-				{"target":[{"id":7,"type":"User"},{"id":"00uT","type":7}],"actor":{"id":"00uA","type":"User","type":null}}""",
+		KEYS.put(
+				"""
+						{"target":[{"id":7,"type":"User"},{"id":"00uT","type":7}],"actor":{"id":"00uA","type":"User","type":null}}""",
 				"fallback");
-		KEYS.put("""
-				{"debugContext":{"target":[{"id":"00uDeep","type":"User"}]},"actor":{"id":"00uA","type":{"x":"User"}}}""",
+		KEYS.put(
+				"""
+						{"debugContext":{"target":[{"id":"00uDeep","type":"User"}]},"actor":{"id":"00uA","type":{"x":"User"}}}""",
 				"fallback");
 		KEYS.put("""
 				{"target":[{"type":"User","id":"00uT","extra":{"id":"no","type":"no"}}]}""", "00uT");

@@ -32,14 +32,15 @@ import okhttp3.HttpUrl;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The org authorization server of the fake Okta org ({@code POST /oauth2/v1/token}) and the access
- * token check of its resource server, as Okta behaves for a service app: client credentials with a
- * {@code private_key_jwt} assertion checked against the registered public key (signature,
- * {@code iss = sub}, {@code aud}, {@code exp}, {@code jti} reuse), DPoP proofs checked on token
- * requests and API calls ({@code typ}, signature by the embedded {@code jwk}, {@code htm},
- * {@code htu} without query, {@code iat} window, {@code jti} reuse, {@code ath}, the token's
- * {@code cnf.jkt}), the {@code use_dpop_nonce} dance on the token endpoint (and, on demand, on the
- * resource server), token expiry, and the scopes each endpoint needs (403 E0000006 with
+ * The org authorization server of the fake Okta org ({@code POST /oauth2/v1/token}) and
+ * the access token check of its resource server, as Okta behaves for a service app:
+ * client credentials with a {@code private_key_jwt} assertion checked against the
+ * registered public key (signature, {@code iss = sub}, {@code aud}, {@code exp},
+ * {@code jti} reuse), DPoP proofs checked on token requests and API calls ({@code typ},
+ * signature by the embedded {@code jwk}, {@code htm}, {@code htu} without query,
+ * {@code iat} window, {@code jti} reuse, {@code ath}, the token's {@code cnf.jkt}), the
+ * {@code use_dpop_nonce} dance on the token endpoint (and, on demand, on the resource
+ * server), token expiry, and the scopes each endpoint needs (403 E0000006 with
  * {@code WWW-Authenticate: ... error="insufficient_scope"}). Guarded by the org's lock.
  */
 public final class FakeAuthorizationServer {
@@ -93,7 +94,8 @@ public final class FakeAuthorizationServer {
 	 * A registered service app.
 	 *
 	 * @param clientId its client id
-	 * @param publicKey the public JWK registered for it (its {@code kid}, if any, must match the assertion's)
+	 * @param publicKey the public JWK registered for it (its {@code kid}, if any, must
+	 * match the assertion's)
 	 * @param grantedScopes the Okta API scopes granted to it
 	 * @param requireDpop the app's "Require DPoP" setting
 	 */
@@ -134,7 +136,9 @@ public final class FakeAuthorizationServer {
 		return this;
 	}
 
-	/** {@code expires_in} of the tokens issued from now on (whole seconds, at least 1). */
+	/**
+	 * {@code expires_in} of the tokens issued from now on (whole seconds, at least 1).
+	 */
 	public FakeAuthorizationServer tokenLifetime(Duration lifetime) {
 		synchronized (this.lock) {
 			this.tokenLifetime = lifetime;
@@ -150,7 +154,10 @@ public final class FakeAuthorizationServer {
 		return this;
 	}
 
-	/** Tokens issued from now on are refused by the resource server (401 invalid_token), as if revoked at once. */
+	/**
+	 * Tokens issued from now on are refused by the resource server (401 invalid_token),
+	 * as if revoked at once.
+	 */
 	public FakeAuthorizationServer issueDeadTokens(boolean dead) {
 		synchronized (this.lock) {
 			this.issueDeadTokens = dead;
@@ -158,7 +165,10 @@ public final class FakeAuthorizationServer {
 		return this;
 	}
 
-	/** From now on API calls need the resource server's DPoP nonce (a new one) in their proofs. */
+	/**
+	 * From now on API calls need the resource server's DPoP nonce (a new one) in their
+	 * proofs.
+	 */
 	public FakeAuthorizationServer demandResourceNonce(boolean demand) {
 		synchronized (this.lock) {
 			this.resourceNonce = demand ? newNonce() : null;
@@ -194,7 +204,10 @@ public final class FakeAuthorizationServer {
 		}
 	}
 
-	/** API calls whose access token was accepted, by scheme ({@code DPoP}, {@code Bearer}). */
+	/**
+	 * API calls whose access token was accepted, by scheme ({@code DPoP},
+	 * {@code Bearer}).
+	 */
 	public Map<String, Integer> acceptedCalls() {
 		synchronized (this.lock) {
 			return Map.copyOf(this.acceptedCalls);
@@ -250,12 +263,14 @@ public final class FakeAuthorizationServer {
 		}
 		if (claims.getAudience() == null || !claims.getAudience().equals(List.of(this.orgUrl.get() + TOKEN_PATH))) {
 			return oauthError(401, "invalid_client",
-					"The audience [aud] claim for client_assertion must be the endpoint invoked for the request.", null);
+					"The audience [aud] claim for client_assertion must be the endpoint invoked for the request.",
+					null);
 		}
 		Date exp = claims.getExpirationTime();
-		if (exp == null || !exp.toInstant().isAfter(now) || exp.toInstant().isAfter(now.plus(MAX_ASSERTION_LIFE).plusSeconds(60))) {
-			return oauthError(401, "invalid_client", "The client_assertion token is expired or lives longer than an hour.",
-					null);
+		if (exp == null || !exp.toInstant().isAfter(now)
+				|| exp.toInstant().isAfter(now.plus(MAX_ASSERTION_LIFE).plusSeconds(60))) {
+			return oauthError(401, "invalid_client",
+					"The client_assertion token is expired or lives longer than an hour.", null);
 		}
 		if (claims.getJWTID() == null || !this.assertionJtis.add(claims.getJWTID())) {
 			return oauthError(401, "invalid_client", "The client_assertion token has already been used (jti).", null);
@@ -263,7 +278,8 @@ public final class FakeAuthorizationServer {
 		Set<String> requested = new LinkedHashSet<>(List.of(form.getOrDefault("scope", "").trim().split("\\s+")));
 		requested.remove("");
 		if (requested.isEmpty()) {
-			return oauthError(400, "invalid_scope", "The authorization server requires a scope for client credentials.", null);
+			return oauthError(400, "invalid_scope", "The authorization server requires a scope for client credentials.",
+					null);
 		}
 		Set<String> notGranted = new LinkedHashSet<>(requested);
 		notGranted.removeAll(client.grantedScopes());
@@ -281,14 +297,16 @@ public final class FakeAuthorizationServer {
 				return oauthError(400, "invalid_dpop_proof", proof.error, null);
 			}
 			if (!this.tokenNonce.equals(proof.nonce)) {
-				return oauthError(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", this.tokenNonce);
+				return oauthError(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.",
+						this.tokenNonce);
 			}
 			jkt = proof.jkt;
 		}
 		String value = "fake-at." + UUID.randomUUID() + "." + UUID.randomUUID();
 		long seconds = Math.max(1, this.tokenLifetime.toSeconds());
 		if (!this.issueDeadTokens) {
-			this.tokens.put(value, new IssuedToken(client.clientId(), Set.copyOf(requested), now.plusSeconds(seconds), jkt));
+			this.tokens.put(value,
+					new IssuedToken(client.clientId(), Set.copyOf(requested), now.plusSeconds(seconds), jkt));
 		}
 		this.tokensIssued++;
 		this.allIssued.add(value);
@@ -297,7 +315,8 @@ public final class FakeAuthorizationServer {
 		json.put("expires_in", seconds);
 		json.put("access_token", value);
 		json.put("scope", String.join(" ", requested));
-		return new Answer(200, Map.of("Content-Type", "application/json", "Cache-Control", "no-store", "Pragma", "no-cache"),
+		return new Answer(200,
+				Map.of("Content-Type", "application/json", "Cache-Control", "no-store", "Pragma", "no-cache"),
 				json.toString());
 	}
 
@@ -317,7 +336,9 @@ public final class FakeAuthorizationServer {
 
 	// ------------------------------------------------------------------ resource server
 
-	/** Why an API call's credentials were refused: the answer's Okta error and headers. */
+	/**
+	 * Why an API call's credentials were refused: the answer's Okta error and headers.
+	 */
 	record Refusal(OktaError error, String wwwAuthenticate, String dpopNonce) {
 	}
 
@@ -340,15 +361,19 @@ public final class FakeAuthorizationServer {
 		List<String> needed = scopesFor(method, url.pathSegments());
 		if (needed != null && needed.stream().noneMatch(verdict.scopes()::contains)) {
 			String scheme = authorization.substring(0, authorization.indexOf(' '));
-			return new Refusal(OktaError.of(403, OktaError.FORBIDDEN, "You do not have permission to perform the requested action"),
+			return new Refusal(
+					OktaError.of(403, OktaError.FORBIDDEN,
+							"You do not have permission to perform the requested action"),
 					insufficientScope(scheme, needed.get(0), url.encodedPath()), null);
 		}
 		return null;
 	}
 
 	/**
-	 * Checks an API call's {@code Authorization: Bearer|DPoP <token>} (and its {@code DPoP} proof).
-	 * @param url the request URL as sent (the proof's {@code htu} is compared without the query)
+	 * Checks an API call's {@code Authorization: Bearer|DPoP <token>} (and its
+	 * {@code DPoP} proof).
+	 * @param url the request URL as sent (the proof's {@code htu} is compared without the
+	 * query)
 	 */
 	Verdict authenticate(String authorization, String dpopHeader, String method, String url) {
 		Instant now = this.clock.instant();
@@ -365,11 +390,12 @@ public final class FakeAuthorizationServer {
 			return rejected(401, "invalid_token", "The access token is expired.", challengeScheme, null);
 		}
 		if (token.jkt() == null) {
-			return "Bearer".equals(scheme) ? accepted("Bearer", token.scopes())
-					: rejected(401, "invalid_token", "A Bearer token must be sent with the Bearer scheme.", "Bearer", null);
+			return "Bearer".equals(scheme) ? accepted("Bearer", token.scopes()) : rejected(401, "invalid_token",
+					"A Bearer token must be sent with the Bearer scheme.", "Bearer", null);
 		}
 		if (!"DPoP".equals(scheme)) {
-			return rejected(401, "invalid_token", "A DPoP-bound token must be sent with the DPoP scheme.", "DPoP", null);
+			return rejected(401, "invalid_token", "A DPoP-bound token must be sent with the DPoP scheme.", "DPoP",
+					null);
 		}
 		if (dpopHeader == null) {
 			return rejected(400, "invalid_dpop_proof", "DPoP proof JWT header is missing.", "DPoP", null);
@@ -380,11 +406,12 @@ public final class FakeAuthorizationServer {
 			return rejected(400, "invalid_dpop_proof", proof.error, "DPoP", null);
 		}
 		if (!token.jkt().equals(proof.jkt)) {
-			return rejected(401, "invalid_dpop_proof", "The DPoP proof key is not the key the token is bound to.", "DPoP",
-					null);
+			return rejected(401, "invalid_dpop_proof", "The DPoP proof key is not the key the token is bound to.",
+					"DPoP", null);
 		}
 		if (this.resourceNonce != null && !this.resourceNonce.equals(proof.nonce)) {
-			return rejected(401, "use_dpop_nonce", "Resource server requires nonce in DPoP proof.", "DPoP", this.resourceNonce);
+			return rejected(401, "use_dpop_nonce", "Resource server requires nonce in DPoP proof.", "DPoP",
+					this.resourceNonce);
 		}
 		return accepted("DPoP", token.scopes());
 	}
@@ -399,8 +426,8 @@ public final class FakeAuthorizationServer {
 	}
 
 	/**
-	 * The scopes that allow a call, any one of them enough, the least first; {@code null} when the
-	 * path needs none known to the fake.
+	 * The scopes that allow a call, any one of them enough, the least first; {@code null}
+	 * when the path needs none known to the fake.
 	 */
 	static List<String> scopesFor(String method, List<String> segments) {
 		if (segments.size() >= 3 && segments.get(0).equals("api") && segments.get(1).equals("v1")) {
@@ -411,7 +438,8 @@ public final class FakeAuthorizationServer {
 				case "logs":
 					return List.of("okta.logs.read");
 				case "eventHooks":
-					return read ? List.of("okta.eventHooks.read", "okta.eventHooks.manage") : List.of("okta.eventHooks.manage");
+					return read ? List.of("okta.eventHooks.read", "okta.eventHooks.manage")
+							: List.of("okta.eventHooks.manage");
 				default:
 					return null;
 			}
@@ -421,10 +449,10 @@ public final class FakeAuthorizationServer {
 
 	/** The {@code WWW-Authenticate} of a 403 for a missing scope, as Okta writes it. */
 	String insufficientScope(String scheme, String scope, String path) {
-		return scheme + " authorization_uri=\"" + this.orgUrl.get() + "/oauth2/v1/authorize\", realm=\"" + this.orgUrl.get()
-				+ "\", scope=\"" + scope + "\", error=\"insufficient_scope\", "
-				+ "error_description=\"The access token provided does not contain the required scopes.\", resource=\"" + path
-				+ "\"";
+		return scheme + " authorization_uri=\"" + this.orgUrl.get() + "/oauth2/v1/authorize\", realm=\""
+				+ this.orgUrl.get() + "\", scope=\"" + scope + "\", error=\"insufficient_scope\", "
+				+ "error_description=\"The access token provided does not contain the required scopes.\", resource=\""
+				+ path + "\"";
 	}
 
 	// ------------------------------------------------------------------ proofs
@@ -482,7 +510,8 @@ public final class FakeAuthorizationServer {
 			if (!(key instanceof AsymmetricJWK asymmetric)) {
 				return false;
 			}
-			JWSVerifier verifier = new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(), asymmetric.toPublicKey());
+			JWSVerifier verifier = new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(),
+					asymmetric.toPublicKey());
 			return jwt.verify(verifier);
 		}
 		catch (JOSEException ex) {
@@ -492,7 +521,8 @@ public final class FakeAuthorizationServer {
 
 	static String ath(String accessToken) {
 		try {
-			return Base64URL.encode(MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII)))
+			return Base64URL
+				.encode(MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII)))
 				.toString();
 		}
 		catch (NoSuchAlgorithmException ex) {

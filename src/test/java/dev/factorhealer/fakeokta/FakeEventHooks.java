@@ -19,11 +19,12 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The event hooks API of the fake org ({@code /api/v1/eventHooks}): list, create, get, replace,
- * activate, deactivate, verify and delete, with Okta's validation of the body, and a verify that
- * really sends the verification {@code GET} with {@code X-Okta-Verification-Challenge} and the
- * hook's auth header to the hook's URI and checks the echo. Okta calls only https URIs; the fake
- * also takes http on a loopback address. Guarded by the org's lock.
+ * The event hooks API of the fake org ({@code /api/v1/eventHooks}): list, create, get,
+ * replace, activate, deactivate, verify and delete, with Okta's validation of the body,
+ * and a verify that really sends the verification {@code GET} with
+ * {@code X-Okta-Verification-Challenge} and the hook's auth header to the hook's URI and
+ * checks the echo. Okta calls only https URIs; the fake also takes http on a loopback
+ * address. Guarded by the org's lock.
  */
 public final class FakeEventHooks {
 
@@ -96,7 +97,8 @@ public final class FakeEventHooks {
 				case "PUT" -> replace(hook, body);
 				case "DELETE" -> {
 					if ("ACTIVE".equals(hook.get("status").asString())) {
-						yield Reply.error(OktaError.validation("status", "Deactivate the event hook before deleting it."));
+						yield Reply
+							.error(OktaError.validation("status", "Deactivate the event hook before deleting it."));
 					}
 					this.hooks.remove(segments.get(3));
 					yield new Reply(204, null, null);
@@ -134,7 +136,9 @@ public final class FakeEventHooks {
 		hook.put("status", "ACTIVE");
 		hook.put("verificationStatus", "UNVERIFIED");
 		hook.put("created", java.time.Instant.now().toString());
-		hook.putObject("_links").putObject("verify").put("href", orgUrl + "/api/v1/eventHooks/" + id + "/lifecycle/verify");
+		hook.putObject("_links")
+			.putObject("verify")
+			.put("href", orgUrl + "/api/v1/eventHooks/" + id + "/lifecycle/verify");
 		this.hooks.put(id, hook);
 		return Reply.json(200, withoutSecret(hook));
 	}
@@ -147,8 +151,10 @@ public final class FakeEventHooks {
 		catch (IllegalArgumentException ex) {
 			return Reply.error(OktaError.validation("eventHook", ex.getMessage()));
 		}
-		boolean sameUri = hook.path("channel").path("config").path("uri").equals(
-				replacement.path("channel").path("config").path("uri"));
+		boolean sameUri = hook.path("channel")
+			.path("config")
+			.path("uri")
+			.equals(replacement.path("channel").path("config").path("uri"));
 		hook.set("name", replacement.get("name"));
 		hook.set("events", replacement.get("events"));
 		hook.set("channel", replacement.get("channel"));
@@ -159,7 +165,9 @@ public final class FakeEventHooks {
 		return Reply.json(200, withoutSecret(hook));
 	}
 
-	/** Okta's checks of a hook body; the secret is kept but, as in Okta, never returned. */
+	/**
+	 * Okta's checks of a hook body; the secret is kept but, as in Okta, never returned.
+	 */
 	private static ObjectNode validated(String body) {
 		JsonNode json;
 		try {
@@ -168,7 +176,8 @@ public final class FakeEventHooks {
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("The request body was not well-formed.");
 		}
-		if (json == null || !json.isObject() || !json.path("name").isString() || json.path("name").asString().isBlank()) {
+		if (json == null || !json.isObject() || !json.path("name").isString()
+				|| json.path("name").asString().isBlank()) {
 			throw new IllegalArgumentException("name: The field cannot be left blank");
 		}
 		JsonNode events = json.path("events");
@@ -177,7 +186,8 @@ public final class FakeEventHooks {
 			throw new IllegalArgumentException("events: at least one event type of type EVENT_TYPE");
 		}
 		JsonNode channel = json.path("channel");
-		if (!"HTTP".equals(channel.path("type").asString(null)) || !"1.0.0".equals(channel.path("version").asString(null))) {
+		if (!"HTTP".equals(channel.path("type").asString(null))
+				|| !"1.0.0".equals(channel.path("version").asString(null))) {
 			throw new IllegalArgumentException("channel: type HTTP, version 1.0.0");
 		}
 		String uri = channel.path("config").path("uri").asString(null);
@@ -200,14 +210,18 @@ public final class FakeEventHooks {
 			if ("https".equals(uri.getScheme()) && uri.getHost() != null) {
 				return true;
 			}
-			return "http".equals(uri.getScheme()) && uri.getHost() != null && InetAddress.getByName(uri.getHost()).isLoopbackAddress();
+			return "http".equals(uri.getScheme()) && uri.getHost() != null
+					&& InetAddress.getByName(uri.getHost()).isLoopbackAddress();
 		}
 		catch (IllegalArgumentException | IOException ex) {
 			return false;
 		}
 	}
 
-	/** Sends the verification GET, as Okta does, and marks the hook VERIFIED when the challenge comes back. */
+	/**
+	 * Sends the verification GET, as Okta does, and marks the hook VERIFIED when the
+	 * challenge comes back.
+	 */
 	private Reply verify(ObjectNode hook) {
 		this.verifications++;
 		JsonNode config = hook.path("channel").path("config");

@@ -15,8 +15,9 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 
 /**
- * A service app for tests: a client id and a fresh key pair (RSA or EC), the private key as the
- * PKCS#8 PEM the service reads, the public key as the JWK registered with the fake org.
+ * A service app for tests: a client id and a fresh key pair (RSA or EC), the private key
+ * as the PKCS#8 PEM the service reads, the public key as the JWK registered with the fake
+ * org.
  *
  * @param clientId the app's client id
  * @param key its key pair
@@ -28,7 +29,8 @@ public record FakeServiceApp(String clientId, JWK key) {
 
 	public static FakeServiceApp rsa() {
 		try {
-			return new FakeServiceApp(newClientId(), new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate());
+			return new FakeServiceApp(newClientId(),
+					new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate());
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
@@ -37,7 +39,8 @@ public record FakeServiceApp(String clientId, JWK key) {
 
 	public static FakeServiceApp ec() {
 		try {
-			return new FakeServiceApp(newClientId(), new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate());
+			return new FakeServiceApp(newClientId(),
+					new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate());
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
@@ -46,8 +49,9 @@ public record FakeServiceApp(String clientId, JWK key) {
 
 	/** Registers the app's public key with the org, granting {@code scopes}. */
 	public FakeServiceApp registerWith(FakeOktaOrg org, Set<String> scopes, boolean requireDpop) {
-		org.authorizationServer().register(new FakeAuthorizationServer.Client(this.clientId, this.key.toPublicJWK(),
-				Set.copyOf(scopes), requireDpop));
+		org.authorizationServer()
+			.register(new FakeAuthorizationServer.Client(this.clientId, this.key.toPublicJWK(), Set.copyOf(scopes),
+					requireDpop));
 		return this;
 	}
 

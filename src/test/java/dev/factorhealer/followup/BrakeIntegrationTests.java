@@ -34,10 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The brake, end to end: healed users failing again past the threshold stop live deletions on
- * their own, the alert's metrics move, nothing is deleted until an operator releases the brake
- * and replays; a large batch of first-time stuck users never trips it. This class has its own
- * brake and follow-up topics so the brake never reaches other test classes on the shared broker.
+ * The brake, end to end: healed users failing again past the threshold stop live
+ * deletions on their own, the alert's metrics move, nothing is deleted until an operator
+ * releases the brake and replays; a large batch of first-time stuck users never trips it.
+ * This class has its own brake and follow-up topics so the brake never reaches other test
+ * classes on the shared broker.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "healer.followup.window=10m", "healer.followup.brake.min-followups=3",
@@ -66,7 +67,8 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 		this.brake.engage("test", "healing does not help (test)");
 		assertThat(json.readTree(admin("/admin/brake", ADMIN_TOKEN, null).body()).get("engaged").asBoolean()).isTrue();
 
-		HttpResponse<String> live = admin("/admin/mode", ADMIN_TOKEN, "{\"mode\":\"live\",\"by\":\"ana\",\"reason\":\"INC-7 fixed\"}");
+		HttpResponse<String> live = admin("/admin/mode", ADMIN_TOKEN,
+				"{\"mode\":\"live\",\"by\":\"ana\",\"reason\":\"INC-7 fixed\"}");
 
 		assertThat(live.statusCode()).isEqualTo(200);
 		JsonNode brake = json.readTree(admin("/admin/brake", ADMIN_TOKEN, null).body());
@@ -82,12 +84,15 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 		double tripsBefore = metric("healer_remediation_brake_trips_total");
 		List<String> healed = okta().seedStuckUsers(3);
 		healed.forEach(this::heal);
-		healed.forEach(user -> postHook(Deliveries.delivery(Deliveries.newUuid(),
-				List.of(stuckEvent(Deliveries.newUuid(), user, oktaTime(Instant.now().plusMillis(50))))), SECRET));
+		healed.forEach(user -> postHook(
+				Deliveries.delivery(Deliveries.newUuid(),
+						List.of(stuckEvent(Deliveries.newUuid(), user, oktaTime(Instant.now().plusMillis(50))))),
+				SECRET));
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> metric("healer_remediation_brake_engaged") == 1.0);
 		String metrics = scrapeMetrics();
-		// over the whole rate window: users re-enrolled earlier on the shared broker count there too
+		// over the whole rate window: users re-enrolled earlier on the shared broker
+		// count there too
 		assertThat(PrometheusText.value(metrics, "healer_followup_repeat_failure_rate")).isPositive();
 		assertThat(PrometheusText.value(metrics, "healer_remediation_brake_trips_total")).isEqualTo(tripsBefore + 1);
 		assertThat(output.getAll()).contains("Remediation brake ENGAGED by follow-up: 3 of 3 healed users");
@@ -104,10 +109,12 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 		assertThat(okta().deletes()).noneMatch(c -> c.path().contains("/users/" + next + "/"));
 		assertThat(okta().factors(next)).anySatisfy(f -> assertThat(f.status()).isEqualTo("PENDING_ACTIVATION"));
 
-		assertThat(admin("/admin/brake", null, "{\"action\":\"release\",\"reason\":\"x\"}").statusCode()).isEqualTo(401);
+		assertThat(admin("/admin/brake", null, "{\"action\":\"release\",\"reason\":\"x\"}").statusCode())
+			.isEqualTo(401);
 		assertThat(admin("/admin/brake", ADMIN_TOKEN, "{\"action\":\"engage\",\"reason\":\"x\"}").statusCode())
 			.isEqualTo(400);
-		assertThat(admin("/admin/brake", ADMIN_TOKEN, "{\"action\":\"release\"}").statusCode()).as("a reason is required")
+		assertThat(admin("/admin/brake", ADMIN_TOKEN, "{\"action\":\"release\"}").statusCode())
+			.as("a reason is required")
 			.isEqualTo(400);
 		HttpResponse<String> released = admin("/admin/brake", ADMIN_TOKEN,
 				"{\"action\":\"release\",\"reason\":\"SMS provider outage over\"}");
@@ -117,37 +124,47 @@ class BrakeIntegrationTests extends IntegrationTestSupport {
 				"{\"topic\":\"okta.remediation.requests.dlq\",\"userId\":\"" + next + "\"}");
 		assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
 
-		assertThat(Results.awaitForUser(this.probes.results(), next, 2).get(1).get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(Results.awaitForUser(this.probes.results(), next, 2).get(1).get("outcome").asString())
+			.isEqualTo("DELETED");
 		assertThat(okta().deletes()).filteredOn(c -> c.path().contains("/users/" + next + "/")).hasSize(1);
-		assertThat(metric("healer_remediation_brake_engaged")).as("the figures from before the release do not trip it again")
+		assertThat(metric("healer_remediation_brake_engaged"))
+			.as("the figures from before the release do not trip it again")
 			.isEqualTo(0.0);
 	}
 
 	@Test
 	void aLargeBatchOfFirstTimeStuckUsersIsHealedWithoutTrippingTheBrake() {
 		List<String> batch = okta().seedStuckUsers(30);
-		postHook(Deliveries.delivery(Deliveries.newUuid(),
-				batch.stream().map(u -> stuckEvent(Deliveries.newUuid(), u, oktaTime(Instant.now()))).toList()), SECRET);
+		postHook(
+				Deliveries.delivery(Deliveries.newUuid(),
+						batch.stream().map(u -> stuckEvent(Deliveries.newUuid(), u, oktaTime(Instant.now()))).toList()),
+				SECRET);
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> batch.stream().allMatch(u -> !Results.forUser(this.probes.results(), u).isEmpty()));
 		// a few of them enroll again at once
-		postHook(Deliveries.delivery(Deliveries.newUuid(), batch.subList(0, 3)
-			.stream()
-			.map(u -> activationEvent(Deliveries.newUuid(), u, "sms", oktaTime(Instant.now().plusMillis(50))))
-			.toList()), SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				batch.subList(0, 3)
+					.stream()
+					.map(u -> activationEvent(Deliveries.newUuid(), u, "sms", oktaTime(Instant.now().plusMillis(50))))
+					.toList()),
+				SECRET);
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> metric("healer_followup_recent") >= 3);
-		assertThat(batch).allSatisfy(u -> assertThat(Results.forUser(this.probes.results(), u).get(0).get("outcome").asString())
-			.isEqualTo("DELETED"));
+		assertThat(batch)
+			.allSatisfy(u -> assertThat(Results.forUser(this.probes.results(), u).get(0).get("outcome").asString())
+				.isEqualTo("DELETED"));
 		assertThat(metric("healer_remediation_brake_engaged")).isEqualTo(0.0);
 		assertThat(metric("healer_followup_reenrollment_rate")).isPositive();
 		assertThat(json.readTree(admin("/admin/brake", ADMIN_TOKEN, null).body()).get("engaged").asBoolean()).isFalse();
 	}
 
 	private void heal(String user) {
-		postHook(Deliveries.delivery(Deliveries.newUuid(),
-				List.of(stuckEvent(Deliveries.newUuid(), user, oktaTime(Instant.now().minusSeconds(60))))), SECRET);
-		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
+		postHook(
+				Deliveries.delivery(Deliveries.newUuid(),
+						List.of(stuckEvent(Deliveries.newUuid(), user, oktaTime(Instant.now().minusSeconds(60))))),
+				SECRET);
+		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString())
+			.isEqualTo("DELETED");
 	}
 
 	private double metric(String name) {

@@ -20,8 +20,8 @@ import dev.factorhealer.detection.DetectionFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The follow-up parses only the events whose raw bytes may concern it (an activation, or the
- * stuck-factor error), and passing over the others never changes what it reads.
+ * The follow-up parses only the events whose raw bytes may concern it (an activation, or
+ * the stuck-factor error), and passing over the others never changes what it reads.
  */
 class FollowUpEventsScreenTests {
 
@@ -57,7 +57,8 @@ class FollowUpEventsScreenTests {
 		byte[] raw = bytes(event);
 		JsonNode tree = json.readTree(raw);
 		boolean passedOver = !this.events.mayConcern(raw);
-		Statistics.collect(passedOver ? "passed over" : "read", this.events.read(tree, AT).isPresent() ? "signal" : "nothing");
+		Statistics.collect(passedOver ? "passed over" : "read",
+				this.events.read(tree, AT).isPresent() ? "signal" : "nothing");
 		if (passedOver) {
 			assertThat(this.events.read(tree, AT)).isEmpty();
 		}
@@ -73,10 +74,9 @@ class FollowUpEventsScreenTests {
 		Arbitrary<String> targets = Arbitraries.of("", ",\"target\":[{\"id\":\"00uT\",\"type\":\"User\"},"
 				+ "{\"id\":\"pae1\",\"type\":\"AuthenticatorEnrollment\",\"displayName\":\"SMS Authentication\"}]",
 				",\"actor\":{\"id\":\"00uA\",\"type\":\"User\"}");
-		return Combinators.combine(types, results, reasons, targets)
-			.as((type, result, reason, target) -> """
-					{"uuid":"e1","published":"2026-12-01T11:00:00Z","eventType":"%s",
-					 "outcome":{"result":"%s","reason":"%s"}%s}""".formatted(type, result, reason, target));
+		return Combinators.combine(types, results, reasons, targets).as((type, result, reason, target) -> """
+				{"uuid":"e1","published":"2026-12-01T11:00:00Z","eventType":"%s",
+				 "outcome":{"result":"%s","reason":"%s"}%s}""".formatted(type, result, reason, target));
 	}
 
 	private static byte[] bytes(String text) {

@@ -19,7 +19,8 @@ class FollowUpEventsTests {
 
 	@Test
 	void identityEngineSmsActivationIsSmsAndItsVoiceTwinIsNot() {
-		assertThat(FollowUpEvents.isSms(json.readTree(FollowUpFixtures.activationEvent("a", "00u1", "sms", AT)))).isTrue();
+		assertThat(FollowUpEvents.isSms(json.readTree(FollowUpFixtures.activationEvent("a", "00u1", "sms", AT))))
+			.isTrue();
 		assertThat(FollowUpEvents.isSms(json.readTree(FollowUpFixtures.activationEvent("b", "00u1", "voice", AT))))
 			.isFalse();
 	}
@@ -29,8 +30,9 @@ class FollowUpEventsTests {
 		assertThat(FollowUpEvents.isSms(json.readTree("""
 				{"eventType":"user.mfa.factor.activate","outcome":{"result":"SUCCESS"},
 				 "debugContext":{"debugData":{"factor":"SMS_FACTOR"}}}"""))).isTrue();
-		assertThat(FollowUpEvents.isSms(json.readTree("""
-				{"eventType":"user.mfa.factor.activate","outcome":{"result":"SUCCESS","reason":"Factor sms activated"}}""")))
+		assertThat(FollowUpEvents.isSms(json.readTree(
+				"""
+						{"eventType":"user.mfa.factor.activate","outcome":{"result":"SUCCESS","reason":"Factor sms activated"}}""")))
 			.isTrue();
 		assertThat(FollowUpEvents.isSms(json.readTree("""
 				{"eventType":"user.mfa.factor.activate","outcome":{"result":"SUCCESS"},
@@ -40,7 +42,8 @@ class FollowUpEventsTests {
 
 	@Test
 	void aUserWithAnUnrelatedSmsInTheirUserTargetIsNotMistakenForAnSmsFactor() {
-		// only the enrollment target, the reason and the factor keys are read, not every string
+		// only the enrollment target, the reason and the factor keys are read, not every
+		// string
 		assertThat(FollowUpEvents.isSms(json.readTree("""
 				{"eventType":"user.mfa.factor.activate","outcome":{"result":"SUCCESS"},
 				 "target":[{"type":"User","displayName":"Smsithers"},

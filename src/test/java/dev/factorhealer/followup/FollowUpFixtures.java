@@ -18,14 +18,13 @@ final class FollowUpFixtures {
 
 	/** The stuck-factor failure of the user, published at the given time. */
 	static String stuckEvent(String uuid, String userId, Instant published) {
-		return Deliveries.stuckSmsEvent(uuid, userId)
-			.replace("2026-11-28T09:12:44.123Z", published.toString());
+		return Deliveries.stuckSmsEvent(uuid, userId).replace("2026-11-28T09:12:44.123Z", published.toString());
 	}
 
 	/**
-	 * {@code user.mfa.factor.activate} of the Phone authenticator as Identity Engine logs it: one
-	 * event per method ({@code sms} or {@code voice}), the factor named only in the
-	 * {@code AuthenticatorEnrollment} target and the debug data.
+	 * {@code user.mfa.factor.activate} of the Phone authenticator as Identity Engine logs
+	 * it: one event per method ({@code sms} or {@code voice}), the factor named only in
+	 * the {@code AuthenticatorEnrollment} target and the debug data.
 	 */
 	static String activationEvent(String uuid, String userId, String method, Instant published) {
 		boolean sms = "sms".equals(method);
@@ -37,10 +36,9 @@ final class FollowUpFixtures {
 				 "target":[{"id":"%s","type":"User","alternateId":"%s@example.com","displayName":"Healed User"},
 				  {"id":"paeNew%s","type":"AuthenticatorEnrollment","displayName":"%s",
 				   "detailEntry":{"methodTypeUsed":"%s"}}],
-				 "debugContext":{"debugData":{"factor":"%s"}}}"""
-			.formatted(uuid, published, userId, userId, userId, userId, method,
-					sms ? "SMS Authentication" : "Voice Call Authentication", sms ? "SMS" : "Voice call",
-					sms ? "SMS_FACTOR" : "CALL_FACTOR");
+				 "debugContext":{"debugData":{"factor":"%s"}}}""".formatted(uuid, published, userId, userId, userId,
+				userId, method, sms ? "SMS Authentication" : "Voice Call Authentication", sms ? "SMS" : "Voice call",
+				sms ? "SMS_FACTOR" : "CALL_FACTOR");
 	}
 
 }

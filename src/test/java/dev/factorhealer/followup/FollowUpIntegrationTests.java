@@ -43,16 +43,17 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Healed users followed to the end, on a real broker against the fake Okta org: activations come
- * through the org's System Log (this context polls it), failures through the hook. The window is
- * shortened to seconds; the follow-up's topics and group are this class's own, so other test
- * classes on the shared broker neither see nor feed them.
+ * Healed users followed to the end, on a real broker against the fake Okta org:
+ * activations come through the org's System Log (this context polls it), failures through
+ * the hook. The window is shortened to seconds; the follow-up's topics and group are this
+ * class's own, so other test classes on the shared broker neither see nor feed them.
  */
 @TestPropertySource(properties = { "healer.followup.window=" + FollowUpIntegrationTests.WINDOW,
 		"healer.topics.names.followups=" + FollowUpIntegrationTests.FOLLOWUPS,
-		"healer.topics.names.followup-state=" + FollowUpIntegrationTests.STATE, "healer.followup.group=healer-followup-it",
-		"healer.followup.brake.enabled=false", "healer.systemlog.enabled=true", "healer.systemlog.interval=1s",
-		"healer.systemlog.look-back=2m", "healer.systemlog.requests-per-minute=40",
+		"healer.topics.names.followup-state=" + FollowUpIntegrationTests.STATE,
+		"healer.followup.group=healer-followup-it", "healer.followup.brake.enabled=false",
+		"healer.systemlog.enabled=true", "healer.systemlog.interval=1s", "healer.systemlog.look-back=2m",
+		"healer.systemlog.requests-per-minute=40",
 		"healer.topics.names.systemlog-cursor=okta.systemlog.cursor.followup-it",
 		"healer.systemlog.lease-group=healer-systemlog-lease-followup-it" })
 class FollowUpIntegrationTests extends IntegrationTestSupport {
@@ -89,7 +90,8 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 		JsonNode healed = heal(user, failedAt);
 		Instant activatedAt = oktaTime(Instant.now().plusMillis(50));
 		String smsEvent = Deliveries.newUuid();
-		// Identity Engine: one event per method of the Phone authenticator, same timestamp
+		// Identity Engine: one event per method of the Phone authenticator, same
+		// timestamp
 		okta().appendLogEvent(activationEvent(Deliveries.newUuid(), user, "voice", activatedAt));
 		okta().appendLogEvent(activationEvent(smsEvent, user, "sms", activatedAt));
 
@@ -108,7 +110,8 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 			.isGreaterThanOrEqualTo(1);
 		assertThat(PrometheusText.value(metrics, "healer_followup_time_to_working_sms_seconds_count"))
 			.isGreaterThanOrEqualTo(1);
-		assertThat(PrometheusText.value(metrics, "healer_followup_time_to_heal_seconds_count")).isGreaterThanOrEqualTo(1);
+		assertThat(PrometheusText.value(metrics, "healer_followup_time_to_heal_seconds_count"))
+			.isGreaterThanOrEqualTo(1);
 	}
 
 	@Test
@@ -116,7 +119,8 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 		String user = okta().seedStuckUsers(1).get(0);
 		Instant failedAt = oktaTime(Instant.now().minus(Duration.ofMinutes(3)));
 		heal(user, failedAt);
-		// the System Log hands over a failure from before the DELETE late: not a repeat failure
+		// the System Log hands over a failure from before the DELETE late: not a repeat
+		// failure
 		postHook(Deliveries.delivery(Deliveries.newUuid(),
 				List.of(stuckEvent(Deliveries.newUuid(), user, failedAt.plusSeconds(5)))), SECRET);
 		String again = Deliveries.newUuid();
@@ -137,8 +141,9 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 	void aHealedUserWhoDoesNothingButSetUpVoiceEndsNoActivityAfterTheWindow() {
 		String user = okta().seedStuckUsers(1).get(0);
 		JsonNode healed = heal(user, oktaTime(Instant.now().minusSeconds(30)));
-		postHook(Deliveries.delivery(Deliveries.newUuid(),
-				List.of(activationEvent(Deliveries.newUuid(), user, "voice", oktaTime(Instant.now().plusMillis(50))))),
+		postHook(
+				Deliveries.delivery(Deliveries.newUuid(), List
+					.of(activationEvent(Deliveries.newUuid(), user, "voice", oktaTime(Instant.now().plusMillis(50))))),
 				SECRET);
 
 		JsonNode followUp = await().atMost(Duration.ofSeconds(40))
@@ -164,8 +169,10 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 						stuckEvent(Deliveries.newUuid(), users.get(2), now))),
 				SECRET);
 		users.forEach(this::awaitFollowUp);
-		// every follow-up of this context has ended (the window is short), so the figures stand still
-		await().atMost(Duration.ofSeconds(40)).until(() -> PrometheusText.value(scrapeMetrics(), "healer_followup_open") == 0);
+		// every follow-up of this context has ended (the window is short), so the figures
+		// stand still
+		await().atMost(Duration.ofSeconds(40))
+			.until(() -> PrometheusText.value(scrapeMetrics(), "healer_followup_open") == 0);
 		Map<String, JsonNode> records = new HashMap<>();
 		allRecords(FOLLOWUPS).forEach(r -> records.put(r.get("id").asString(), r));
 		List<Double> toSms = records.values()
@@ -179,32 +186,39 @@ class FollowUpIntegrationTests extends IntegrationTestSupport {
 
 		assertThat(report.get("healed").asInt()).isEqualTo(records.size()).isGreaterThanOrEqualTo(3);
 		assertThat(report.get("reenrolled").asInt()).isEqualTo(count(records, "REENROLLED")).isGreaterThanOrEqualTo(2);
-		assertThat(report.get("failedAgain").asInt()).isEqualTo(count(records, "FAILED_AGAIN")).isGreaterThanOrEqualTo(1);
+		assertThat(report.get("failedAgain").asInt()).isEqualTo(count(records, "FAILED_AGAIN"))
+			.isGreaterThanOrEqualTo(1);
 		assertThat(report.get("noActivity").asInt()).isEqualTo(count(records, "NO_ACTIVITY"));
 		assertThat(report.get("open").asInt()).isZero();
 		assertThat(report.get("timeToWorkingSmsSeconds").get("median").asDouble())
 			.isEqualTo(toSms.get((int) Math.ceil(0.5 * toSms.size()) - 1));
 		assertThat(report.get("timeToWorkingSmsSeconds").get("p90").asDouble())
 			.isEqualTo(toSms.get((int) Math.ceil(0.9 * toSms.size()) - 1));
-		assertThat(report("--since", "1h")).contains("re-enrolled SMS").containsPattern(
-				"failed again\\s+" + count(records, "FAILED_AGAIN") + "\\b");
+		assertThat(report("--since", "1h")).contains("re-enrolled SMS")
+			.containsPattern("failed again\\s+" + count(records, "FAILED_AGAIN") + "\\b");
 		assertThat(report("--help")).startsWith("usage: report");
 		assertThat(ReportCommand.run(new String[] { "--since", "soon" }, System.out,
-				new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
+				new PrintStream(new ByteArrayOutputStream())))
+			.isEqualTo(2);
 	}
 
-	/** Runs the report command against this class's topics, as {@code java -jar ... report} would. */
+	/**
+	 * Runs the report command against this class's topics, as
+	 * {@code java -jar ... report} would.
+	 */
 	private static String report(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		Map<String, String> settings = Map.of("spring.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers(),
 				"healer.topics.names.followups", FOLLOWUPS, "healer.topics.names.followup-state", STATE);
 		settings.forEach(System::setProperty);
 		try {
-			assertThat(ReportCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();
+			assertThat(ReportCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err))
+				.isZero();
 		}
 		finally {
 			settings.keySet().forEach(System::clearProperty);
-			// the command quiets the root logger for its own JVM; give this shared test JVM its level back
+			// the command quiets the root logger for its own JVM; give this shared test
+			// JVM its level back
 			LoggingSystem.get(FollowUpIntegrationTests.class.getClassLoader())
 				.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 		}

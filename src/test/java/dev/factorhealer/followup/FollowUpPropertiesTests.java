@@ -11,10 +11,14 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The follow-up's settings: documented defaults, and a bad value stops the start naming the setting. */
+/**
+ * The follow-up's settings: documented defaults, and a bad value stops the start naming
+ * the setting.
+ */
 class FollowUpPropertiesTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Settings.class);
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withUserConfiguration(Settings.class);
 
 	@Test
 	void defaultsFollowSevenDaysAndBrakeAboveHalfOfTenFollowUps() {
@@ -34,7 +38,9 @@ class FollowUpPropertiesTests {
 				"healer.followup.brake.min-followups=0", "healer.followup.brake.min-followups must be at least 1",
 				"healer.followup.window=0s", "healer.followup.window and healer.followup.rate-window must be between");
 		bad.forEach((setting, message) -> this.runner.withPropertyValues(setting)
-			.run(context -> assertThat(context.getStartupFailure()).as(setting).rootCause().hasMessageContaining(message)));
+			.run(context -> assertThat(context.getStartupFailure()).as(setting)
+				.rootCause()
+				.hasMessageContaining(message)));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -33,11 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Follow-ups outlive the instance that opened them and move with their partitions: users are
- * healed by one instance; a second one joins (it reads the state of the partitions it is given)
- * and then the first is closed (the second reads the rest). Every user who enrolls SMS again ends
- * REENROLLED exactly once, whichever instance sees the event. The brake, engaged on the first,
- * is read by the second at its start. The follow-up and brake topics and group are this test's own.
+ * Follow-ups outlive the instance that opened them and move with their partitions: users
+ * are healed by one instance; a second one joins (it reads the state of the partitions it
+ * is given) and then the first is closed (the second reads the rest). Every user who
+ * enrolls SMS again ends REENROLLED exactly once, whichever instance sees the event. The
+ * brake, engaged on the first, is read by the second at its start. The follow-up and
+ * brake topics and group are this test's own.
  */
 class FollowUpRestartIntegrationTests extends HttpTestSupport {
 
@@ -67,29 +68,37 @@ class FollowUpRestartIntegrationTests extends HttpTestSupport {
 		}
 		first.getBean(RemediationBrake.class).engage("test", "restart check");
 
-		// a second replica joins: it reads the brake and the state of the partitions it is given
+		// a second replica joins: it reads the brake and the state of the partitions it
+		// is given
 		ConfigurableApplicationContext second = start();
 		assertThat(second.getBean(RemediationBrake.class).isEngaged()).as("the brake reaches a new replica").isTrue();
-		// together they hold every open follow-up, these six and any that earlier test classes left on the
-		// shared results topic (how the users fall on the two replicas' partitions is up to their ids; the
+		// together they hold every open follow-up, these six and any that earlier test
+		// classes left on the
+		// shared results topic (how the users fall on the two replicas' partitions is up
+		// to their ids; the
 		// move of all of them is shown below, when the first replica stops)
 		await().atMost(Duration.ofSeconds(60)).until(() -> open(first) + open(second) >= 6);
 		try (TopicProbe followUps = TopicProbe.open(this.followUpsTopic)) {
 			Map<String, Instant> activatedAt = new HashMap<>();
 			for (String user : users.subList(0, 3)) {
 				activatedAt.put(user, oktaTime(Instant.now()));
-				postHook(Deliveries.delivery(Deliveries.newUuid(),
-						List.of(activationEvent(Deliveries.newUuid(), user, "sms", activatedAt.get(user)))), SECRET);
+				postHook(
+						Deliveries.delivery(Deliveries.newUuid(),
+								List.of(activationEvent(Deliveries.newUuid(), user, "sms", activatedAt.get(user)))),
+						SECRET);
 			}
 			followUps.awaitRecords(3, r -> users.contains(r.key()));
 
-			// the first replica stops: the second takes over every partition and reads its state
+			// the first replica stops: the second takes over every partition and reads
+			// its state
 			first.close();
 			use(second);
 			for (String user : users.subList(3, 6)) {
 				activatedAt.put(user, oktaTime(Instant.now()));
-				postHook(Deliveries.delivery(Deliveries.newUuid(),
-						List.of(activationEvent(Deliveries.newUuid(), user, "sms", activatedAt.get(user)))), SECRET);
+				postHook(
+						Deliveries.delivery(Deliveries.newUuid(),
+								List.of(activationEvent(Deliveries.newUuid(), user, "sms", activatedAt.get(user)))),
+						SECRET);
 			}
 
 			followUps.awaitRecords(6, r -> users.contains(r.key()));
@@ -114,20 +123,22 @@ class FollowUpRestartIntegrationTests extends HttpTestSupport {
 
 	private ConfigurableApplicationContext start() {
 		// command-line arguments: they win over ./config/application.yml
-		ConfigurableApplicationContext replica = new SpringApplicationBuilder(FactorHealerApplication.class).run(Stream.of("server.port=0",
-				"management.server.port=0", "healer.remediation.max-deletions-per-hour=100000",
-				"spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
-				"okta.client.org-url=" + IntegrationTestSupport.okta().url(),
-				"okta.client.token=" + IntegrationTestSupport.okta().token(), "okta.testing.disable-https-check=true",
-				"healer.hook.secrets=" + SECRET, "healer.remediation.mode=live",
-				"healer.remediation.pause-after-delete=100ms", "healer.okta.requests-per-minute=600",
-				"healer.systemlog.enabled=false", "healer.followup.window=5m",
-				"healer.topics.names.followups=" + this.followUpsTopic,
-				"healer.topics.names.followup-state=okta.remediation.followup.state.restart-" + this.suffix,
-				"healer.followup.group=healer-followup-restart-" + this.suffix,
-				"healer.topics.names.brake=okta.remediation.brake.restart-" + this.suffix)
-			.map(setting -> "--" + setting)
-			.toArray(String[]::new));
+		ConfigurableApplicationContext replica = new SpringApplicationBuilder(
+				FactorHealerApplication.class)
+			.run(Stream
+				.of("server.port=0", "management.server.port=0", "healer.remediation.max-deletions-per-hour=100000",
+						"spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
+						"okta.client.org-url=" + IntegrationTestSupport.okta().url(),
+						"okta.client.token=" + IntegrationTestSupport.okta().token(),
+						"okta.testing.disable-https-check=true", "healer.hook.secrets=" + SECRET,
+						"healer.remediation.mode=live", "healer.remediation.pause-after-delete=100ms",
+						"healer.okta.requests-per-minute=600", "healer.systemlog.enabled=false",
+						"healer.followup.window=5m", "healer.topics.names.followups=" + this.followUpsTopic,
+						"healer.topics.names.followup-state=okta.remediation.followup.state.restart-" + this.suffix,
+						"healer.followup.group=healer-followup-restart-" + this.suffix,
+						"healer.topics.names.brake=okta.remediation.brake.restart-" + this.suffix)
+				.map(setting -> "--" + setting)
+				.toArray(String[]::new));
 		this.replicas.add(replica);
 		use(replica);
 		return replica;

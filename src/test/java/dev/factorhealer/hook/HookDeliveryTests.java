@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link HookDelivery} reads each event without building a tree; the fields it routes on must come
- * out exactly as reading the event as a {@code JsonNode} and asking {@link EventKeys} would give
- * them, odd shapes included.
+ * {@link HookDelivery} reads each event without building a tree; the fields it routes on
+ * must come out exactly as reading the event as a {@code JsonNode} and asking
+ * {@link EventKeys} would give them, odd shapes included.
  */
 class HookDeliveryTests {
 
@@ -25,25 +25,25 @@ class HookDeliveryTests {
 
 	private static final List<String> EVENTS = List.of(
 			"""
-			{"uuid":"u1","eventType":"t","actor":{"id":"00uActor","type":"User"},"target":[{"id":"00uTarget","type":"User"}]}""",
+					{"uuid":"u1","eventType":"t","actor":{"id":"00uActor","type":"User"},"target":[{"id":"00uTarget","type":"User"}]}""",
 			"""
-			{"uuid":"u2","eventType":"t","target":[{"id":"app1","type":"AppInstance"},{"type":"User","id":"00uSecond"}]}""",
+					{"uuid":"u2","eventType":"t","target":[{"id":"app1","type":"AppInstance"},{"type":"User","id":"00uSecond"}]}""",
 			"""
-			{"uuid":"u3","eventType":"t","target":[],"actor":{"id":"00uActor","type":"User","detail":{"type":"x"}}}""",
+					{"uuid":"u3","eventType":"t","target":[],"actor":{"id":"00uActor","type":"User","detail":{"type":"x"}}}""",
 			"""
-			{"uuid":"u4","eventType":"t","actor":{"id":"client1","type":"PublicClientApp"},"target":null}""",
+					{"uuid":"u4","eventType":"t","actor":{"id":"client1","type":"PublicClientApp"},"target":null}""",
 			"""
-			{"uuid":"u5","eventType":"t","target":[{"id":"00uFirst","type":"User"}],"actor":{"id":"00uActor","type":"User"},"target":{"id":"00uObj","type":"User"}}""",
+					{"uuid":"u5","eventType":"t","target":[{"id":"00uFirst","type":"User"}],"actor":{"id":"00uActor","type":"User"},"target":{"id":"00uObj","type":"User"}}""",
 			"""
-			{"uuid":"first","eventType":"t","uuid":"last","actor":{"type":"User","id":"00uA","id":"00uB"}}""",
+					{"uuid":"first","eventType":"t","uuid":"last","actor":{"type":"User","id":"00uA","id":"00uB"}}""",
 			"""
-			{"uuid":"u7","eventType":"t","target":[{"id":"  ","type":"User"},"x",[1,{"type":"User","id":"00uNested"}],{"id":"00uThird","type":"User"}]}""",
+					{"uuid":"u7","eventType":"t","target":[{"id":"  ","type":"User"},"x",[1,{"type":"User","id":"00uNested"}],{"id":"00uThird","type":"User"}]}""",
 			"""
-			{"uuid":"u8","eventType":"t","target":[{"id":7,"type":"User"},{"id":"00uT","type":7}],"actor":{"id":"00uA","type":"User","type":null}}""",
+					{"uuid":"u8","eventType":"t","target":[{"id":7,"type":"User"},{"id":"00uT","type":7}],"actor":{"id":"00uA","type":"User","type":null}}""",
 			"""
-			{"uuid":"u9","eventType":"t","debugContext":{"target":[{"id":"00uDeep","type":"User"}]},"actor":{"id":"00uA","type":{"x":"User"}}}""",
+					{"uuid":"u9","eventType":"t","debugContext":{"target":[{"id":"00uDeep","type":"User"}]},"actor":{"id":"00uA","type":{"x":"User"}}}""",
 			"""
-			{"eventType":"t","uuid":"u10","target":[{"type":"User","id":"00uT","extra":{"id":"no","type":"no"}}]}""");
+					{"eventType":"t","uuid":"u10","target":[{"type":"User","id":"00uT","extra":{"id":"no","type":"no"}}]}""");
 
 	@Test
 	void routesEveryEventAsTheTreeWouldWithoutBuildingOne() {
@@ -61,7 +61,8 @@ class HookDeliveryTests {
 	@Test
 	void refusesAnEventWhoseLastUuidIsNotAString() {
 		assertThatThrownBy(() -> HookDelivery.parse(delivery("""
-				{"uuid":"u1","eventType":"t","uuid":{"v":"u2"}}"""), mapper)).isInstanceOf(InvalidDeliveryException.class)
+				{"uuid":"u1","eventType":"t","uuid":{"v":"u2"}}"""), mapper))
+			.isInstanceOf(InvalidDeliveryException.class)
 			.hasMessage("data.events[0].uuid must be a non-empty string");
 		assertThatThrownBy(() -> HookDelivery.parse(delivery("""
 				{"uuid":"u1","eventType":" "}"""), mapper)).isInstanceOf(InvalidDeliveryException.class)
@@ -71,7 +72,8 @@ class HookDeliveryTests {
 	@Test
 	void refusesMalformedJsonInsideFieldsItSkips() {
 		assertThatThrownBy(() -> HookDelivery.parse(delivery("""
-				{"uuid":"u1","eventType":"t","client":{"a":[1,2}}"""), mapper)).isInstanceOf(InvalidDeliveryException.class);
+				{"uuid":"u1","eventType":"t","client":{"a":[1,2}}"""), mapper))
+			.isInstanceOf(InvalidDeliveryException.class);
 	}
 
 	private static byte[] delivery(String event) {

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link HookSecrets}: only an exact configured value is accepted, any of them during a rotation.
+ * {@link HookSecrets}: only an exact configured value is accepted, any of them during a
+ * rotation.
  */
 class HookSecretsTests {
 
-	private final HookSecrets secrets = new HookSecrets(List.of("first-secret-0123456789abcdef", "sécond-secret-ÄÖÜ-0123456789"));
+	private final HookSecrets secrets = new HookSecrets(
+			List.of("first-secret-0123456789abcdef", "sécond-secret-ÄÖÜ-0123456789"));
 
 	@Test
 	void acceptsEveryConfiguredSecret() {

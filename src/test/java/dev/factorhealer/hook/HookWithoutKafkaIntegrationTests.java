@@ -20,14 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The service runs against a broker process of its own, which the test kills: from then on no
- * delivery may be answered 200, and every answer must come within the publish deadline; once the
- * broker is back, deliveries are accepted again without restarting the service. The context is
- * closed after the class, while its broker is up again.
+ * The service runs against a broker process of its own, which the test kills: from then
+ * on no delivery may be answered 200, and every answer must come within the publish
+ * deadline; once the broker is back, deliveries are accepted again without restarting the
+ * service. The context is closed after the class, while its broker is up again.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.server.port=0", "healer.hook.secrets=" + HttpTestSupport.SECRET, "healer.hook.publish-timeout=1500ms",
-				"healer.systemlog.enabled=false" })
+		properties = { "management.server.port=0", "healer.hook.secrets=" + HttpTestSupport.SECRET,
+				"healer.hook.publish-timeout=1500ms", "healer.systemlog.enabled=false" })
 @DirtiesContext
 class HookWithoutKafkaIntegrationTests extends HttpTestSupport {
 
@@ -64,7 +64,8 @@ class HookWithoutKafkaIntegrationTests extends HttpTestSupport {
 			assertThat(response.statusCode()).isEqualTo(503);
 			assertThat(response.body()).contains("unavailable");
 			assertThat(took).as("Okta gives up after 3 s").isLessThan(Duration.ofMillis(2900));
-			assertThat(took).as("the configured deadline, plus HTTP overhead").isLessThan(this.deadline.plusMillis(500));
+			assertThat(took).as("the configured deadline, plus HTTP overhead")
+				.isLessThan(this.deadline.plusMillis(500));
 		}
 
 		broker.restart();

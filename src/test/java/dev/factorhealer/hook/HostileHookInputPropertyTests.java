@@ -73,13 +73,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Hostile input to {@code POST /hooks/okta}, generated: whatever a client sends, the hook answers
- * with a 4xx that says what is wrong (never a 5xx, never a 200 for something that is not a
- * delivery), answers quickly, publishes nothing for a rejected request and stays up. The whole
- * service runs once for the class against the shared broker and a fake Okta org of its own;
- * assertions only look at HTTP answers and at records on {@code okta.events} carrying the delivery
- * ids and event uuids these properties chose, so other contexts alive on the same broker do not
- * matter.
+ * Hostile input to {@code POST /hooks/okta}, generated: whatever a client sends, the hook
+ * answers with a 4xx that says what is wrong (never a 5xx, never a 200 for something that
+ * is not a delivery), answers quickly, publishes nothing for a rejected request and stays
+ * up. The whole service runs once for the class against the shared broker and a fake Okta
+ * org of its own; assertions only look at HTTP answers and at records on
+ * {@code okta.events} carrying the delivery ids and event uuids these properties chose,
+ * so other contexts alive on the same broker do not matter.
  */
 class HostileHookInputPropertyTests {
 
@@ -87,7 +87,10 @@ class HostileHookInputPropertyTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	/** The validity rule, written independently of the hook: plain Jackson defaults, duplicates allowed. */
+	/**
+	 * The validity rule, written independently of the hook: plain Jackson defaults,
+	 * duplicates allowed.
+	 */
 	private static final JsonMapper lenient = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 		.build();
@@ -124,7 +127,8 @@ class HostileHookInputPropertyTests {
 	@BeforeContainer
 	static void startTheService() {
 		okta = FakeOktaOrg.start();
-		// command-line arguments, not default properties: application.yml would win over those
+		// command-line arguments, not default properties: application.yml would win over
+		// those
 		app = new SpringApplicationBuilder(FactorHealerApplication.class).run(
 				"--spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
 				"--okta.client.org-url=" + okta.url(), "--okta.client.token=" + okta.token(),
@@ -168,24 +172,27 @@ class HostileHookInputPropertyTests {
 	}
 
 	/**
-	 * After every property: a real delivery still gets 200 and reaches Kafka, and nothing of what
-	 * was refused did (records published before that delivery's are read by then; the end of the
-	 * class reads once more until the topic is quiet).
+	 * After every property: a real delivery still gets 200 and reaches Kafka, and nothing
+	 * of what was refused did (records published before that delivery's are read by then;
+	 * the end of the class reads once more until the topic is quiet).
 	 */
 	@AfterProperty
 	void theServiceStillWorksAndNothingWasPublishedForARejectedRequest() {
 		String deliveryId = "still-up-" + Deliveries.newUuid();
 		String uuid = Deliveries.newUuid();
-		// a client of its own: after a property that kept the shared one idle for Tomcat's
-		// keep-alive timeout (5 s), its pooled connection may be closing just as it is reused
+		// a client of its own: after a property that kept the shared one idle for
+		// Tomcat's
+		// keep-alive timeout (5 s), its pooled connection may be closing just as it is
+		// reused
 		HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		Answer answer = send(fresh, HttpRequest.newBuilder(uri("/hooks/okta"))
-			.timeout(Duration.ofSeconds(10))
-			.header("Content-Type", "application/json")
-			.header("Authorization", SECRET)
-			.POST(BodyPublishers.ofByteArray(Deliveries.delivery(deliveryId,
-					List.of(Deliveries.sessionStartEvent(uuid, Deliveries.newUserId())))))
-			.build());
+		Answer answer = send(fresh,
+				HttpRequest.newBuilder(uri("/hooks/okta"))
+					.timeout(Duration.ofSeconds(10))
+					.header("Content-Type", "application/json")
+					.header("Authorization", SECRET)
+					.POST(BodyPublishers.ofByteArray(Deliveries.delivery(deliveryId,
+							List.of(Deliveries.sessionStartEvent(uuid, Deliveries.newUserId())))))
+					.build());
 		assertThat(answer.status()).as("a valid delivery after the hostile ones: " + answer).isEqualTo(200);
 		events.awaitRecords(1, r -> deliveryId.equals(TopicProbe.header(r, OktaEventHeaders.DELIVERY_ID)));
 		List<String> leaked = events.records()
@@ -219,7 +226,8 @@ class HostileHookInputPropertyTests {
 		return Arbitraries.frequencyOf(Tuple.of(3, any), Tuple.of(2, jsonish));
 	}
 
-	// ---------------------------------------------------------------- mutations of a valid delivery
+	// ---------------------------------------------------------------- mutations of a
+	// valid delivery
 
 	@Property(tries = 150)
 	void mutatedDeliveriesAre400UnlessStillValid(@ForAll("deliveryShapes") int eventCount,
@@ -247,8 +255,9 @@ class HostileHookInputPropertyTests {
 
 	@Provide
 	Arbitrary<List<Mutation>> mutationLists() {
-		Arbitrary<Byte> structural = Arbitraries.of('{', '}', '[', ']', '"', ',', ':', '\\', ' ', '0', 'a', 'n', 't', '-',
-				'e', '.', '\n', '\u0000', '/').map(c -> (byte) c.charValue());
+		Arbitrary<Byte> structural = Arbitraries
+			.of('{', '}', '[', ']', '"', ',', ':', '\\', ' ', '0', 'a', 'n', 't', '-', 'e', '.', '\n', '\u0000', '/')
+			.map(c -> (byte) c.charValue());
 		Arbitrary<Byte> anyByte = Arbitraries.oneOf(structural, Arbitraries.bytes());
 		Arbitrary<Mutation> mutation = Combinators
 			.combine(Arbitraries.of(MutationKind.class), Arbitraries.doubles().between(0, 1).ofScale(6), anyByte)
@@ -297,15 +306,16 @@ class HostileHookInputPropertyTests {
 	// ---------------------------------------------------------------- deep nesting
 
 	@Property(tries = 50)
-	void deeplyNestedJsonIsAnsweredQuicklyAndAsTheRuleSays(@ForAll("depths") int depth,
-			@ForAll NestingKind kind, @ForAll NestingPlace place, @ForAll boolean balanced) {
+	void deeplyNestedJsonIsAnsweredQuicklyAndAsTheRuleSays(@ForAll("depths") int depth, @ForAll NestingKind kind,
+			@ForAll NestingPlace place, @ForAll boolean balanced) {
 		Built delivery = Built.of(1);
 		String nested = kind.nest(depth, balanced);
 		String body = switch (place) {
 			case WHOLE_BODY -> nested;
 			case EVENT_FIELD -> delivery.envelope(List.of(delivery.eventWith("\"deep\":" + nested)), "");
 			case ENVELOPE_FIELD -> delivery.envelope(delivery.events(), "\"deep\":" + nested + ",");
-			case DATA_FIELD -> delivery.envelope(delivery.events(), "").replace("\"data\":{", "\"data\":{\"deep\":" + nested + ",");
+			case DATA_FIELD ->
+				delivery.envelope(delivery.events(), "").replace("\"data\":{", "\"data\":{\"deep\":" + nested + ",");
 			case EVENTS_ELEMENT -> delivery.envelope(List.of(delivery.events().get(0), nested), "");
 			case UUID_VALUE -> delivery.envelope(List.of("{\"uuid\":" + nested + ",\"eventType\":\"x\"}"), "");
 		};
@@ -351,9 +361,13 @@ class HostileHookInputPropertyTests {
 
 	}
 
-	// ---------------------------------------------------------------- near and over the size limit
+	// ---------------------------------------------------------------- near and over the
+	// size limit
 
-	/** Huge content the hook only skips (envelope and {@code data} fields) next to one small event. */
+	/**
+	 * Huge content the hook only skips (envelope and {@code data} fields) next to one
+	 * small event.
+	 */
 	@Property(tries = 10, shrinking = ShrinkingMode.OFF)
 	void hugeSkippedContentIs413OverTheLimitElse200(@ForAll("bodySizes") int size, @ForAll HugeShape shape,
 			@ForAll boolean inData) {
@@ -361,7 +375,8 @@ class HostileHookInputPropertyTests {
 		String filler = inData ? "" : "\"huge\":" + shape.open() + "%s" + shape.close() + ",";
 		String template = delivery.envelope(delivery.events(), filler);
 		if (inData) {
-			template = template.replace("\"data\":{", "\"data\":{\"huge\":" + shape.open() + "%s" + shape.close() + ",");
+			template = template.replace("\"data\":{",
+					"\"data\":{\"huge\":" + shape.open() + "%s" + shape.close() + ",");
 		}
 		byte[] body = fill(template, size, shape);
 
@@ -379,12 +394,15 @@ class HostileHookInputPropertyTests {
 		}
 	}
 
-	/** Huge content inside the event itself: the event must reach Kafka as it is, or be refused with a 4xx. */
+	/**
+	 * Huge content inside the event itself: the event must reach Kafka as it is, or be
+	 * refused with a 4xx.
+	 */
 	@Property(tries = 8, shrinking = ShrinkingMode.OFF)
 	void hugeEventsAre413OverTheLimitElse200(@ForAll("bodySizes") int size, @ForAll HugeShape shape) {
 		Built delivery = Built.of(1);
-		String template = delivery.envelope(
-				List.of(delivery.eventWith("\"huge\":" + shape.open() + "%s" + shape.close())), "");
+		String template = delivery
+			.envelope(List.of(delivery.eventWith("\"huge\":" + shape.open() + "%s" + shape.close())), "");
 		byte[] body = fill(template, size, shape);
 
 		Answer answer = post(body, "application/json", SECRET);
@@ -404,11 +422,11 @@ class HostileHookInputPropertyTests {
 	@Provide
 	Arbitrary<Integer> bodySizes() {
 		int max = (int) limit;
-		Arbitrary<Integer> offsets = Arbitraries.integers().between(0, 64 * 1024).withDistribution(RandomDistribution.uniform());
-		return Arbitraries.frequencyOf(
-				Tuple.of(2, Arbitraries.of(max - 1, max, max + 1)),
-				Tuple.of(2, offsets.map(offset -> max - offset)),
-				Tuple.of(2, offsets.map(offset -> max + 1 + offset)),
+		Arbitrary<Integer> offsets = Arbitraries.integers()
+			.between(0, 64 * 1024)
+			.withDistribution(RandomDistribution.uniform());
+		return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of(max - 1, max, max + 1)),
+				Tuple.of(2, offsets.map(offset -> max - offset)), Tuple.of(2, offsets.map(offset -> max + 1 + offset)),
 				Tuple.of(1, offsets.map(offset -> 1024 * 1024 - 32 * 1024 + offset)));
 	}
 
@@ -438,19 +456,24 @@ class HostileHookInputPropertyTests {
 
 	}
 
-	/** The template with its {@code %s} filled so that the body is exactly {@code size} bytes (or the nearest above). */
+	/**
+	 * The template with its {@code %s} filled so that the body is exactly {@code size}
+	 * bytes (or the nearest above).
+	 */
 	private static byte[] fill(String template, int size, HugeShape shape) {
 		int fixed = template.getBytes(StandardCharsets.UTF_8).length - 2;
 		int room = Math.max(0, size - fixed);
 		StringBuilder filler = new StringBuilder(room + 8);
 		filler.append(shape.unit.repeat(room / shape.unit.length()));
-		// top up with whitespace, which JSON allows between array elements but not inside a string
+		// top up with whitespace, which JSON allows between array elements but not inside
+		// a string
 		int rest = room - filler.length();
 		filler.append((shape == HugeShape.STRING ? "a" : " ").repeat(rest));
 		return template.replace("%s", filler).getBytes(StandardCharsets.UTF_8);
 	}
 
-	// ---------------------------------------------------------------- wrong types and missing fields
+	// ---------------------------------------------------------------- wrong types and
+	// missing fields
 
 	@Property(tries = 60)
 	void wrongTypesForEnvelopeAndEventFieldsAre400(@ForAll("deliveryShapes") int eventCount,
@@ -460,7 +483,8 @@ class HostileHookInputPropertyTests {
 		String body = switch (wrong.field()) {
 			case EVENT_ID -> delivery.envelopeWithRawId(wrong.value(), delivery.events());
 			case DATA -> "{\"eventId\":\"" + delivery.deliveryId() + "\",\"data\":" + wrong.value() + "}";
-			case EVENTS -> "{\"eventId\":\"" + delivery.deliveryId() + "\",\"data\":{\"events\":" + wrong.value() + "}}";
+			case EVENTS ->
+				"{\"eventId\":\"" + delivery.deliveryId() + "\",\"data\":{\"events\":" + wrong.value() + "}}";
 			case EVENT_ELEMENT -> delivery.envelope(replace(delivery.events(), at, wrong.value()), "");
 			case UUID -> delivery.envelope(replace(delivery.events(), at,
 					"{\"uuid\":" + wrong.value() + ",\"eventType\":\"user.session.start\"}"), "");
@@ -496,8 +520,8 @@ class HostileHookInputPropertyTests {
 	@Provide
 	Arbitrary<WrongType> wrongTypes() {
 		Arbitrary<String> number = Arbitraries.oneOf(Arbitraries.integers().map(String::valueOf),
-				Arbitraries.doubles().between(-1e12, 1e12).map(String::valueOf), Arbitraries.of("0", "-0", "1e308",
-						"12345678901234567890123"));
+				Arbitraries.doubles().between(-1e12, 1e12).map(String::valueOf),
+				Arbitraries.of("0", "-0", "1e308", "12345678901234567890123"));
 		Arbitrary<String> bool = Arbitraries.of("true", "false");
 		Arbitrary<String> nul = Arbitraries.just("null");
 		Arbitrary<String> string = jsonStrings();
@@ -519,7 +543,8 @@ class HostileHookInputPropertyTests {
 				Arbitraries.oneOf(object, string, number, bool, nul).map(v -> new WrongType(Field.EVENTS, v)),
 				Arbitraries.oneOf(number, string, array, nul, bool).map(v -> new WrongType(Field.EVENT_ELEMENT, v)),
 				Arbitraries.oneOf(number, nul, blank, object, array, bool).map(v -> new WrongType(Field.UUID, v)),
-				Arbitraries.oneOf(number, nul, blank, object, array, bool).map(v -> new WrongType(Field.EVENT_TYPE, v)));
+				Arbitraries.oneOf(number, nul, blank, object, array, bool)
+					.map(v -> new WrongType(Field.EVENT_TYPE, v)));
 	}
 
 	@Property(tries = 30)
@@ -530,10 +555,9 @@ class HostileHookInputPropertyTests {
 		String body = switch (missing) {
 			case DATA -> "{\"eventId\":\"" + delivery.deliveryId() + "\",\"eventType\":\"com.okta.event_hook\"}";
 			case EVENTS -> "{\"eventId\":\"" + delivery.deliveryId() + "\",\"data\":{\"other\":[]}}";
-			case UUID -> delivery.envelope(replace(delivery.events(), at,
-					delivery.eventWithout("uuid", at)), "");
-			case EVENT_TYPE -> delivery.envelope(replace(delivery.events(), at,
-					delivery.eventWithout("eventType", at)), "");
+			case UUID -> delivery.envelope(replace(delivery.events(), at, delivery.eventWithout("uuid", at)), "");
+			case EVENT_TYPE ->
+				delivery.envelope(replace(delivery.events(), at, delivery.eventWithout("eventType", at)), "");
 			case EVERYTHING -> "{}";
 		};
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -553,10 +577,12 @@ class HostileHookInputPropertyTests {
 
 	}
 
-	// ---------------------------------------------------------------- unknown fields are kept
+	// ---------------------------------------------------------------- unknown fields are
+	// kept
 
 	@Property(tries = 15)
-	void unknownFieldsAreAcceptedAndEachEventIsPublishedAsSent(@ForAll("extraFields") Map<String, JsonNode> envelopeExtras,
+	void unknownFieldsAreAcceptedAndEachEventIsPublishedAsSent(
+			@ForAll("extraFields") Map<String, JsonNode> envelopeExtras,
 			@ForAll("extraFields") Map<String, JsonNode> dataExtras,
 			@ForAll("eventExtras") List<Map<String, JsonNode>> eventExtras) {
 		String deliveryId = "hostile-" + Deliveries.newUuid();
@@ -611,7 +637,8 @@ class HostileHookInputPropertyTests {
 				.orElseThrow(() -> new AssertionError("no record for event " + uuid));
 			JsonNode sent = json.readTree(sentEvents.get(i));
 			assertThat(json.readTree(record.value())).isEqualTo(sent);
-			assertThat(new String(record.value(), StandardCharsets.UTF_8)).as("byte for byte").isEqualTo(sentEvents.get(i));
+			assertThat(new String(record.value(), StandardCharsets.UTF_8)).as("byte for byte")
+				.isEqualTo(sentEvents.get(i));
 			assertThat(record.key()).as("key of " + sentEvents.get(i)).isEqualTo(expectedKey(sent, uuid));
 			assertThat(TopicProbe.header(record, OktaEventHeaders.EVENT_TYPE)).isEqualTo("user.session.start");
 		}
@@ -624,8 +651,8 @@ class HostileHookInputPropertyTests {
 
 	@Provide
 	Arbitrary<List<Map<String, JsonNode>>> eventExtras() {
-		Arbitrary<String> names = Arbitraries.oneOf(fieldNames(), Arbitraries.of("actor", "target", "outcome",
-				"published", "debugContext"));
+		Arbitrary<String> names = Arbitraries.oneOf(fieldNames(),
+				Arbitraries.of("actor", "target", "outcome", "published", "debugContext"));
 		Arbitrary<JsonNode> values = Arbitraries.oneOf(jsonValues(3), users(), users().list().ofMaxSize(3).map(list -> {
 			ArrayNode array = JsonNodeFactory.instance.arrayNode();
 			list.forEach(array::add);
@@ -636,10 +663,13 @@ class HostileHookInputPropertyTests {
 
 	/** Objects shaped like System Log actors and targets, some of them {@code User}s. */
 	private static Arbitrary<JsonNode> users() {
-		return Combinators
-			.combine(Arbitraries.of("User", "AppInstance", "user", "", "User "),
-					Arbitraries.oneOf(Arbitraries.strings().alpha().numeric().ofMinLength(0).ofMaxLength(20)
-						.map(s -> (JsonNode) JsonNodeFactory.instance.stringNode(s)), jsonValues(1)))
+		return Combinators.combine(Arbitraries.of("User", "AppInstance", "user", "", "User "),
+				Arbitraries.oneOf(Arbitraries.strings()
+					.alpha()
+					.numeric()
+					.ofMinLength(0)
+					.ofMaxLength(20)
+					.map(s -> (JsonNode) JsonNodeFactory.instance.stringNode(s)), jsonValues(1)))
 			.as((type, id) -> {
 				ObjectNode node = JsonNodeFactory.instance.objectNode();
 				node.put("type", type);
@@ -680,13 +710,14 @@ class HostileHookInputPropertyTests {
 		String marker = "\u0001MARK\u0001";
 		String body = switch (place) {
 			case EVENT_FIELD -> delivery.envelope(List.of(delivery.eventWith("\"note\":\"a" + marker + "b\"")), "");
-			case UUID -> delivery.envelope(
-					List.of("{\"uuid\":\"" + delivery.uuids().get(0) + marker + "\",\"eventType\":\"x\"}"), "");
+			case UUID -> delivery
+				.envelope(List.of("{\"uuid\":\"" + delivery.uuids().get(0) + marker + "\",\"eventType\":\"x\"}"), "");
 			case EVENT_TYPE -> delivery.envelope(
 					List.of("{\"uuid\":\"" + delivery.uuids().get(0) + "\",\"eventType\":\"x" + marker + "\"}"), "");
 			case EVENT_FIELD_NAME -> delivery.envelope(List.of(delivery.eventWith("\"n" + marker + "\":1")), "");
 			case ENVELOPE_FIELD -> delivery.envelope(delivery.events(), "\"note\":\"" + marker + "\",");
-			case EVENT_ID -> delivery.envelopeWithRawId("\"" + delivery.deliveryId() + marker + "\"", delivery.events());
+			case EVENT_ID ->
+				delivery.envelopeWithRawId("\"" + delivery.deliveryId() + marker + "\"", delivery.events());
 		};
 		byte[] bytes = replaceMarker(body.getBytes(StandardCharsets.UTF_8), marker, sequence);
 
@@ -696,7 +727,8 @@ class HostileHookInputPropertyTests {
 		delivery.remember(answer);
 		Statistics.label("sequence").collect(hex(sequence));
 		assertThat(isUtf8(bytes)).isFalse();
-		assertThat(answer.status()).as(answer.describe(bytes) + " with " + hex(sequence) + " in " + place).isEqualTo(400);
+		assertThat(answer.status()).as(answer.describe(bytes) + " with " + hex(sequence) + " in " + place)
+			.isEqualTo(400);
 	}
 
 	enum Utf8Place {
@@ -713,13 +745,18 @@ class HostileHookInputPropertyTests {
 				{ 0xF8, 0x88, 0x80, 0x80, 0x80 }, { 0xFE }, { 0xFF } };
 		Arbitrary<byte[]> listed = Arbitraries.of(known).map(HostileHookInputPropertyTests::bytes);
 		// high bytes only, so that the sequence breaks nothing but the encoding
-		Arbitrary<byte[]> random = Arbitraries.integers().between(0x80, 0xFF).map(i -> (byte) i.intValue())
-			.array(byte[].class).ofMinSize(1).ofMaxSize(6)
+		Arbitrary<byte[]> random = Arbitraries.integers()
+			.between(0x80, 0xFF)
+			.map(i -> (byte) i.intValue())
+			.array(byte[].class)
+			.ofMinSize(1)
+			.ofMaxSize(6)
 			.filter(b -> !isUtf8(b));
 		return Arbitraries.oneOf(listed, random);
 	}
 
-	// ---------------------------------------------------------------- media types and secrets
+	// ---------------------------------------------------------------- media types and
+	// secrets
 
 	@Property(tries = 40)
 	void anythingButJsonIs415(@ForAll("nonJsonTypes") String contentType) {
@@ -735,12 +772,15 @@ class HostileHookInputPropertyTests {
 
 	@Provide
 	Arbitrary<String> nonJsonTypes() {
-		Arbitrary<String> listed = Arbitraries.of("<none>", "text/plain", "text/plain; charset=utf-8", "application/xml",
-				"text/xml", "multipart/form-data", "multipart/form-data; boundary=----x",
+		Arbitrary<String> listed = Arbitraries.of("<none>", "text/plain", "text/plain; charset=utf-8",
+				"application/xml", "text/xml", "multipart/form-data", "multipart/form-data; boundary=----x",
 				"application/x-www-form-urlencoded", "application/octet-stream", "text/json", "application/jsonp",
 				"application/*", "*/*", "*", "application", "application/", "/json", ";", ";;;", "application/json/x",
 				"text/html, application/json", "%%%");
-		Arbitrary<String> garbage = Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(80)
+		Arbitrary<String> garbage = Arbitraries.strings()
+			.withCharRange(' ', '~')
+			.ofMinLength(1)
+			.ofMaxLength(80)
 			.filter(s -> !s.toLowerCase(Locale.ROOT).contains("json") && !s.isBlank());
 		return Arbitraries.oneOf(listed, garbage);
 	}
@@ -773,9 +813,12 @@ class HostileHookInputPropertyTests {
 			.as((secret, at, c, how) -> {
 				int i = at % secret.length();
 				return switch (how) {
-					case 0 -> secret.substring(0, i) + c + secret.substring(i); // one more
-					case 1 -> secret.substring(0, i) + secret.substring(i + 1); // one less
-					case 2 -> secret.substring(0, i) + (secret.charAt(i) == c ? (c == 'x' ? 'y' : 'x') : c) + secret.substring(i + 1);
+					case 0 -> secret.substring(0, i) + c + secret.substring(i); // one
+																				// more
+					case 1 -> secret.substring(0, i) + secret.substring(i + 1); // one
+																				// less
+					case 2 -> secret.substring(0, i) + (secret.charAt(i) == c ? (c == 'x' ? 'y' : 'x') : c)
+							+ secret.substring(i + 1);
 					default -> secret.substring(0, i);
 				};
 			});
@@ -800,16 +843,19 @@ class HostileHookInputPropertyTests {
 	@Provide
 	Arbitrary<String> anyTypes() {
 		return Arbitraries.of("application/json", "application/json; charset=utf-8", "<none>", "text/plain",
-				"multipart/form-data", "multipart/form-data; boundary=----x", "application/x-www-form-urlencoded", "garbage");
+				"multipart/form-data", "multipart/form-data; boundary=----x", "application/x-www-form-urlencoded",
+				"garbage");
 	}
 
-	// ---------------------------------------------------------------- oversized and slow bodies
+	// ---------------------------------------------------------------- oversized and slow
+	// bodies
 
 	@Property(tries = 6, shrinking = ShrinkingMode.OFF)
 	void oversizedBodiesAre413WithoutBeingReadToTheEnd(@ForAll("oversizes") int size, @ForAll boolean chunked) {
 		Built delivery = Built.of(1);
 		byte[] prefix = ("{\"eventId\":\"" + delivery.deliveryId() + "\",\"data\":{\"events\":[{\"uuid\":\""
-				+ delivery.uuids().get(0) + "\",\"eventType\":\"x\",\"pad\":\"").getBytes(StandardCharsets.UTF_8);
+				+ delivery.uuids().get(0) + "\",\"eventType\":\"x\",\"pad\":\"")
+			.getBytes(StandardCharsets.UTF_8);
 		AtomicLong supplied = new AtomicLong();
 		Supplier<InputStream> stream = () -> new PaddedStream(prefix, size, supplied);
 		HttpRequest.BodyPublisher publisher = chunked ? BodyPublishers.ofInputStream(stream)
@@ -826,12 +872,14 @@ class HostileHookInputPropertyTests {
 		delivery.remember(answer);
 		Statistics.label("transfer").collect(chunked ? "chunked" : "content-length");
 		// the status comes from the head of the answer: after it Tomcat swallows at most
-		// server.tomcat.max-swallow-size and then closes the connection, which may cut the answer's
+		// server.tomcat.max-swallow-size and then closes the connection, which may cut
+		// the answer's
 		// body short for a client that is still sending
 		assertThat(answer.status()).as(answer + " for " + size + " bytes, chunked " + chunked).isEqualTo(413);
 		assertThat(answer.took()).isLessThan(QUICK);
 		if (size >= 48 * 1024 * 1024) {
-			// the client reads ahead of the socket and the loopback buffers hold several MiB: the
+			// the client reads ahead of the socket and the loopback buffers hold several
+			// MiB: the
 			// point is that well under the whole body left the client
 			assertThat(supplied.get()).as("bytes the client got to send of " + size).isLessThan(size / 2);
 		}
@@ -844,7 +892,10 @@ class HostileHookInputPropertyTests {
 				Arbitraries.integers().between(48 * 1024 * 1024, 64 * 1024 * 1024));
 	}
 
-	/** A JSON prefix followed by as many {@code a}s as it takes to reach the size; counts what was read. */
+	/**
+	 * A JSON prefix followed by as many {@code a}s as it takes to reach the size; counts
+	 * what was read.
+	 */
 	static final class PaddedStream extends InputStream {
 
 		private final byte[] prefix;
@@ -883,8 +934,9 @@ class HostileHookInputPropertyTests {
 	}
 
 	/**
-	 * 64 MiB offered over a raw socket that reads while it writes, with a {@code Content-Length}
-	 * and chunked: the 413 arrives while most of the body is still unsent.
+	 * 64 MiB offered over a raw socket that reads while it writes, with a
+	 * {@code Content-Length} and chunked: the 413 arrives while most of the body is still
+	 * unsent.
 	 */
 	@Example
 	void a64MiBBodyIsAnswered413LongBeforeItIsAllSent() throws Exception {
@@ -892,7 +944,8 @@ class HostileHookInputPropertyTests {
 		for (boolean chunked : new boolean[] { false, true }) {
 			Built delivery = Built.of(1);
 			byte[] prefix = ("{\"eventId\":\"" + delivery.deliveryId() + "\",\"data\":{\"events\":[{\"uuid\":\""
-					+ delivery.uuids().get(0) + "\",\"eventType\":\"x\",\"pad\":\"").getBytes(StandardCharsets.UTF_8);
+					+ delivery.uuids().get(0) + "\",\"eventType\":\"x\",\"pad\":\"")
+				.getBytes(StandardCharsets.UTF_8);
 			AtomicLong written = new AtomicLong();
 			long started = System.nanoTime();
 			String head;
@@ -946,8 +999,9 @@ class HostileHookInputPropertyTests {
 	}
 
 	/**
-	 * A client that announces 1000 bytes, sends a few and stalls: Tomcat's read timeout (5 s) ends it
-	 * with 408 or 400, or by closing the connection, and the service stays up.
+	 * A client that announces 1000 bytes, sends a few and stalls: Tomcat's read timeout
+	 * (5 s) ends it with 408 or 400, or by closing the connection, and the service stays
+	 * up.
 	 */
 	@Example
 	void aStalledBodyIsEndedByTheServerWithinTheReadTimeout() throws IOException {
@@ -978,7 +1032,10 @@ class HostileHookInputPropertyTests {
 		}
 	}
 
-	/** Reads what the server sends until it closes the connection (or resets it); fails on the client timeout. */
+	/**
+	 * Reads what the server sends until it closes the connection (or resets it); fails on
+	 * the client timeout.
+	 */
 	private static String readUntilClosedOrTimeout(InputStream in) {
 		ByteArrayOutputStream received = new ByteArrayOutputStream();
 		byte[] buffer = new byte[8192];
@@ -1007,11 +1064,13 @@ class HostileHookInputPropertyTests {
 		return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
 	}
 
-	// ---------------------------------------------------------------- encodings other than UTF-8
+	// ---------------------------------------------------------------- encodings other
+	// than UTF-8
 
 	/**
-	 * A delivery in UTF-16 or UTF-32 (which Jackson detects from the first bytes): the hook must not
-	 * fail on it. Either it refuses it (400/415: Okta sends UTF-8 only) or it publishes the events.
+	 * A delivery in UTF-16 or UTF-32 (which Jackson detects from the first bytes): the
+	 * hook must not fail on it. Either it refuses it (400/415: Okta sends UTF-8 only) or
+	 * it publishes the events.
 	 */
 	@Property(tries = 10)
 	void aDeliveryInAnotherUnicodeEncodingIsNeverA5xx(@ForAll("encodings") String encoding) {
@@ -1051,9 +1110,9 @@ class HostileHookInputPropertyTests {
 	}
 
 	/**
-	 * A JSON object (UTF-8, nothing after it) whose {@code eventId}, when present, is a string or
-	 * null and whose {@code data.events} is an array of objects that each have a non-blank string
-	 * {@code uuid} and {@code eventType}.
+	 * A JSON object (UTF-8, nothing after it) whose {@code eventId}, when present, is a
+	 * string or null and whose {@code data.events} is an array of objects that each have
+	 * a non-blank string {@code uuid} and {@code eventType}.
 	 */
 	static Validity validity(byte[] body) {
 		if (!isUtf8(body)) {
@@ -1119,9 +1178,13 @@ class HostileHookInputPropertyTests {
 		}
 	}
 
-	// ---------------------------------------------------------------- deliveries built for one try
+	// ---------------------------------------------------------------- deliveries built
+	// for one try
 
-	/** A valid, ASCII-only delivery with fresh ids, and its parts for building broken variants. */
+	/**
+	 * A valid, ASCII-only delivery with fresh ids, and its parts for building broken
+	 * variants.
+	 */
 	record Built(String deliveryId, List<String> uuids, List<String> events) {
 
 		static Built of(int eventCount) {
@@ -1144,9 +1207,13 @@ class HostileHookInputPropertyTests {
 			return text().getBytes(StandardCharsets.UTF_8);
 		}
 
-		/** The envelope around these events; {@code extra} goes right after the opening brace. */
+		/**
+		 * The envelope around these events; {@code extra} goes right after the opening
+		 * brace.
+		 */
 		String envelope(List<String> events, String extra) {
-			return envelopeWithRawId("\"" + this.deliveryId + "\"", events).replaceFirst("^\\{", "{" + Matcher.quoteReplacement(extra));
+			return envelopeWithRawId("\"" + this.deliveryId + "\"", events).replaceFirst("^\\{",
+					"{" + Matcher.quoteReplacement(extra));
 		}
 
 		String envelopeWithRawId(String rawId, List<String> events) {
@@ -1168,7 +1235,10 @@ class HostileHookInputPropertyTests {
 			return event.toString();
 		}
 
-		/** Remembers this delivery's ids when it was not accepted: nothing may ever be published under them. */
+		/**
+		 * Remembers this delivery's ids when it was not accepted: nothing may ever be
+		 * published under them.
+		 */
 		void remember(Answer answer) {
 			if (answer.status() != 200) {
 				rejectedDeliveries.add(this.deliveryId);
@@ -1216,12 +1286,13 @@ class HostileHookInputPropertyTests {
 	private static Arbitrary<JsonNode> jsonValues(int depth) {
 		JsonNodeFactory nodes = JsonNodeFactory.instance;
 		Arbitrary<JsonNode> leaves = Arbitraries.oneOf(Arbitraries.just(nodes.nullNode()),
-				Arbitraries.of(true, false).map(nodes::booleanNode),
-				Arbitraries.integers().map(nodes::numberNode),
+				Arbitraries.of(true, false).map(nodes::booleanNode), Arbitraries.integers().map(nodes::numberNode),
 				Arbitraries.longs().map(nodes::numberNode),
 				Arbitraries.doubles().filter(Double::isFinite).map(nodes::numberNode),
-				Arbitraries.bigDecimals().between(new BigDecimal("-1e30"), new BigDecimal("1e30"))
-					.ofScale(10).map(nodes::numberNode),
+				Arbitraries.bigDecimals()
+					.between(new BigDecimal("-1e30"), new BigDecimal("1e30"))
+					.ofScale(10)
+					.map(nodes::numberNode),
 				unicodeStrings(40).map(nodes::stringNode));
 		if (depth <= 0) {
 			return leaves;
@@ -1236,8 +1307,7 @@ class HostileHookInputPropertyTests {
 			map.forEach(object::set);
 			return object;
 		});
-		return Arbitraries.frequencyOf(Tuple.of(4, leaves), Tuple.of(1, arrays),
-				Tuple.of(1, objects));
+		return Arbitraries.frequencyOf(Tuple.of(4, leaves), Tuple.of(1, arrays), Tuple.of(1, objects));
 	}
 
 	// ---------------------------------------------------------------- HTTP
@@ -1261,8 +1331,8 @@ class HostileHookInputPropertyTests {
 		@Override
 		public String toString() {
 			return this.failure != null ? "no answer (" + this.failure + ") after " + this.took.toMillis() + " ms"
-					: this.status + " " + (this.body.length() > 300 ? this.body.substring(0, 300) : this.body) + " after "
-							+ this.took.toMillis() + " ms";
+					: this.status + " " + (this.body.length() > 300 ? this.body.substring(0, 300) : this.body)
+							+ " after " + this.took.toMillis() + " ms";
 		}
 
 	}
@@ -1284,7 +1354,10 @@ class HostileHookInputPropertyTests {
 		return send(request.build());
 	}
 
-	/** Like {@link #send}, but the status is taken from the head even when the body is cut short. */
+	/**
+	 * Like {@link #send}, but the status is taken from the head even when the body is cut
+	 * short.
+	 */
 	static Answer sendReadingTheHead(HttpRequest request) {
 		long started = System.nanoTime();
 		AtomicInteger status = new AtomicInteger(-1);
@@ -1293,7 +1366,8 @@ class HostileHookInputPropertyTests {
 				status.set(info.statusCode());
 				return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
 			});
-			return new Answer(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - started), null);
+			return new Answer(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - started),
+					null);
 		}
 		catch (IOException ex) {
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -1314,7 +1388,8 @@ class HostileHookInputPropertyTests {
 		long started = System.nanoTime();
 		try {
 			HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-			return new Answer(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - started), null);
+			return new Answer(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - started),
+					null);
 		}
 		catch (IOException ex) {
 			return new Answer(-1, "", Duration.ofNanos(System.nanoTime() - started), ex);
@@ -1339,8 +1414,8 @@ class HostileHookInputPropertyTests {
 		StringBuilder summary = new StringBuilder("\nHostile hook input, answers by property:\n");
 		answers.forEach((property, counts) -> summary.append(String.format("  %-16s tries=%-4d answers=%s%n", property,
 				counts.values().stream().mapToInt(Integer::intValue).sum(), counts)));
-		summary.append(String.format("  rejected deliveries: %d, of which published anyway: %d%n", rejectedDeliveries.size(),
-				leaked.size()));
+		summary.append(String.format("  rejected deliveries: %d, of which published anyway: %d%n",
+				rejectedDeliveries.size(), leaked.size()));
 		System.out.println(summary);
 	}
 

@@ -36,13 +36,14 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The hook endpoint alone (no Kafka): every answer it gives, and what it hands to the publisher
- * port, here an in-memory one that remembers each batch or refuses to make it durable.
+ * The hook endpoint alone (no Kafka): every answer it gives, and what it hands to the
+ * publisher port, here an in-memory one that remembers each batch or refuses to make it
+ * durable.
  */
 @WebMvcTest(OktaHookController.class)
 @Import({ HookConfiguration.class, OktaHookControllerTests.Slice.class })
-@TestPropertySource(properties = { "healer.hook.secrets=" + OktaHookControllerTests.SECRET,
-		"healer.hook.max-body-size=4KB" })
+@TestPropertySource(
+		properties = { "healer.hook.secrets=" + OktaHookControllerTests.SECRET, "healer.hook.max-body-size=4KB" })
 class OktaHookControllerTests {
 
 	static final String SECRET = "slice-Vq4mT8zR2xK6pW9sN3bJ7dF5hL1c";
@@ -76,9 +77,10 @@ class OktaHookControllerTests {
 		String event = Deliveries.stuckSmsEvent(uuid, user);
 		double accepted = requests("accepted");
 
-		this.mvc.perform(post("/hooks/okta").header("Authorization", SECRET)
-			.contentType(MediaType.APPLICATION_JSON)
-			.content(Deliveries.delivery("delivery-1", List.of(event))))
+		this.mvc
+			.perform(post("/hooks/okta").header("Authorization", SECRET)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(Deliveries.delivery("delivery-1", List.of(event))))
 			.andExpect(status().isOk());
 
 		assertThat(this.publisher.batches).singleElement().satisfies((batch) -> {
@@ -96,9 +98,10 @@ class OktaHookControllerTests {
 
 	@Test
 	void answers401ToAWrongSecretAndPublishesNothing() throws Exception {
-		this.mvc.perform(post("/hooks/okta").header("Authorization", SECRET + "x")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content(Deliveries.delivery("d", List.of(Deliveries.sessionStartEvent("u", "00uX")))))
+		this.mvc
+			.perform(post("/hooks/okta").header("Authorization", SECRET + "x")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(Deliveries.delivery("d", List.of(Deliveries.sessionStartEvent("u", "00uX")))))
 			.andExpect(status().isUnauthorized())
 			.andExpect(jsonPath("$.error").value("unauthorized"));
 
@@ -107,9 +110,10 @@ class OktaHookControllerTests {
 
 	@Test
 	void answers415ToABodyThatIsNotJson() throws Exception {
-		this.mvc.perform(post("/hooks/okta").header("Authorization", SECRET)
-			.contentType(MediaType.TEXT_PLAIN)
-			.content("{\"data\":{\"events\":[]}}"))
+		this.mvc
+			.perform(post("/hooks/okta").header("Authorization", SECRET)
+				.contentType(MediaType.TEXT_PLAIN)
+				.content("{\"data\":{\"events\":[]}}"))
 			.andExpect(status().isUnsupportedMediaType())
 			.andExpect(jsonPath("$.error").value("unsupported_media"));
 
@@ -120,9 +124,10 @@ class OktaHookControllerTests {
 	void answers413ToADeliveryOverTheLimit() throws Exception {
 		String big = Deliveries.stuckSmsEvent("u-big", "00uBig").replace("Test User", "x".repeat(5000));
 
-		this.mvc.perform(post("/hooks/okta").header("Authorization", SECRET)
-			.contentType(MediaType.APPLICATION_JSON)
-			.content(Deliveries.delivery("d", List.of(big))))
+		this.mvc
+			.perform(post("/hooks/okta").header("Authorization", SECRET)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(Deliveries.delivery("d", List.of(big))))
 			.andExpect(status().isContentTooLarge())
 			.andExpect(jsonPath("$.error").value("too_large"));
 
@@ -131,9 +136,10 @@ class OktaHookControllerTests {
 
 	@Test
 	void answers400ToABodyThatIsNotADelivery() throws Exception {
-		this.mvc.perform(post("/hooks/okta").header("Authorization", SECRET)
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"data\":{\"events\":[{\"uuid\":\"u1\"}]}}"))
+		this.mvc
+			.perform(post("/hooks/okta").header("Authorization", SECRET)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"data\":{\"events\":[{\"uuid\":\"u1\"}]}}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid"))
 			.andExpect(jsonPath("$.message").value("data.events[0].eventType must be a non-empty string"));
@@ -145,9 +151,10 @@ class OktaHookControllerTests {
 	void answers503WhenTheEventsAreNotMadeDurable() throws Exception {
 		this.publisher.refuse = true;
 
-		this.mvc.perform(post("/hooks/okta").header("Authorization", SECRET)
-			.contentType(MediaType.APPLICATION_JSON)
-			.content(Deliveries.delivery("d", List.of(Deliveries.sessionStartEvent("u", "00uX")))))
+		this.mvc
+			.perform(post("/hooks/okta").header("Authorization", SECRET)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(Deliveries.delivery("d", List.of(Deliveries.sessionStartEvent("u", "00uX")))))
 			.andExpect(status().isServiceUnavailable())
 			.andExpect(jsonPath("$.error").value("unavailable"));
 	}
@@ -177,7 +184,9 @@ class OktaHookControllerTests {
 
 	}
 
-	/** The publisher port in memory: remembers every batch, or refuses all when told to. */
+	/**
+	 * The publisher port in memory: remembers every batch, or refuses all when told to.
+	 */
 	static final class InMemoryPublisher implements OktaEventPublisher {
 
 		final List<Batch> batches = new CopyOnWriteArrayList<>();

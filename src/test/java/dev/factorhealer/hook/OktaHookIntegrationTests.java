@@ -45,7 +45,8 @@ class OktaHookIntegrationTests extends IntegrationTestSupport {
 			.build());
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(json.readTree(response.body())).isEqualTo(json.readTree("{\"verification\":\"rAndOmChAlLeNgE123\"}"));
+		assertThat(json.readTree(response.body()))
+			.isEqualTo(json.readTree("{\"verification\":\"rAndOmChAlLeNgE123\"}"));
 	}
 
 	@Test
@@ -90,12 +91,14 @@ class OktaHookIntegrationTests extends IntegrationTestSupport {
 		}
 		// an event about no user at all is keyed by its uuid
 		String anonymous = Deliveries.newUuid();
-		sent.add("{\"uuid\":\"" + anonymous + "\",\"eventType\":\"system.org.rate_limit.warning\",\"actor\":{\"id\":\"0oa1\",\"type\":\"PublicClientApp\"}}");
+		sent.add("{\"uuid\":\"" + anonymous
+				+ "\",\"eventType\":\"system.org.rate_limit.warning\",\"actor\":{\"id\":\"0oa1\",\"type\":\"PublicClientApp\"}}");
 
 		HttpResponse<String> response = postHook(Deliveries.delivery(deliveryId, sent), ROTATED_SECRET);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		this.events.awaitRecords(sent.size(), r -> deliveryId.equals(TopicProbe.header(r, OktaEventHeaders.DELIVERY_ID)));
+		this.events.awaitRecords(sent.size(),
+				r -> deliveryId.equals(TopicProbe.header(r, OktaEventHeaders.DELIVERY_ID)));
 		List<ConsumerRecord<String, byte[]>> records = this.events.settle(Duration.ofMillis(500))
 			.stream()
 			.filter(r -> deliveryId.equals(TopicProbe.header(r, OktaEventHeaders.DELIVERY_ID)))
@@ -121,7 +124,9 @@ class OktaHookIntegrationTests extends IntegrationTestSupport {
 		HttpResponse<String> prefix = postHook(body, SECRET.substring(0, 10));
 
 		assertThat(List.of(missing.statusCode(), wrong.statusCode(), prefix.statusCode())).containsOnly(401);
-		assertThat(wrong.body()).contains("unauthorized").doesNotContain(SECRET).doesNotContain(SECRET.substring(0, SECRET.length() - 1));
+		assertThat(wrong.body()).contains("unauthorized")
+			.doesNotContain(SECRET)
+			.doesNotContain(SECRET.substring(0, SECRET.length() - 1));
 		assertNothingPublishedFor(deliveryId);
 	}
 
@@ -144,7 +149,8 @@ class OktaHookIntegrationTests extends IntegrationTestSupport {
 				"{\"eventId\":\"" + deliveryId + "\",\"data\":{\"events\":[" + good + ",42]}}",
 				"{\"eventId\":\"" + deliveryId + "\",\"data\":{\"events\":[" + good + ",{\"eventType\":\"x\"}]}}",
 				"{\"eventId\":\"" + deliveryId + "\",\"data\":{\"events\":[" + good + ",{\"uuid\":\"u\"}]}}",
-				"{\"eventId\":\"" + deliveryId + "\",\"data\":{\"events\":[" + good + ",{\"uuid\":7,\"eventType\":\"x\"}]}}",
+				"{\"eventId\":\"" + deliveryId + "\",\"data\":{\"events\":[" + good
+						+ ",{\"uuid\":7,\"eventType\":\"x\"}]}}",
 				"{\"eventId\":\"" + deliveryId + "\",\"data\":{\"events\":[" + good + "]}} trailing",
 				"{\"eventId\":\"" + deliveryId + "\",\"data\":{\"events\":[" + good + "]");
 

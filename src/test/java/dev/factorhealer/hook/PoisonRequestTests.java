@@ -29,10 +29,10 @@ import dev.factorhealer.support.TopicProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Records on {@code okta.remediation.requests} that are not remediation requests (written by a
- * bug, a replay tool or an attacker with topic access) go to the stuck topic at once, with a reason,
- * and never stop the worker: a valid request written after them on the same partition is still
- * remediated.
+ * Records on {@code okta.remediation.requests} that are not remediation requests (written
+ * by a bug, a replay tool or an attacker with topic access) go to the stuck topic at
+ * once, with a reason, and never stop the worker: a valid request written after them on
+ * the same partition is still remediated.
  */
 class PoisonRequestTests extends IntegrationTestSupport {
 
@@ -66,7 +66,8 @@ class PoisonRequestTests extends IntegrationTestSupport {
 		poison.put("json-null", utf8("null"));
 		poison.put("other-object", utf8("{\"hello\":\"world\"}"));
 		poison.put("no-factor-type", utf8(request("00uNoFactorType0001", null)));
-		poison.put("bad-date", utf8(request(Deliveries.newUserId(), "sms").replace("2026-11-28T09:00:00Z", "yesterday")));
+		poison.put("bad-date",
+				utf8(request(Deliveries.newUserId(), "sms").replace("2026-11-28T09:00:00Z", "yesterday")));
 		poison.put("path-traversal", utf8(request("../../api/v1/users/00u1a2b3c4d5e6f7g8h9", "sms")));
 		poison.put("path-traversal-encoded", utf8(request("00u1%2F..%2F..%2Fapi", "sms")));
 		poison.put("long-user-id", utf8(request("00u" + "a".repeat(497), "sms")));
@@ -80,7 +81,8 @@ class PoisonRequestTests extends IntegrationTestSupport {
 				producer.send(new ProducerRecord<>(REQUESTS, 0, key(run, entry.getKey()), entry.getValue()))
 					.get(10, TimeUnit.SECONDS);
 			}
-			producer.send(new ProducerRecord<>(REQUESTS, 0, user, utf8(request(user, "sms")))).get(10, TimeUnit.SECONDS);
+			producer.send(new ProducerRecord<>(REQUESTS, 0, user, utf8(request(user, "sms"))))
+				.get(10, TimeUnit.SECONDS);
 		}
 
 		List<JsonNode> outcomes = Results.awaitForUser(this.results, user, 1);
@@ -95,14 +97,15 @@ class PoisonRequestTests extends IntegrationTestSupport {
 				.startsWith("not a remediation request");
 			assertThat(TopicProbe.header(record, StuckRecordHeaders.ORIGINAL_TOPIC)).as(name).isEqualTo(REQUESTS);
 			assertThat(TopicProbe.header(record, StuckRecordHeaders.ATTEMPTS)).as(name).isEqualTo("1");
-			assertThat(record.value()).as(name + ": the stuck record keeps the value as it was").isEqualTo(poison.get(name));
+			assertThat(record.value()).as(name + ": the stuck record keeps the value as it was")
+				.isEqualTo(poison.get(name));
 		}
 		assertThat(this.stuck.settle(Duration.ofMillis(500))).as("the valid request is not stuck")
 			.noneMatch(r -> user.equals(r.key()));
 		assertThat(Results.forUser(this.results, user)).as("remediated once").hasSize(1);
 		assertThat(this.results.records()).as("no result for a poison record")
-			.noneMatch(r -> r.key() != null && (r.key().startsWith(run) || r.key().contains("..")
-					|| r.key().length() > 64));
+			.noneMatch(r -> r.key() != null
+					&& (r.key().startsWith(run) || r.key().contains("..") || r.key().length() > 64));
 	}
 
 	private static String request(String userId, String factorType) {

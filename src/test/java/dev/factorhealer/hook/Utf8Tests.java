@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link Utf8} gives the JDK decoder's verdict (malformed input reported) without decoding.
+ * {@link Utf8} gives the JDK decoder's verdict (malformed input reported) without
+ * decoding.
  */
 class Utf8Tests {
 
@@ -22,7 +23,8 @@ class Utf8Tests {
 				assertAgree(new byte[] { (byte) a, (byte) b });
 				assertAgree(new byte[] { 'x', (byte) a, (byte) b, (byte) 0x80 });
 				assertAgree(new byte[] { (byte) a, (byte) b, (byte) 0x80, (byte) 0x80, 'y' });
-				assertAgree(new byte[] { 'a', 'b', 'c', 'd', 'e', 'f', 'g', (byte) a, (byte) b, (byte) 0xBF, (byte) 0x80 });
+				assertAgree(
+						new byte[] { 'a', 'b', 'c', 'd', 'e', 'f', 'g', (byte) a, (byte) b, (byte) 0xBF, (byte) 0x80 });
 			}
 		}
 	}

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The call budget: sliced so that it holds in every sliding window, not only clock-aligned ones,
- * and the gate that stops at an empty bucket instead of drawing 429s.
+ * The call budget: sliced so that it holds in every sliding window, not only
+ * clock-aligned ones, and the gate that stops at an empty bucket instead of drawing 429s.
  */
 class OktaBudgetTests {
 
@@ -58,13 +58,14 @@ class OktaBudgetTests {
 			// cycles a 60 s window can overlap, each granting one permit
 			long mostPermits = ceilDiv(minute.toNanos(), period.toNanos()) + 1;
 			assertThat(mostPermits).as("permits in 60 s at budget %d", budget).isLessThanOrEqualTo(budget);
-			// a pair's first call goes out up to PAIR_START_SLACK into the next period: the padding of
+			// a pair's first call goes out up to PAIR_START_SLACK into the next period:
+			// the padding of
 			// the (budget - 1) periods a window spans must leave room for it
-			assertThat(period.multipliedBy(budget - 1))
-				.as("%d periods at budget %d", budget - 1, budget)
+			assertThat(period.multipliedBy(budget - 1)).as("%d periods at budget %d", budget - 1, budget)
 				.isGreaterThan(minute.plus(CallBudget.PAIR_START_SLACK));
 			if (budget >= 20) {
-				// (budget - 1) / budget less the padding (2 x 12 ms a minute) and a nanosecond of rounding
+				// (budget - 1) / budget less the padding (2 x 12 ms a minute) and a
+				// nanosecond of rounding
 				double throughput = (double) minute.toNanos() / period.toNanos() / budget;
 				assertThat(throughput).as("share of budget %d used", budget).isGreaterThanOrEqualTo(0.95 - 0.0005);
 			}
@@ -82,7 +83,8 @@ class OktaBudgetTests {
 				int sum = 0;
 				for (int owned : split) {
 					int share = client.http.share(owned, 6);
-					assertThat(share).as("share of %d of 6 partitions at budget %d", owned, budget).isGreaterThanOrEqualTo(2);
+					assertThat(share).as("share of %d of 6 partitions at budget %d", owned, budget)
+						.isGreaterThanOrEqualTo(2);
 					sum += share;
 				}
 				assertThat(sum).as("shares %s at budget %d", java.util.Arrays.toString(split), budget)
@@ -138,8 +140,10 @@ class OktaBudgetTests {
 		assertThat(answered.get()).isBetween(9, 11);
 		for (double periods : new double[] { 0.5, 1.5, 4.5 }) {
 			Duration window = Duration.ofNanos((long) (period.toNanos() * periods));
-			// a window overlaps at most ceil(window / period) + 1 refresh cycles of one permit each;
-			// windows are half a period off the next bound, so network jitter cannot fake a pass
+			// a window overlaps at most ceil(window / period) + 1 refresh cycles of one
+			// permit each;
+			// windows are half a period off the next bound, so network jitter cannot fake
+			// a pass
 			long bound = (long) Math.ceil(periods) + 1;
 			assertThat(this.org.maxCallsInAnySlidingWindow(window)).as("calls in any %s", window)
 				.isLessThanOrEqualTo((int) bound);
@@ -159,8 +163,8 @@ class OktaBudgetTests {
 		assertThat(this.org.throttledCount()).isZero();
 		assertThat(calls).hasSize(5).allMatch(call -> call.status() == 200);
 		Instant firstWindowEnds = calls.get(0).receivedAt().plus(Duration.ofSeconds(2));
-		Instant reset = Instant.ofEpochSecond(
-				firstWindowEnds.getEpochSecond() + ((firstWindowEnds.getNano() == 0) ? 0 : 1));
+		Instant reset = Instant
+			.ofEpochSecond(firstWindowEnds.getEpochSecond() + ((firstWindowEnds.getNano() == 0) ? 0 : 1));
 		assertThat(calls.get(2).receivedAt()).isBefore(firstWindowEnds);
 		assertThat(calls.get(3).receivedAt()).isAfterOrEqualTo(reset);
 		assertThat(client.registry.get(OktaMetrics.REMAINING).gauge().value()).isEqualTo(1);

@@ -17,19 +17,22 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import dev.factorhealer.fakeokta.FakeOktaOrg;
 
 /**
- * The real client, built without a Spring context, against a {@link FakeOktaOrg}: short budgets and
- * backoffs so that tests run in seconds, every other setting bound exactly as the service binds it
- * (defaults included).
+ * The real client, built without a Spring context, against a {@link FakeOktaOrg}: short
+ * budgets and backoffs so that tests run in seconds, every other setting bound exactly as
+ * the service binds it (defaults included).
  */
 final class OktaClientFixture {
 
 	/**
-	 * A DELETE guard that trusts the caller's read for as long as the call lasts: the client tests
-	 * test the client, not the remediation's read rule.
+	 * A DELETE guard that trusts the caller's read for as long as the call lasts: the
+	 * client tests test the client, not the remediation's read rule.
 	 */
 	static final DeleteGuard TRUSTING = (attempt, unanswered) -> new DeleteGuard.Check(Instant.MAX, null);
 
-	/** Fast settings: 6000 calls per minute (a permit every 10 ms), short backoffs, no circuit trips. */
+	/**
+	 * Fast settings: 6000 calls per minute (a permit every 10 ms), short backoffs, no
+	 * circuit trips.
+	 */
 	static final Map<String, String> FAST = Map.of("requests-per-minute", "6000", "initial-backoff", "20ms",
 			"max-backoff", "100ms", "connect-timeout", "1s", "read-timeout", "2s", "circuit-window", "100",
 			"permit-timeout", "5s");
@@ -55,9 +58,9 @@ final class OktaClientFixture {
 		JsonMapper mapper = JsonMapper.builder().build();
 		this.authorization = OktaAuthorizations.create(client, this.policy, this.resilience, this.registry, mapper,
 				Clock.systemUTC());
-		this.http = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(), OktaConfiguration.restClient(client, this.policy),
-				this.authorization, this.policy.requestsPerMinute(), this.policy, this.resilience,
-				new OktaMetrics(this.registry), mapper, Clock.systemUTC());
+		this.http = new OktaHttp(OktaConfiguration.FACTORS_BUCKET, client.orgUrl(),
+				OktaConfiguration.restClient(client, this.policy), this.authorization, this.policy.requestsPerMinute(),
+				this.policy, this.resilience, new OktaMetrics(this.registry), mapper, Clock.systemUTC());
 		this.okta = new OktaFactorsClient(this.http, mapper, this.policy.removeRecoveryEnrollment());
 	}
 
@@ -65,12 +68,18 @@ final class OktaClientFixture {
 		return against(org, Map.of());
 	}
 
-	/** {@link #FAST} settings overridden by {@code settings} (names below {@code healer.okta}). */
+	/**
+	 * {@link #FAST} settings overridden by {@code settings} (names below
+	 * {@code healer.okta}).
+	 */
 	static OktaClientFixture against(FakeOktaOrg org, Map<String, String> settings) {
 		return new OktaClientFixture(org.url(), org.token(), merged(settings));
 	}
 
-	/** PrivateKey mode: {@code clientSettings} are the {@code okta.client.*} settings (full names). */
+	/**
+	 * PrivateKey mode: {@code clientSettings} are the {@code okta.client.*} settings
+	 * (full names).
+	 */
 	static OktaClientFixture serviceApp(Map<String, String> clientSettings, Map<String, String> settings) {
 		OktaClientProperties client = new Binder(new MapConfigurationPropertySource(clientSettings))
 			.bindOrCreate("okta.client", OktaClientProperties.class);
@@ -81,9 +90,10 @@ final class OktaClientFixture {
 	OktaSystemLog systemLog(String url) {
 		JsonMapper mapper = JsonMapper.builder().build();
 		OktaHttp logs = new OktaHttp(OktaConfiguration.LOGS_BUCKET, URI.create(url),
-				OktaConfiguration.restClient(new OktaClientProperties(URI.create(url), "unused"), this.policy), this.authorization,
-				this.policy.requestsPerMinute(), this.policy, this.resilience, new OktaMetrics(this.registry, OktaMetrics.LOGS_BUCKET), mapper,
-				Clock.systemUTC(), OktaConfiguration.MAX_LOG_PAGE_BYTES);
+				OktaConfiguration.restClient(new OktaClientProperties(URI.create(url), "unused"), this.policy),
+				this.authorization, this.policy.requestsPerMinute(), this.policy, this.resilience,
+				new OktaMetrics(this.registry, OktaMetrics.LOGS_BUCKET), mapper, Clock.systemUTC(),
+				OktaConfiguration.MAX_LOG_PAGE_BYTES);
 		return new OktaSystemLogClient(logs, URI.create(url), mapper, OktaConfiguration.MAX_LOG_PAGE_BYTES);
 	}
 

@@ -17,8 +17,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Start-up: the settings are validated and a bad one stops the service with a message that names
- * what to set; the beans and their metrics are there when the settings are good.
+ * Start-up: the settings are validated and a bad one stops the service with a message
+ * that names what to set; the beans and their metrics are there when the settings are
+ * good.
  */
 class OktaConfigurationTests {
 
@@ -51,8 +52,8 @@ class OktaConfigurationTests {
 				assertThat(context).hasNotFailed().hasSingleBean(OktaFactors.class);
 				assertThat(context.getBean(OktaClientProperties.class).orgUrl())
 					.isEqualTo(URI.create("https://example.okta.com"));
-				assertThat(context.getBean(OktaClientProperties.class)).hasToString(
-						"OktaClientProperties[orgUrl=https://example.okta.com, token=(set)]");
+				assertThat(context.getBean(OktaClientProperties.class))
+					.hasToString("OktaClientProperties[orgUrl=https://example.okta.com, token=(set)]");
 			});
 	}
 
@@ -90,8 +91,8 @@ class OktaConfigurationTests {
 		this.runner.withPropertyValues("okta.client.org-url=https://example.okta.com", "okta.client.token=t0k3n")
 			.run(context -> {
 				OktaPolicyProperties policy = context.getBean(OktaPolicyProperties.class);
-				assertThat(policy).isEqualTo(new OktaPolicyProperties(30, Duration.ofSeconds(2), Duration.ofSeconds(5), 5,
-						Duration.ofMillis(500), Duration.ofSeconds(20), 50, 20, Duration.ofSeconds(30),
+				assertThat(policy).isEqualTo(new OktaPolicyProperties(30, Duration.ofSeconds(2), Duration.ofSeconds(5),
+						5, Duration.ofMillis(500), Duration.ofSeconds(20), 50, 20, Duration.ofSeconds(30),
 						Duration.ofSeconds(30), 0, false, Duration.ofSeconds(60)));
 				assertThat(context.getBean(OktaTestingProperties.class).disableHttpsCheck()).isFalse();
 			});

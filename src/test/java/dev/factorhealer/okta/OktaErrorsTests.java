@@ -20,8 +20,9 @@ import org.springframework.web.client.ResourceAccessException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The classification of one attempt's failures: which kind Retry sees (and whether it retries),
- * and what the circuit breaker counts as an outage, ignores, or takes as a success.
+ * The classification of one attempt's failures: which kind Retry sees (and whether it
+ * retries), and what the circuit breaker counts as an outage, ignores, or takes as a
+ * success.
  */
 class OktaErrorsTests {
 
@@ -69,16 +70,19 @@ class OktaErrorsTests {
 	void theCircuitIgnoresThrottlingNoPermitOutOfTimeAndCredentialRepeats() {
 		OktaCall call = new OktaCall(null, Instant.now(), java.time.Clock.systemUTC(), null, null);
 		assertThat(OktaErrors.isNotCounted(new OktaErrors.RetryableAnswer(reply(429)))).isTrue();
-		assertThat(OktaErrors.isNotCounted(RequestNotPermitted.createRequestNotPermitted(RateLimiter.ofDefaults("okta"))))
+		assertThat(
+				OktaErrors.isNotCounted(RequestNotPermitted.createRequestNotPermitted(RateLimiter.ofDefaults("okta"))))
 			.isTrue();
-		assertThat(OktaErrors.isNotCounted(call.fail(FailureKind.DEADLINE, "no permit before the deadline", null))).isTrue();
+		assertThat(OktaErrors.isNotCounted(call.fail(FailureKind.DEADLINE, "no permit before the deadline", null)))
+			.isTrue();
 		assertThat(OktaErrors.isNotCounted(new OktaErrors.RepeatAnswer("use_dpop_nonce"))).isTrue();
 		assertThat(OktaErrors.isNotCounted(new OktaErrors.RetryableAnswer(reply(503)))).isFalse();
 	}
 
 	@Test
 	void aTimeoutIsFoundAnywhereInTheCauseChain() {
-		assertThat(OktaErrors.isTimeout(new ResourceAccessException("I/O error", new IOException(new SocketTimeoutException()))))
+		assertThat(OktaErrors
+			.isTimeout(new ResourceAccessException("I/O error", new IOException(new SocketTimeoutException()))))
 			.isTrue();
 		assertThat(OktaErrors.isTimeout(connectionRefused())).isFalse();
 	}

@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The factors client against the stateful fake Okta org: what each answer means, which failures are
- * retried and how, the throttle gate, the deadline and the circuit breaker, and that the API token
- * never reaches a log line.
+ * The factors client against the stateful fake Okta org: what each answer means, which
+ * failures are retried and how, the throttle gate, the deadline and the circuit breaker,
+ * and that the API token never reaches a log line.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class OktaFactorsClientTests {
@@ -74,7 +74,8 @@ class OktaFactorsClientTests {
 		OktaAnswer<Unenrollment> deleted = client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
 
 		assertThat(factors.attempts()).isEqualTo(1);
-		assertThat(factors.value()).extracting(UserFactor::id, UserFactor::factorType, UserFactor::provider, UserFactor::status)
+		assertThat(factors.value())
+			.extracting(UserFactor::id, UserFactor::factorType, UserFactor::provider, UserFactor::status)
 			.containsExactly(tuple(SMS, "sms", "OKTA", "PENDING_ACTIVATION"), tuple(EMAIL, "email", "OKTA", "ACTIVE"));
 		assertThat(deleted).isEqualTo(new OktaAnswer<>(Unenrollment.DELETED, 1));
 		assertThat(this.org.factorStatus(USER, SMS)).isEmpty();
@@ -112,7 +113,8 @@ class OktaFactorsClientTests {
 	void deletingAFactorThatIsGoneIsAlreadyRemoved(CapturedOutput output) {
 		OktaClientFixture client = OktaClientFixture.against(this.org);
 
-		OktaAnswer<Unenrollment> answer = client.okta.deleteFactor(USER, "smsgone00000000000", in(Duration.ofSeconds(5)), FRESH);
+		OktaAnswer<Unenrollment> answer = client.okta.deleteFactor(USER, "smsgone00000000000",
+				in(Duration.ofSeconds(5)), FRESH);
 
 		assertThat(answer).isEqualTo(new OktaAnswer<>(Unenrollment.ALREADY_REMOVED, 1));
 		assertThat(this.org.deleteCount()).isEqualTo(1);
@@ -153,8 +155,8 @@ class OktaFactorsClientTests {
 		OktaException.Rejected forbidden = catchThrowableOfType(OktaException.Rejected.class,
 				() -> client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH));
 		OktaException.Rejected unauthorized = catchThrowableOfType(OktaException.Rejected.class,
-				() -> OktaClientFixture.withToken(this.org, "not-the-token")
-					.okta.listFactors(USER, in(Duration.ofSeconds(5))));
+				() -> OktaClientFixture.withToken(this.org, "not-the-token").okta.listFactors(USER,
+						in(Duration.ofSeconds(5))));
 
 		assertThat(forbidden.status()).isEqualTo(403);
 		assertThat(forbidden.errorCode()).isEqualTo("E0000006");
@@ -197,8 +199,10 @@ class OktaFactorsClientTests {
 		assertThat(deleted).isEqualTo(new OktaAnswer<>(Unenrollment.DELETED, 3));
 		assertThat(this.org.deletes()).extracting(RecordedCall::status).containsExactly(0, 0, 204);
 		assertThat(client.timerCount("delete_factor", "IO_ERROR")).isEqualTo(2);
-		// the JDK HttpClient itself resends a GET (never a DELETE) once when the connection closes
-		// before any byte of an answer, so a GET may take fewer attempts than requests arrived
+		// the JDK HttpClient itself resends a GET (never a DELETE) once when the
+		// connection closes
+		// before any byte of an answer, so a GET may take fewer attempts than requests
+		// arrived
 		assertThat(listed.value()).singleElement().extracting(UserFactor::id).isEqualTo(EMAIL);
 		assertThat(listed.attempts()).isBetween(2, 3);
 		assertThat(this.org.calls()).filteredOn(call -> call.method().equals("GET"))
@@ -277,8 +281,8 @@ class OktaFactorsClientTests {
 
 	@Test
 	void theCircuitOpensAfterEnoughFailuresAndThenRefusesWithoutCallingOkta() {
-		OktaClientFixture client = OktaClientFixture.against(this.org,
-				Map.of("circuit-window", "4", "circuit-failure-rate", "50", "max-attempts", "2", "circuit-open-for", "30s"));
+		OktaClientFixture client = OktaClientFixture.against(this.org, Map.of("circuit-window", "4",
+				"circuit-failure-rate", "50", "max-attempts", "2", "circuit-open-for", "30s"));
 		this.org.failAlways(503);
 
 		for (int i = 0; i < 2; i++) {
@@ -334,13 +338,16 @@ class OktaFactorsClientTests {
 			client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
 			client.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(5)), FRESH);
 			messages.add(catchThrowableOfType(OktaException.class,
-					() -> client.okta.listFactors("00unobody000000000", in(Duration.ofSeconds(5)))).getMessage());
+					() -> client.okta.listFactors("00unobody000000000", in(Duration.ofSeconds(5))))
+				.getMessage());
 			secretOrg.latency(Duration.ofSeconds(1));
-			messages.add(catchThrowableOfType(OktaException.class, () -> client.okta.listFactors(USER, in(Duration.ofSeconds(5))))
+			messages.add(catchThrowableOfType(OktaException.class,
+					() -> client.okta.listFactors(USER, in(Duration.ofSeconds(5))))
 				.getMessage());
 			secretOrg.recover();
 			messages.add(catchThrowableOfType(OktaException.class,
-					() -> OktaClientFixture.withToken(secretOrg, wrongToken).okta.listFactors(USER, in(Duration.ofSeconds(5))))
+					() -> OktaClientFixture.withToken(secretOrg, wrongToken).okta.listFactors(USER,
+							in(Duration.ofSeconds(5))))
 				.getMessage());
 			messages.add(new OktaClientProperties(java.net.URI.create(secretOrg.url()), token).toString());
 		}

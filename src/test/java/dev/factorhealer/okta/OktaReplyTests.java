@@ -15,8 +15,8 @@ import org.springframework.http.HttpHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reading an answer: rate-limit headers on Okta's clock, and error bodies that may be missing,
- * partial or not JSON at all.
+ * Reading an answer: rate-limit headers on Okta's clock, and error bodies that may be
+ * missing, partial or not JSON at all.
  */
 class OktaReplyTests {
 
@@ -29,11 +29,13 @@ class OktaReplyTests {
 	@Test
 	void theResetCountsFromOktasDateNotFromTheLocalClock() {
 		Instant oktaNow = Instant.parse("2026-11-28T12:00:00Z");
-		// the local clock runs 90 s ahead of Okta's: Okta's reset is 5 s away, whatever the local clock says
+		// the local clock runs 90 s ahead of Okta's: Okta's reset is 5 s away, whatever
+		// the local clock says
 		Instant localNow = oktaNow.plusSeconds(90);
 		OktaReply reply = reply(429, headers("100", "0", oktaNow.plusSeconds(5), oktaNow), "", localNow);
 
-		assertThat(reply.rateLimit().resumeAt(localNow, MARGIN, MAX_WAIT)).isEqualTo(localNow.plusSeconds(5).plus(MARGIN));
+		assertThat(reply.rateLimit().resumeAt(localNow, MARGIN, MAX_WAIT))
+			.isEqualTo(localNow.plusSeconds(5).plus(MARGIN));
 	}
 
 	@Test
@@ -43,7 +45,8 @@ class OktaReplyTests {
 
 		OktaReply reply = reply(429, headers, "", localNow);
 
-		assertThat(reply.rateLimit().resumeAt(localNow, MARGIN, MAX_WAIT)).isEqualTo(Instant.parse("2026-11-28T12:00:03.250Z"));
+		assertThat(reply.rateLimit().resumeAt(localNow, MARGIN, MAX_WAIT))
+			.isEqualTo(Instant.parse("2026-11-28T12:00:03.250Z"));
 	}
 
 	@Test
@@ -93,7 +96,8 @@ class OktaReplyTests {
 
 		OktaReply reply = reply(200, headers("600", "598", now.plusSeconds(42), now), "[]", now);
 
-		assertThat(reply.rateLimit()).isEqualTo(new OktaReply.RateLimit(600, 598, now.plusSeconds(42).getEpochSecond(), now));
+		assertThat(reply.rateLimit())
+			.isEqualTo(new OktaReply.RateLimit(600, 598, now.plusSeconds(42).getEpochSecond(), now));
 	}
 
 	@Test
@@ -102,8 +106,8 @@ class OktaReplyTests {
 				{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: 00u1 (User)",
 				 "errorLink":"E0000007","errorId":"oae123","errorCauses":[],"somethingNew":{"a":1}}""", Instant.now());
 
-		assertThat(reply.error()).isEqualTo(
-				new OktaReply.ErrorBody("E0000007", "Not found: Resource not found: 00u1 (User)", "oae123"));
+		assertThat(reply.error())
+			.isEqualTo(new OktaReply.ErrorBody("E0000007", "Not found: Resource not found: 00u1 (User)", "oae123"));
 		assertThat(reply.describe())
 			.isEqualTo("404 E0000007 errorId=oae123 \"Not found: Resource not found: 00u1 (User)\"");
 	}
@@ -113,7 +117,8 @@ class OktaReplyTests {
 		Instant now = Instant.now();
 
 		assertThat(reply(503, new HttpHeaders(), "", now).error()).isEqualTo(OktaReply.ErrorBody.NONE);
-		assertThat(reply(502, new HttpHeaders(), "<html>Bad Gateway</html>", now).error()).isEqualTo(OktaReply.ErrorBody.NONE);
+		assertThat(reply(502, new HttpHeaders(), "<html>Bad Gateway</html>", now).error())
+			.isEqualTo(OktaReply.ErrorBody.NONE);
 		assertThat(reply(500, new HttpHeaders(), "[1,2]", now).error()).isEqualTo(OktaReply.ErrorBody.NONE);
 		assertThat(reply(403, new HttpHeaders(), "{\"errorCode\":42,\"errorId\":\"oaeX\"}", now).error())
 			.isEqualTo(new OktaReply.ErrorBody(null, null, "oaeX"));

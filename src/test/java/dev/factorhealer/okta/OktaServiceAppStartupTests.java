@@ -35,9 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Start-up in PrivateKey mode: a token is fetched before the context is up, and a wrong key, an
- * unknown client id, a scope not granted or a DPoP mismatch stops the start with a message that
- * says which; the settings are checked for the mode and never echo a secret.
+ * Start-up in PrivateKey mode: a token is fetched before the context is up, and a wrong
+ * key, an unknown client id, a scope not granted or a DPoP mismatch stops the start with
+ * a message that says which; the settings are checked for the mode and never echo a
+ * secret.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class OktaServiceAppStartupTests {
@@ -60,7 +61,9 @@ class OktaServiceAppStartupTests {
 	@AfterEach
 	void stopOrg(CapturedOutput output) {
 		this.org.close();
-		assertThat(output.getAll()).doesNotContain(this.app.keyMaterial()).doesNotContain("eyJ").doesNotContain("fake-at.");
+		assertThat(output.getAll()).doesNotContain(this.app.keyMaterial())
+			.doesNotContain("eyJ")
+			.doesNotContain("fake-at.");
 	}
 
 	@Test
@@ -93,7 +96,8 @@ class OktaServiceAppStartupTests {
 		FakeServiceApp.rsa();
 		FakeServiceApp other = FakeServiceApp.rsa();
 		// Okta knows the app's client id with another public key
-		new FakeServiceApp(this.app.clientId(), other.key()).registerWith(this.org, FakeServiceApp.DEFAULT_SCOPES, true);
+		new FakeServiceApp(this.app.clientId(), other.key()).registerWith(this.org, FakeServiceApp.DEFAULT_SCOPES,
+				true);
 		this.runner.withPropertyValues(properties(this.app.settings(this.org, true)))
 			.run(context -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("wrong key")
@@ -145,7 +149,8 @@ class OktaServiceAppStartupTests {
 	@Test
 	void privateKeyModeNeedsAClientIdAndAKeyButNoToken() {
 		this.runner
-			.withPropertyValues("okta.client.org-url=https://example.okta.com", "okta.client.authorization-mode=PrivateKey")
+			.withPropertyValues("okta.client.org-url=https://example.okta.com",
+					"okta.client.authorization-mode=PrivateKey")
 			.run(context -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("OKTA_CLIENT_CLIENTID")
 				.hasMessageContaining("OKTA_CLIENT_PRIVATEKEY")
@@ -157,8 +162,9 @@ class OktaServiceAppStartupTests {
 	void aKeyThatIsNotAKeyIsRefusedWithoutEchoingIt() {
 		String notAKey = "-----BEGIN PRIVATE KEY-----\nTUlJQ0lnbm90YWtleWF0YWxsc2VjcmV0\n-----END PRIVATE KEY-----";
 		this.runner
-			.withPropertyValues("okta.client.org-url=https://example.okta.com", "okta.client.authorization-mode=PrivateKey",
-					"okta.client.client-id=0oa1", "okta.client.private-key=" + notAKey)
+			.withPropertyValues("okta.client.org-url=https://example.okta.com",
+					"okta.client.authorization-mode=PrivateKey", "okta.client.client-id=0oa1",
+					"okta.client.private-key=" + notAKey)
 			.run(context -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("okta.client.private-key")
 				.hasMessageContaining("PKCS#8")
@@ -189,7 +195,9 @@ class OktaServiceAppStartupTests {
 
 	}
 
-	/** The okta module alone, started as the service starts (failure analyzers included). */
+	/**
+	 * The okta module alone, started as the service starts (failure analyzers included).
+	 */
 	@Import({ OktaConfiguration.class, Settings.class })
 	static class Minimal {
 

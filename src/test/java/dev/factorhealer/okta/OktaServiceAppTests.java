@@ -29,9 +29,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The factors and System Log clients as an OAuth 2.0 service app against the fake org's
- * authorization server: client credentials with {@code private_key_jwt}, DPoP with the nonce dance,
- * renewal before expiry and after a 401, the resource server's nonce, a missing scope, and that no
- * token, assertion, proof or key reaches a log line.
+ * authorization server: client credentials with {@code private_key_jwt}, DPoP with the
+ * nonce dance, renewal before expiry and after a 401, the resource server's nonce, a
+ * missing scope, and that no token, assertion, proof or key reaches a log line.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class OktaServiceAppTests {
@@ -67,12 +67,14 @@ class OktaServiceAppTests {
 		OktaClientFixture fixture = fixture(true, Map.of());
 
 		OktaAnswer<List<UserFactor>> factors = fixture.okta.listFactors(USER, in(Duration.ofSeconds(10)));
-		OktaAnswer<Unenrollment> deleted = fixture.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(10)), OktaClientFixture.TRUSTING);
+		OktaAnswer<Unenrollment> deleted = fixture.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(10)),
+				OktaClientFixture.TRUSTING);
 
 		assertThat(factors.value()).hasSize(2);
 		assertThat(factors.attempts()).isOne();
 		assertThat(deleted.value()).isEqualTo(Unenrollment.DELETED);
-		// one use_dpop_nonce answer, one repeat with the nonce, and the token cached for the second call
+		// one use_dpop_nonce answer, one repeat with the nonce, and the token cached for
+		// the second call
 		assertThat(this.org.authorizationServer().tokenRequests()).isEqualTo(2);
 		assertThat(this.org.authorizationServer().tokenErrors()).isEqualTo(Map.of("use_dpop_nonce", 1));
 		assertThat(this.org.authorizationServer().tokensIssued()).isOne();
@@ -108,7 +110,8 @@ class OktaServiceAppTests {
 		this.app = FakeServiceApp.ec().registerWith(this.org, FakeServiceApp.DEFAULT_SCOPES, false);
 		OktaClientFixture fixture = fixture(false, Map.of());
 
-		assertThat(fixture.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(10)), OktaClientFixture.TRUSTING).value()).isEqualTo(Unenrollment.DELETED);
+		assertThat(fixture.okta.deleteFactor(USER, SMS, in(Duration.ofSeconds(10)), OktaClientFixture.TRUSTING).value())
+			.isEqualTo(Unenrollment.DELETED);
 		assertThat(this.org.authorizationServer().tokenRequests()).isOne();
 		assertThat(this.org.authorizationServer().tokenErrors()).isEmpty();
 	}
@@ -145,10 +148,9 @@ class OktaServiceAppTests {
 		assertThat(factors.value()).hasSize(2);
 		assertThat(factors.attempts()).isEqualTo(2);
 		assertThat(this.org.calls()).extracting(RecordedCall::path, RecordedCall::status)
-			.containsExactly(tuple(FACTORS, 401),
-					tuple("/oauth2/v1/token", 200),
-					tuple(FACTORS, 200));
-		// each HTTP attempt is one sample of the request timer: the repeat went through the budget
+			.containsExactly(tuple(FACTORS, 401), tuple("/oauth2/v1/token", 200), tuple(FACTORS, 200));
+		// each HTTP attempt is one sample of the request timer: the repeat went through
+		// the budget
 		assertThat(fixture.timerCount(OktaFactorsClient.LIST_FACTORS, "401")).isOne();
 		assertThat(fixture.timerCount(OktaFactorsClient.LIST_FACTORS, "200")).isEqualTo(2);
 	}
@@ -224,7 +226,8 @@ class OktaServiceAppTests {
 		OktaClientFixture fixture = fixture(false, Map.of("okta.client.scopes", "okta.users.manage"));
 
 		OktaException.Rejected rejected = catchThrowableOfType(OktaException.Rejected.class,
-				() -> fixture.systemLog(this.org.url()).fetch(null, Instant.now(), null, 100, in(Duration.ofSeconds(10))));
+				() -> fixture.systemLog(this.org.url())
+					.fetch(null, Instant.now(), null, 100, in(Duration.ofSeconds(10))));
 
 		assertThat(rejected.getMessage()).contains("lacks the scope okta.logs.read");
 	}

@@ -4,7 +4,10 @@ import java.util.Map;
 
 import dev.factorhealer.fakeokta.FakeOktaOrg;
 
-/** The real Okta client against a fake org, for tests of other modules (settings below {@code healer.okta}). */
+/**
+ * The real Okta client against a fake org, for tests of other modules (settings below
+ * {@code healer.okta}).
+ */
 public final class OktaTestClients {
 
 	private OktaTestClients() {

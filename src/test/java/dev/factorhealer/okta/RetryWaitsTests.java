@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The waits between attempts: resilience4j's exponential random backoff within
- * {@code initial-backoff} and {@code max-backoff}, the gate's reset after a 429, no wait for a
- * repeat, and never a wait past the deadline.
+ * {@code initial-backoff} and {@code max-backoff}, the gate's reset after a 429, no wait
+ * for a repeat, and never a wait past the deadline.
  */
 class RetryWaitsTests {
 
@@ -75,8 +75,8 @@ class RetryWaitsTests {
 	}
 
 	private static OktaCall call(Instant deadline) {
-		return new OktaCall(new OktaRequest("list_factors", HttpMethod.GET, java.net.URI.create("https://example.okta.com"),
-				"user 00u1"), deadline, CLOCK, null, null);
+		return new OktaCall(new OktaRequest("list_factors", HttpMethod.GET,
+				java.net.URI.create("https://example.okta.com"), "user 00u1"), deadline, CLOCK, null, null);
 	}
 
 	private static Either<Throwable, OktaReply> failed(OktaCall call, FailureKind kind) {

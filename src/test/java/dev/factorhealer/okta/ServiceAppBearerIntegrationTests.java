@@ -8,7 +8,8 @@ import dev.factorhealer.fakeokta.FakeServiceApp;
 /** The heal loop and the System Log poller with a Bearer token, DPoP off (EC key). */
 class ServiceAppBearerIntegrationTests extends ServiceAppIntegrationTestSupport {
 
-	private static final FakeServiceApp APP = FakeServiceApp.ec().registerWith(okta(), FakeServiceApp.DEFAULT_SCOPES, false);
+	private static final FakeServiceApp APP = FakeServiceApp.ec()
+		.registerWith(okta(), FakeServiceApp.DEFAULT_SCOPES, false);
 
 	@DynamicPropertySource
 	static void bearer(DynamicPropertyRegistry registry) {

@@ -8,7 +8,8 @@ import dev.factorhealer.fakeokta.FakeServiceApp;
 /** The heal loop and the System Log poller with a DPoP-bound token (RSA key). */
 class ServiceAppDpopIntegrationTests extends ServiceAppIntegrationTestSupport {
 
-	private static final FakeServiceApp APP = FakeServiceApp.rsa().registerWith(okta(), FakeServiceApp.DEFAULT_SCOPES, true);
+	private static final FakeServiceApp APP = FakeServiceApp.rsa()
+		.registerWith(okta(), FakeServiceApp.DEFAULT_SCOPES, true);
 
 	@DynamicPropertySource
 	static void dpop(DynamicPropertyRegistry registry) {

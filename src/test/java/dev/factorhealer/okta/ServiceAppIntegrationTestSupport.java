@@ -23,10 +23,11 @@ import dev.factorhealer.support.TopicProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole service as an OAuth 2.0 service app against the fake org's authorization server and
- * the shared real broker: a hook delivery and a System Log event each heal a stuck user. The
- * context's own System Log poller runs here (a cursor topic and lease group of its own, a short
- * look-back so that older events of the shared fake log are not read).
+ * The whole service as an OAuth 2.0 service app against the fake org's authorization
+ * server and the shared real broker: a hook delivery and a System Log event each heal a
+ * stuck user. The context's own System Log poller runs here (a cursor topic and lease
+ * group of its own, a short look-back so that older events of the shared fake log are not
+ * read).
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "healer.systemlog.enabled=true", "healer.systemlog.interval=500ms",
@@ -57,7 +58,9 @@ abstract class ServiceAppIntegrationTestSupport extends IntegrationTestSupport {
 	@AfterEach
 	void close(CapturedOutput output) {
 		this.results.close();
-		assertThat(output.getAll()).doesNotContain(app().keyMaterial()).doesNotContain("eyJ").doesNotContain("fake-at.");
+		assertThat(output.getAll()).doesNotContain(app().keyMaterial())
+			.doesNotContain("eyJ")
+			.doesNotContain("fake-at.");
 		for (String token : okta().authorizationServer().issuedTokenValues()) {
 			assertThat(output.getAll()).doesNotContain(token);
 		}
@@ -69,7 +72,8 @@ abstract class ServiceAppIntegrationTestSupport extends IntegrationTestSupport {
 		String event = Deliveries.stuckSmsEvent(Deliveries.newUuid(), user);
 		int accepted = okta().authorizationServer().acceptedCalls().getOrDefault(scheme(), 0);
 
-		assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(event)), SECRET).statusCode()).isEqualTo(200);
+		assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(event)), SECRET).statusCode())
+			.isEqualTo(200);
 
 		JsonNode result = Results.awaitForUser(this.results, user, 1).get(0);
 		assertThat(result.get("outcome").asString()).isEqualTo("DELETED");

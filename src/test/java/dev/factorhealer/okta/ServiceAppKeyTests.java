@@ -8,7 +8,10 @@ import dev.factorhealer.fakeokta.FakeServiceApp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** {@code okta.client.private-key}: the forms Okta's console and openssl give, and refusals that never echo the key. */
+/**
+ * {@code okta.client.private-key}: the forms Okta's console and openssl give, and
+ * refusals that never echo the key.
+ */
 class ServiceAppKeyTests {
 
 	@Test
@@ -27,7 +30,8 @@ class ServiceAppKeyTests {
 
 		assertThat(ServiceAppKey.read(jwk, null).kid()).isEqualTo(app.key().getKeyID());
 		assertThat(ServiceAppKey.read(jwk, "chosen").kid()).isEqualTo("chosen");
-		assertThatIllegalArgumentException().isThrownBy(() -> ServiceAppKey.read(app.key().toPublicJWK().toJSONString(), null))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ServiceAppKey.read(app.key().toPublicJWK().toJSONString(), null))
 			.withMessageContaining("public JWK");
 	}
 

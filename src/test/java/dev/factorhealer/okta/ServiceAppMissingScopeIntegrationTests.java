@@ -21,9 +21,9 @@ import dev.factorhealer.support.TopicProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A service app whose token lacks {@code okta.users.manage} (live mode): the DELETE is answered
- * 403 {@code insufficient_scope} once, never retried, and the result is FAILED with a reason that
- * names the scope.
+ * A service app whose token lacks {@code okta.users.manage} (live mode): the DELETE is
+ * answered 403 {@code insufficient_scope} once, never retried, and the result is FAILED
+ * with a reason that names the scope.
  */
 class ServiceAppMissingScopeIntegrationTests extends IntegrationTestSupport {
 
@@ -54,7 +54,8 @@ class ServiceAppMissingScopeIntegrationTests extends IntegrationTestSupport {
 		String user = okta().seedStuckUsers(1).get(0);
 		String event = Deliveries.stuckSmsEvent(Deliveries.newUuid(), user);
 
-		assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(event)), SECRET).statusCode()).isEqualTo(200);
+		assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(event)), SECRET).statusCode())
+			.isEqualTo(200);
 
 		JsonNode result = Results.awaitForUser(this.results, user, 1).get(0);
 		assertThat(result.get("outcome").asString()).isEqualTo("FAILED");

@@ -17,8 +17,9 @@ import org.springframework.http.HttpHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The throttle gate on its own, on a fixed clock: what each answer's rate-limit headers do to it,
- * that it only ever closes later, and that a caller never waits past its deadline.
+ * The throttle gate on its own, on a fixed clock: what each answer's rate-limit headers
+ * do to it, that it only ever closes later, and that a caller never waits past its
+ * deadline.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ThrottleGateTests {
@@ -86,7 +87,8 @@ class ThrottleGateTests {
 
 	@Test
 	void aWaitingCallerGoesOnOnceTheGateHasOpened() throws InterruptedException {
-		ThrottleGate live = new ThrottleGate("okta", Clock.systemUTC(), 0, MAX_RESET_WAIT, new OktaMetrics(this.registry));
+		ThrottleGate live = new ThrottleGate("okta", Clock.systemUTC(), 0, MAX_RESET_WAIT,
+				new OktaMetrics(this.registry));
 		Instant opens = Instant.now().plusMillis(300);
 		live.closeUntil(opens);
 

@@ -22,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checks that docker-compose.yml, the Dockerfile, .env.example and the Prometheus scrape
- * configuration agree with each other: service names, ports, Kafka's advertised listener, mounts
- * and the settings named in docs/architecture.md. {@code docker-compose config} validates the file itself
- * where a compose binary exists.
+ * configuration agree with each other: service names, ports, Kafka's advertised listener,
+ * mounts and the settings named in docs/architecture.md. {@code docker-compose config}
+ * validates the file itself where a compose binary exists.
  */
 class ComposeTests {
 
@@ -57,8 +57,8 @@ class ComposeTests {
 		List<String> command = new ArrayList<>(compose);
 		command.addAll(List.of("-f", "docker-compose.yml", "config", "-q"));
 		MonitoringConfigTests.Result result = MonitoringConfigTests.run(command, dir, Duration.ofMinutes(1));
-		assertThat(result.exitCode()).as("%s exited with %s:%n%s", String.join(" ", command), result.exitCode(),
-				result.output())
+		assertThat(result.exitCode())
+			.as("%s exited with %s:%n%s", String.join(" ", command), result.exitCode(), result.output())
 			.isZero();
 	}
 
@@ -91,7 +91,8 @@ class ComposeTests {
 	@Test
 	void theHealerGetsOnlyItsOwnSecretsAndEveryContainerAMemoryLimit() {
 		Map<String, Object> healer = service("healer");
-		assertThat(healer).as("the whole .env would hand Grafana's password to the healer").doesNotContainKey("env_file");
+		assertThat(healer).as("the whole .env would hand Grafana's password to the healer")
+			.doesNotContainKey("env_file");
 		assertThat(environment(healer)).doesNotContainKey("GRAFANA_ADMIN_PASSWORD")
 			.allSatisfy((key, value) -> assertThat(value).doesNotContain("GRAFANA"));
 		for (String secret : List.of("OKTA_CLIENT_TOKEN", "HEALER_HOOK_SECRETS", "HEALER_ADMIN_TOKEN")) {
@@ -179,10 +180,10 @@ class ComposeTests {
 			example.put(matcher.group(1), matcher.group(2));
 		}
 		assertThat(example.keySet()).containsAll(DEPLOYMENT_SETTINGS);
-		assertThat(example.keySet()).allSatisfy((key) -> assertThat(DESIGN_SETTINGS.contains(key)
-				|| key.equals("GRAFANA_ADMIN_PASSWORD"))
-			.as("%s is a documented setting (docs/architecture.md)", key)
-			.isTrue());
+		assertThat(example.keySet())
+			.allSatisfy((key) -> assertThat(DESIGN_SETTINGS.contains(key) || key.equals("GRAFANA_ADMIN_PASSWORD"))
+				.as("%s is a documented setting (docs/architecture.md)", key)
+				.isTrue());
 		assertThat(example).containsEntry("HEALER_REMEDIATION_MODE", "dry-run");
 	}
 
@@ -207,8 +208,10 @@ class ComposeTests {
 		List<String> users = lines.stream().filter((line) -> line.startsWith("USER ")).toList();
 		assertThat(users).isNotEmpty();
 		assertThat(users.get(users.size() - 1)).doesNotContain("root").doesNotMatch("USER 0(:.*)?");
-		assertThat(lines.get(lines.size() - 1)).as("the base image's CA entrypoint, then the extracted jar (DockerfileTests)")
-			.isEqualTo("ENTRYPOINT [\"/__cacert_entrypoint.sh\",\"java\",\"@jvm.options\",\"-XX:AOTCache=app.aot\",\"-jar\",\"app.jar\"]");
+		assertThat(lines.get(lines.size() - 1))
+			.as("the base image's CA entrypoint, then the extracted jar (DockerfileTests)")
+			.isEqualTo(
+					"ENTRYPOINT [\"/__cacert_entrypoint.sh\",\"java\",\"@jvm.options\",\"-XX:AOTCache=app.aot\",\"-jar\",\"app.jar\"]");
 		assertThat(Files.readAllLines(Path.of(".dockerignore"))).contains("target/", ".env", ".git/");
 	}
 
@@ -239,7 +242,9 @@ class ComposeTests {
 		return service;
 	}
 
-	/** Environment in either compose syntax (map or list of KEY=value), values as strings. */
+	/**
+	 * Environment in either compose syntax (map or list of KEY=value), values as strings.
+	 */
 	private static Map<String, String> environment(Map<String, Object> service) {
 		Map<String, String> environment = new LinkedHashMap<>();
 		Object value = service.get("environment");
@@ -255,7 +260,10 @@ class ComposeTests {
 		return environment;
 	}
 
-	/** Published port to container port, from short ("[ip:]host:container[/proto]") or long syntax. */
+	/**
+	 * Published port to container port, from short ("[ip:]host:container[/proto]") or
+	 * long syntax.
+	 */
 	private static Map<Integer, Integer> ports(Map<String, Object> service) {
 		Map<Integer, Integer> ports = new LinkedHashMap<>();
 		for (Object entry : (List<?>) service.getOrDefault("ports", List.of())) {

@@ -23,18 +23,18 @@ import static dev.factorhealer.operations.MonitoringConfigTests.MONITORING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks the Grafana dashboard and its provisioning, and that the dashboard and the alert rules
- * use only the metric names the service and its libraries export (docs/architecture.md's table plus the
- * library metrics below), so that a typo in a query is caught here rather than by an empty panel.
+ * Checks the Grafana dashboard and its provisioning, and that the dashboard and the alert
+ * rules use only the metric names the service and its libraries export
+ * (docs/architecture.md's table plus the library metrics below), so that a typo in a
+ * query is caught here rather than by an empty panel.
  */
 class DashboardTests {
 
 	private static final Path DASHBOARD = MONITORING.resolve("grafana/dashboards/okta-factor-healer.json");
 
 	/** Counters (with their {@code _total}) and gauges, by Prometheus name. */
-	private static final Set<String> SIMPLE_METRICS = Set.of("healer_hook_requests_total",
-			"healer_hook_events_total", "healer_detection_matches_total", "healer_detection_duplicates_total",
-			"healer_detection_ignored_total",
+	private static final Set<String> SIMPLE_METRICS = Set.of("healer_hook_requests_total", "healer_hook_events_total",
+			"healer_detection_matches_total", "healer_detection_duplicates_total", "healer_detection_ignored_total",
 			"healer_remediation_outcomes_total", "healer_okta_rate_limit_remaining", "healer_okta_throttled_total",
 			"healer_deadletter_records_total", "healer_replay_records_total", "healer_remediation_capped_total",
 			"healer_systemlog_events_total", "healer_systemlog_lag_seconds", "healer_systemlog_polls_total",
@@ -42,14 +42,17 @@ class DashboardTests {
 			"spring_cloud_stream_binder_kafka_offset", "kafka_consumer_fetch_manager_records_lag_max",
 			"jvm_memory_used_bytes", "http_server_requests_seconds_count", "healer_remediation_mode",
 			"healer_remediation_mode_changes_total", "up", "healer_okta_rate_limit_limit",
-			"healer_followup_outcomes_total", "healer_followup_reenrollment_rate", "healer_followup_repeat_failure_rate",
-			"healer_followup_recent", "healer_followup_open", "healer_remediation_brake_engaged",
-			"healer_remediation_brake_trips_total");
+			"healer_followup_outcomes_total", "healer_followup_reenrollment_rate",
+			"healer_followup_repeat_failure_rate", "healer_followup_recent", "healer_followup_open",
+			"healer_remediation_brake_engaged", "healer_remediation_brake_trips_total");
 
-	/** Histograms (Micrometer timers), exported as {@code _bucket}, {@code _count}, {@code _sum}, {@code _max}. */
+	/**
+	 * Histograms (Micrometer timers), exported as {@code _bucket}, {@code _count},
+	 * {@code _sum}, {@code _max}.
+	 */
 	private static final Set<String> HISTOGRAMS = Set.of("healer_hook_publish_seconds",
-			"healer_remediation_latency_seconds", "healer_okta_requests_seconds", "healer_followup_time_to_heal_seconds",
-			"healer_followup_time_to_working_sms_seconds");
+			"healer_remediation_latency_seconds", "healer_okta_requests_seconds",
+			"healer_followup_time_to_heal_seconds", "healer_followup_time_to_working_sms_seconds");
 
 	static final Set<String> ALLOWED_METRICS = Stream
 		.concat(SIMPLE_METRICS.stream(),
@@ -89,12 +92,12 @@ class DashboardTests {
 			if (panel.path("type").asString().equals("row")) {
 				continue; // a row only groups the panels below it
 			}
-			assertThat(panel.path("type").asString()).as("type of panel %s", title).isIn("timeseries", "stat", "state-timeline");
+			assertThat(panel.path("type").asString()).as("type of panel %s", title)
+				.isIn("timeseries", "stat", "state-timeline");
 			assertThat(panel.path("datasource").path("uid").asString()).as("datasource of panel %s", title)
 				.isEqualTo("${datasource}");
 			JsonNode grid = panel.path("gridPos");
-			assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as("width of panel %s", title)
-				.isBetween(1, 24);
+			assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as("width of panel %s", title).isBetween(1, 24);
 			assertThat(grid.path("h").asInt()).as("height of panel %s", title).isPositive();
 			assertThat(panel.path("targets").size()).as("queries of panel %s", title).isPositive();
 			for (JsonNode target : panel.path("targets")) {
@@ -112,18 +115,23 @@ class DashboardTests {
 	@Test
 	void theDashboardImportsAnywhereAndEveryQueryFollowsTheInstanceVariable() {
 		Map<String, JsonNode> variables = new LinkedHashMap<>();
-		this.dashboard.path("templating").path("list").forEach((variable) -> variables.put(variable.path("name").asString(), variable));
+		this.dashboard.path("templating")
+			.path("list")
+			.forEach((variable) -> variables.put(variable.path("name").asString(), variable));
 		assertThat(variables).containsKeys("datasource", "instance");
 		assertThat(variables.get("datasource").path("type").asString()).isEqualTo("datasource");
 		assertThat(variables.get("datasource").path("query").asString()).isEqualTo("prometheus");
 		assertThat(variables.get("instance").path("includeAll").asBoolean()).isTrue();
 		assertThat(variables.get("instance").path("datasource").path("uid").asString()).isEqualTo("${datasource}");
-		assertThat(this.dashboard.toString()).as("no hard-coded datasource uid").doesNotContain("\"uid\":\"prometheus\"");
+		assertThat(this.dashboard.toString()).as("no hard-coded datasource uid")
+			.doesNotContain("\"uid\":\"prometheus\"");
 		for (Map.Entry<String, String> query : dashboardQueries().entrySet()) {
 			String expr = query.getValue();
 			assertThat(expr).as(query.getKey()).contains("instance=~\"$instance\"");
 			int metrics = 0;
-			Matcher names = Pattern.compile("\\b(?:healer|resilience4j|spring|kafka|jvm|http)_[A-Za-z0-9_]*(\\{[^}]*})?|\\bup\\{[^}]*}").matcher(expr);
+			Matcher names = Pattern
+				.compile("\\b(?:healer|resilience4j|spring|kafka|jvm|http)_[A-Za-z0-9_]*(\\{[^}]*})?|\\bup\\{[^}]*}")
+				.matcher(expr);
 			while (names.find()) {
 				metrics++;
 				assertThat(names.group()).as("selector in %s", query.getKey()).contains("instance=~\"$instance\"");
@@ -177,8 +185,7 @@ class DashboardTests {
 
 	@Test
 	void metricNameExtractionIgnoresFunctionsLabelsAndVariablesButCatchesTypos() {
-		assertThat(metricNames(
-				"histogram_quantile(0.99, sum by (le) (rate(healer_hook_publish_seconds_bucket[5m])))"))
+		assertThat(metricNames("histogram_quantile(0.99, sum by (le) (rate(healer_hook_publish_seconds_bucket[5m])))"))
 			.containsExactly("healer_hook_publish_seconds_bucket");
 		assertThat(metricNames("max by (group, topic) (spring_cloud_stream_binder_kafka_offset) or on () "
 				+ "max by (topic) (kafka_consumer_fetch_manager_records_lag_max{topic!=\"\"}) > 1e3"))
@@ -213,7 +220,10 @@ class DashboardTests {
 		assertThat(((Map<?, ?>) provider.get("options")).get("path")).isEqualTo(ComposeTests.GRAFANA_DASHBOARDS);
 	}
 
-	/** Metric names used in a PromQL expression (identifiers that are not functions or keywords). */
+	/**
+	 * Metric names used in a PromQL expression (identifiers that are not functions or
+	 * keywords).
+	 */
 	static Set<String> metricNames(String expr) {
 		String stripped = STRING.matcher(expr).replaceAll("\"\"");
 		stripped = stripped.replaceAll("\\{[^}]*}", "{}").replaceAll("\\[[^\\]]*]", "[]");

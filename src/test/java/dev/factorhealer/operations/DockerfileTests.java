@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The image's start-up and memory measures, and that the benchmark measures what ships: the
- * training run and the ENTRYPOINT use the same JVM options file (deploy/jvm.options, the one place
- * JVM options are set), the same jar and the same AOT cache; compose and Kubernetes don't override
- * them; the heap fits the container limit that the benchmark gives the JVM. The benchmark
- * ({@code ImageRun}) reads the Dockerfile with {@link ShippedImage}, as these tests do.
+ * The image's start-up and memory measures, and that the benchmark measures what ships:
+ * the training run and the ENTRYPOINT use the same JVM options file (deploy/jvm.options,
+ * the one place JVM options are set), the same jar and the same AOT cache; compose and
+ * Kubernetes don't override them; the heap fits the container limit that the benchmark
+ * gives the JVM. The benchmark ({@code ImageRun}) reads the Dockerfile with
+ * {@link ShippedImage}, as these tests do.
  */
 class DockerfileTests {
 
@@ -51,8 +52,9 @@ class DockerfileTests {
 		assertThat(withoutAot(training)).as("the training run's JVM options are the ENTRYPOINT's")
 			.isEqualTo(withoutAot(runtime))
 			.contains("@" + Path.of(this.image.optionsFile()).getFileName());
-		assertThat(this.image.trainingCommand().subList(this.image.trainingCommand().indexOf("-jar"),
-				this.image.trainingCommand().size())).isEqualTo(List.of("-jar", this.image.jar()));
+		assertThat(this.image.trainingCommand()
+			.subList(this.image.trainingCommand().indexOf("-jar"), this.image.trainingCommand().size()))
+			.isEqualTo(List.of("-jar", this.image.jar()));
 		assertThat(this.image.jar()).isEqualTo("app.jar");
 		assertThat(this.image.trainingEnvironment()).as("only what start-up validation needs, nothing reachable")
 			.containsKeys("HEALER_HOOK_SECRETS", "OKTA_CLIENT_ORGURL")
@@ -99,8 +101,8 @@ class DockerfileTests {
 		long limit = memoryLimitBytes();
 		assertThat(String.valueOf(healerService().get("mem_limit"))).as("compose's limit is Kubernetes'")
 			.isEqualTo((limit >> 20) + "m");
-		double percentage = Double.parseDouble(value(ShippedImage.options(ROOT.resolve(this.image.optionsFile())),
-				"-XX:MaxRAMPercentage="));
+		double percentage = Double
+			.parseDouble(value(ShippedImage.options(ROOT.resolve(this.image.optionsFile())), "-XX:MaxRAMPercentage="));
 		long heap = (long) (limit * percentage / 100);
 		assertThat(heap).as("heap of %s%% of the limit", percentage).isBetween(128L << 20, 256L << 20);
 		assertThat(limit - heap).as("metaspace, code cache, threads, GC and buffers: measured about 200 MiB")
@@ -143,7 +145,8 @@ class DockerfileTests {
 	private static Map<String, Object> healerService() {
 		try {
 			@SuppressWarnings("unchecked")
-			Map<String, Object> services = (Map<String, Object>) DashboardTests.readYaml(ROOT.resolve("docker-compose.yml"))
+			Map<String, Object> services = (Map<String, Object>) DashboardTests
+				.readYaml(ROOT.resolve("docker-compose.yml"))
 				.get("services");
 			@SuppressWarnings("unchecked")
 			Map<String, Object> healer = (Map<String, Object>) services.get("healer");
@@ -164,7 +167,8 @@ class DockerfileTests {
 
 	private static List<String> withoutAot(List<String> arguments) {
 		return arguments.stream()
-			.filter((argument) -> !argument.startsWith("-XX:AOTCache") && !argument.startsWith("-Dspring.context.exit="))
+			.filter((argument) -> !argument.startsWith("-XX:AOTCache")
+					&& !argument.startsWith("-Dspring.context.exit="))
 			.toList();
 	}
 

@@ -67,12 +67,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Checks the kustomize base in deploy/kubernetes without a cluster: every manifest is parsed into
- * fabric8's typed Kubernetes model (a misspelt field shows up as an unknown property), and what the
- * manifests say is compared with what the service really does: its ports, the actuator probe paths
- * that application.yml enables, the settings its environment variables bind to, the Secrets the
- * example and the README define, and one set of labels across every selector. kubectl, where
- * installed, also renders the base and the OAuth component.
+ * Checks the kustomize base in deploy/kubernetes without a cluster: every manifest is
+ * parsed into fabric8's typed Kubernetes model (a misspelt field shows up as an unknown
+ * property), and what the manifests say is compared with what the service really does:
+ * its ports, the actuator probe paths that application.yml enables, the settings its
+ * environment variables bind to, the Secrets the example and the README define, and one
+ * set of labels across every selector. kubectl, where installed, also renders the base
+ * and the OAuth component.
  */
 class KubernetesManifestsTests {
 
@@ -136,15 +137,15 @@ class KubernetesManifestsTests {
 			List<HasMetadata> resources = read(BASE.resolve(file));
 			assertThat(resources).as(file).hasSize(1);
 			assertThat(resources.get(0)).as(file).isExactlyInstanceOf(type);
-			assertThat(unknownFields(resources.get(0))).as("fields of %s that its model does not know", file)
-				.isEmpty();
+			assertThat(unknownFields(resources.get(0))).as("fields of %s that its model does not know", file).isEmpty();
 		});
 		assertThat(read(BASE.resolve(EXAMPLE_SECRETS))).hasSize(3).allSatisfy((secret) -> {
 			assertThat(secret).isInstanceOf(Secret.class);
 			assertThat(unknownFields(secret)).isEmpty();
 		});
 		assertThat(unknownFields(only(ConfigMap.class, "oauth/configmap-patch.yaml"))).isEmpty();
-		// "$patch: delete" is kustomize's strategic merge directive, the only field Kubernetes does not know
+		// "$patch: delete" is kustomize's strategic merge directive, the only field
+		// Kubernetes does not know
 		assertThat(unknownFields(only(Deployment.class, "oauth/deployment-patch.yaml")))
 			.allSatisfy((field) -> assertThat(field).endsWith(".$patch"))
 			.hasSize(1);
@@ -162,15 +163,13 @@ class KubernetesManifestsTests {
 
 		PodSpec pod = this.deployment.getSpec().getTemplate().getSpec();
 		Map<String, String> podLabels = this.deployment.getSpec().getTemplate().getMetadata().getLabels();
-		assertThat(pod.getTopologySpreadConstraints()).as("topology spread constraints")
-			.anySatisfy((constraint) -> {
-				assertThat(constraint.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-				assertThat(constraint.getMaxSkew()).isEqualTo(1);
-				assertThat(podLabels).containsAllEntriesOf(constraint.getLabelSelector().getMatchLabels());
-			});
+		assertThat(pod.getTopologySpreadConstraints()).as("topology spread constraints").anySatisfy((constraint) -> {
+			assertThat(constraint.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+			assertThat(constraint.getMaxSkew()).isEqualTo(1);
+			assertThat(podLabels).containsAllEntriesOf(constraint.getLabelSelector().getMatchLabels());
+		});
 
-		Duration requestTimeout = setting("healer.remediation.request-timeout")
-			.map(DurationStyle::detectAndParse)
+		Duration requestTimeout = setting("healer.remediation.request-timeout").map(DurationStyle::detectAndParse)
 			.orElseGet(() -> defaultDuration("dev.factorhealer.remediation.RemediationProperties", "requestTimeout"));
 		assertThat(requestTimeout).isEqualTo(Duration.ofMinutes(3));
 		assertThat(Duration.ofSeconds(pod.getTerminationGracePeriodSeconds()))
@@ -184,8 +183,7 @@ class KubernetesManifestsTests {
 		int managementPort = Integer.parseInt(this.defaults.get("management.server.port"));
 		assertThat(managementPort).isNotEqualTo(serverPort);
 		assertThat(this.container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-			.containsExactlyInAnyOrder(tuple("http", serverPort),
-					tuple("management", managementPort));
+			.containsExactlyInAnyOrder(tuple("http", serverPort), tuple("management", managementPort));
 		assertThat(configMap()).containsEntry("MANAGEMENT_SERVER_PORT", String.valueOf(managementPort));
 
 		Service hook = only(Service.class, "service.yaml");
@@ -460,9 +458,9 @@ class KubernetesManifestsTests {
 	// --- what the service knows
 
 	/**
-	 * Environment variable names the service reads: every key of both application.yml files in
-	 * relaxed-binding form, the names config/application.yml gives in brackets and the upper-case
-	 * names README.md shows as code.
+	 * Environment variable names the service reads: every key of both application.yml
+	 * files in relaxed-binding form, the names config/application.yml gives in brackets
+	 * and the upper-case names README.md shows as code.
 	 */
 	private Set<String> knownVariables() throws IOException {
 		Set<String> known = new HashSet<>();
@@ -498,7 +496,10 @@ class KubernetesManifestsTests {
 			.toList();
 	}
 
-	/** The {@code @DefaultValue} of a record component of a configuration properties record. */
+	/**
+	 * The {@code @DefaultValue} of a record component of a configuration properties
+	 * record.
+	 */
 	private static Duration defaultDuration(String type, String component) {
 		try {
 			Class<?> record = Class.forName(type);
@@ -560,7 +561,10 @@ class KubernetesManifestsTests {
 		return only(ConfigMap.class, "configmap.yaml").getData();
 	}
 
-	/** The container port a Service, probe or NetworkPolicy port names (by name or number). */
+	/**
+	 * The container port a Service, probe or NetworkPolicy port names (by name or
+	 * number).
+	 */
 	private int containerPort(IntOrString port) {
 		if (port.getIntVal() != null) {
 			return port.getIntVal();
@@ -646,9 +650,9 @@ class KubernetesManifestsTests {
 	}
 
 	/**
-	 * Paths of fields that the typed model kept as "additional properties": fields Kubernetes does
-	 * not know at that place, such as a misspelt {@code readinesProbe}, which the API server would
-	 * drop or refuse.
+	 * Paths of fields that the typed model kept as "additional properties": fields
+	 * Kubernetes does not know at that place, such as a misspelt {@code readinesProbe},
+	 * which the API server would drop or refuse.
 	 */
 	static List<String> unknownFields(Object model) {
 		List<String> unknown = new ArrayList<>();

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What operators see: after driving events through the pipeline, every meter of docs/architecture.md is on
- * {@code /actuator/prometheus} with the value that matches what happened, and a real Prometheus
- * scraping the service finds a series for every query of every dashboard panel.
+ * What operators see: after driving events through the pipeline, every meter of
+ * docs/architecture.md is on {@code /actuator/prometheus} with the value that matches
+ * what happened, and a real Prometheus scraping the service finds a series for every
+ * query of every dashboard panel.
  */
 class MetricsIntegrationTests extends IntegrationTestSupport {
 
@@ -46,10 +47,11 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 
 		try (TopicProbe results = TopicProbe.open("okta.remediation.results");
 				TopicProbe stuck = TopicProbe.open("okta.remediation.requests.dlq")) {
-			assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(stuckEvent,
-					Deliveries.sessionStartEvent(Deliveries.newUuid(), Deliveries.newUserId()),
-					Deliveries.sessionStartEvent(Deliveries.newUuid(), Deliveries.newUserId()))), SECRET).statusCode())
-				.isEqualTo(200);
+			assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(),
+					List.of(stuckEvent, Deliveries.sessionStartEvent(Deliveries.newUuid(), Deliveries.newUserId()),
+							Deliveries.sessionStartEvent(Deliveries.newUuid(), Deliveries.newUserId()))),
+					SECRET)
+				.statusCode()).isEqualTo(200);
 			Results.awaitForUser(results, healed, 1);
 			assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(stuckEvent)), SECRET).statusCode())
 				.isEqualTo(200);
@@ -57,12 +59,13 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 			assertThat(postHook("{}".getBytes(StandardCharsets.UTF_8), "wrong").statusCode()).isEqualTo(401);
 			okta().throttleNextWithReset(Duration.ofSeconds(1));
 			okta().failNext(1, 403);
-			postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), failing))),
-					SECRET);
+			postHook(Deliveries.delivery(Deliveries.newUuid(),
+					List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), failing))), SECRET);
 			stuck.awaitRecords(1, r -> failing.equals(r.key()));
 			send(HttpRequest.newBuilder(managementUrl("/admin/replay"))
 				.header("Authorization", "Bearer " + ADMIN_TOKEN)
-				.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"okta.remediation.requests.dlq\",\"userId\":\"" + failing + "\"}"))
+				.POST(HttpRequest.BodyPublishers
+					.ofString("{\"topic\":\"okta.remediation.requests.dlq\",\"userId\":\"" + failing + "\"}"))
 				.build());
 			Results.awaitForUser(results, failing, 2);
 		}
@@ -138,11 +141,12 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 				.pollInterval(Duration.ofSeconds(2))
 				.ignoreExceptionsInstanceOf(UncheckedIOException.class)
 				.untilAsserted(() -> {
-				for (String query : queries) {
-					series.put(query, seriesFor(port, query));
-				}
-				assertThat(series).as("series per dashboard query").allSatisfy((q, n) -> assertThat(n).as(q).isPositive());
-			});
+					for (String query : queries) {
+						series.put(query, seriesFor(port, query));
+					}
+					assertThat(series).as("series per dashboard query")
+						.allSatisfy((q, n) -> assertThat(n).as(q).isPositive());
+				});
 			System.out.printf("SCENARIO dashboard: %d queries, every one answered by a real Prometheus with at least "
 					+ "one series%n", queries.size());
 		}
@@ -154,8 +158,8 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 	private void driveEverything() {
 		String user = okta().seedStuckUsers(1).get(0);
 		okta().appendStuckSmsEvent(okta().seedStuckUsers(1).get(0));
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 		send(HttpRequest.newBuilder(managementUrl("/admin/replay"))
 			.header("Authorization", "Bearer " + ADMIN_TOKEN)
 			.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"okta.events.dlq\",\"max\":1}"))
@@ -168,19 +172,19 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 		for (JsonNode panel : dashboard.get("panels")) {
 			JsonNode targets = panel.get("targets");
 			if (targets != null) {
-				// the dashboard's variables applied: this replica as the instance, a 1m rate interval
-				targets.forEach(t -> queries.add(t.get("expr")
-					.asString()
-					.replace("$__rate_interval", "1m")
-					.replace("$instance", instance)));
+				// the dashboard's variables applied: this replica as the instance, a 1m
+				// rate interval
+				targets.forEach(t -> queries
+					.add(t.get("expr").asString().replace("$__rate_interval", "1m").replace("$instance", instance)));
 			}
 		}
 		return queries;
 	}
 
 	private static int seriesFor(int port, String query) {
-		var response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
-				+ URLEncoder.encode(query, StandardCharsets.UTF_8))).build());
+		var response = send(HttpRequest.newBuilder(URI.create(
+				"http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+			.build());
 		if (response.statusCode() != 200) {
 			return 0;
 		}
@@ -200,7 +204,10 @@ class MetricsIntegrationTests extends IntegrationTestSupport {
 		return values;
 	}
 
-	/** How much the series of a metric with the given labels moved, summed over the other labels. */
+	/**
+	 * How much the series of a metric with the given labels moved, summed over the other
+	 * labels.
+	 */
 	private record Delta(Map<String, Double> before, Map<String, Double> after) {
 
 		double of(String name, String... labels) {

@@ -26,10 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Checks the Prometheus configuration, the alert rules and their unit tests with {@code promtool},
- * the tool Prometheus itself uses. promtool comes from Debian's {@code prometheus} package; when it
- * is missing and the tests run as root with apt-get, it is installed once. Without it the
- * promtool checks are skipped, except on CI ({@code CI=true}) where they fail.
+ * Checks the Prometheus configuration, the alert rules and their unit tests with
+ * {@code promtool}, the tool Prometheus itself uses. promtool comes from Debian's
+ * {@code prometheus} package; when it is missing and the tests run as root with apt-get,
+ * it is installed once. Without it the promtool checks are skipped, except on CI
+ * ({@code CI=true}) where they fail.
  */
 class MonitoringConfigTests {
 
@@ -64,7 +65,8 @@ class MonitoringConfigTests {
 		for (JsonNode panel : dashboard.path("panels")) {
 			for (JsonNode target : panel.path("targets")) {
 				Map<String, Object> rule = new LinkedHashMap<>();
-				rule.put("record", "dashboard:panel_" + panel.path("id").asString() + "_" + target.path("refId").asString());
+				rule.put("record",
+						"dashboard:panel_" + panel.path("id").asString() + "_" + target.path("refId").asString());
 				rule.put("expr", withGrafanaVariablesReplaced(target.path("expr").asString()));
 				rules.add(rule);
 			}
@@ -73,8 +75,8 @@ class MonitoringConfigTests {
 		Path file = dir.resolve("dashboard-queries.yml");
 		DumperOptions options = new DumperOptions();
 		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-		Files.writeString(file, new Yaml(options)
-			.dump(Map.of("groups", List.of(Map.of("name", "dashboard", "rules", rules)))));
+		Files.writeString(file,
+				new Yaml(options).dump(Map.of("groups", List.of(Map.of("name", "dashboard", "rules", rules)))));
 		assertSucceeds(promtool(), "check", "rules", file.toString());
 	}
 
@@ -90,12 +92,11 @@ class MonitoringConfigTests {
 			assertThat(labels.get("severity")).as("severity of %s", name).isIn("warning", "critical");
 			assertThat(annotations).as("annotations of %s", name).isNotNull();
 			for (String key : List.of("summary", "description", "runbook_url")) {
-				assertThat(annotations.get(key)).as("%s annotation of %s", key, name)
-					.asString()
-					.isNotBlank();
+				assertThat(annotations.get(key)).as("%s annotation of %s", key, name).asString().isNotBlank();
 			}
 			String runbook = String.valueOf(annotations.get("runbook_url"));
-			assertThat(runbook).as("runbook_url of %s", name).isEqualTo("docs/runbooks.md#" + String.valueOf(name).toLowerCase());
+			assertThat(runbook).as("runbook_url of %s", name)
+				.isEqualTo("docs/runbooks.md#" + String.valueOf(name).toLowerCase());
 			assertThat(Files.readAllLines(Path.of("docs/runbooks.md"))).as("section of %s in docs/runbooks.md", name)
 				.contains("## " + name);
 		}
@@ -136,7 +137,10 @@ class MonitoringConfigTests {
 	}
 
 	private static String withGrafanaVariablesReplaced(String expr) {
-		return expr.replace("$instance", ".*").replace("$__rate_interval", "1m").replace("$__interval", "1m").replace("$__range", "1h");
+		return expr.replace("$instance", ".*")
+			.replace("$__rate_interval", "1m")
+			.replace("$__interval", "1m")
+			.replace("$__range", "1h");
 	}
 
 	private static void assertSucceeds(Path tool, String... args) {
@@ -144,8 +148,8 @@ class MonitoringConfigTests {
 		command.add(tool.toString());
 		command.addAll(List.of(args));
 		Result result = run(command, PROMTOOL_TIMEOUT);
-		assertThat(result.exitCode()).as("%s exited with %s:%n%s", String.join(" ", command), result.exitCode(),
-				result.output())
+		assertThat(result.exitCode())
+			.as("%s exited with %s:%n%s", String.join(" ", command), result.exitCode(), result.output())
 			.isZero();
 	}
 
@@ -203,7 +207,10 @@ class MonitoringConfigTests {
 			.findFirst();
 	}
 
-	/** Runs a command, merging stderr into stdout; exit code -1 when it could not run or timed out. */
+	/**
+	 * Runs a command, merging stderr into stdout; exit code -1 when it could not run or
+	 * timed out.
+	 */
 	static Result run(List<String> command, Duration timeout) {
 		return run(command, null, timeout);
 	}
@@ -221,8 +228,8 @@ class MonitoringConfigTests {
 				Process process = builder.start();
 				if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 					process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-					return new Result(-1, new String(Files.readAllBytes(log), StandardCharsets.UTF_8) + "\n(timed out after "
-							+ timeout.toSeconds() + " s)");
+					return new Result(-1, new String(Files.readAllBytes(log), StandardCharsets.UTF_8)
+							+ "\n(timed out after " + timeout.toSeconds() + " s)");
 				}
 				return new Result(process.exitValue(), new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
 			}

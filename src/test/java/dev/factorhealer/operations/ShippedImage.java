@@ -13,24 +13,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the Dockerfile does to run the service, read from the Dockerfile itself: how the jar is
- * extracted, the layers in the order they are copied, the JVM options file, the AOT training run
- * and the ENTRYPOINT. The benchmark reproduces the image from this (so it measures what ships),
- * and {@code DockerfileTests} checks it; neither keeps a copy of the flags.
+ * What the Dockerfile does to run the service, read from the Dockerfile itself: how the
+ * jar is extracted, the layers in the order they are copied, the JVM options file, the
+ * AOT training run and the ENTRYPOINT. The benchmark reproduces the image from this (so
+ * it measures what ships), and {@code DockerfileTests} checks it; neither keeps a copy of
+ * the flags.
  *
  * @param runtimeImage the last {@code FROM} (the runtime stage)
- * @param extractArguments the build stage's {@code java -Djarmode=tools -jar app.jar ...} arguments
- * after the jar ({@code extract --layers --destination /build/extracted})
+ * @param extractArguments the build stage's {@code java -Djarmode=tools -jar app.jar ...}
+ * arguments after the jar ({@code extract --layers --destination /build/extracted})
  * @param layers the extracted layers copied into the runtime stage, in order
- * @param optionsFile the JVM options file copied into the image, relative to the repository
- * @param environment the runtime stage's {@code ENV} variables (the service's environment)
+ * @param optionsFile the JVM options file copied into the image, relative to the
+ * repository
+ * @param environment the runtime stage's {@code ENV} variables (the service's
+ * environment)
  * @param trainingEnvironment variables set on the training run's command line
  * @param trainingCommand the training run, from {@code java} on
- * @param entrypoint the ENTRYPOINT, from {@code java} on (the base image's wrapper left out)
+ * @param entrypoint the ENTRYPOINT, from {@code java} on (the base image's wrapper left
+ * out)
  */
-public record ShippedImage(String runtimeImage, List<String> extractArguments, List<String> layers,
-		String optionsFile, Map<String, String> environment, Map<String, String> trainingEnvironment,
-		List<String> trainingCommand,
+public record ShippedImage(String runtimeImage, List<String> extractArguments, List<String> layers, String optionsFile,
+		Map<String, String> environment, Map<String, String> trainingEnvironment, List<String> trainingCommand,
 		List<String> entrypoint) {
 
 	private static final Pattern LAYER = Pattern.compile("COPY --from=build /build/extracted/([a-z-]+)/ \\./");
@@ -88,7 +91,8 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 				}
 			}
 			else if (instruction.startsWith("ENTRYPOINT ")) {
-				List<String> words = Arrays.stream(instruction.substring(11).trim().replaceAll("^\\[|\\]$", "").split(","))
+				List<String> words = Arrays
+					.stream(instruction.substring(11).trim().replaceAll("^\\[|\\]$", "").split(","))
 					.map(w -> w.trim().replaceAll("^\"|\"$", ""))
 					.toList();
 				entrypoint = List.copyOf(words.subList(words.indexOf("java"), words.size()));
@@ -102,7 +106,10 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 				Map.copyOf(trainingEnvironment), training, entrypoint);
 	}
 
-	/** The Java feature release of the runtime image ({@code eclipse-temurin:25.0.3_9-jre-noble}: 25). */
+	/**
+	 * The Java feature release of the runtime image
+	 * ({@code eclipse-temurin:25.0.3_9-jre-noble}: 25).
+	 */
 	public int javaRelease() {
 		Matcher release = Pattern.compile(":(\\d+)").matcher(this.runtimeImage);
 		if (!release.find()) {
@@ -127,8 +134,8 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 	}
 
 	/**
-	 * The options of the JVM options file, without comments, as the {@code java} launcher reads an
-	 * {@code @}-file.
+	 * The options of the JVM options file, without comments, as the {@code java} launcher
+	 * reads an {@code @}-file.
 	 */
 	public static List<String> options(Path file) {
 		try {
@@ -148,8 +155,8 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 	}
 
 	/**
-	 * The container's memory limit of deploy/kubernetes/deployment.yaml ({@code limits:} ...
-	 * {@code memory: 512Mi}), read as the benchmark reads it to give the JVM the same
+	 * The container's memory limit of deploy/kubernetes/deployment.yaml ({@code limits:}
+	 * ... {@code memory: 512Mi}), read as the benchmark reads it to give the JVM the same
 	 * {@code -XX:MaxRAM}.
 	 */
 	public static long memoryLimitBytes(Path root) {

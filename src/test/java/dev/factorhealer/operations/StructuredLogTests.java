@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The service started like production with {@code logging.structured.format.console=ecs} writes
- * one JSON object per line, and a remediation's line carries the user id, the event uuid and the
- * outcome as fields; {@code /actuator/info} on the management port shows the build.
+ * The service started like production with {@code logging.structured.format.console=ecs}
+ * writes one JSON object per line, and a remediation's line carries the user id, the
+ * event uuid and the outcome as fields; {@code /actuator/info} on the management port
+ * shows the build.
  */
 class StructuredLogTests {
 
@@ -47,8 +48,8 @@ class StructuredLogTests {
 				HttpResponse<String> answer = http.send(HttpRequest.newBuilder(service.url("/hooks/okta"))
 					.header("Authorization", HttpTestSupport.SECRET)
 					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofByteArray(Deliveries.delivery(Deliveries.newUuid(),
-							List.of(Deliveries.stuckSmsEvent(event, user)))))
+					.POST(HttpRequest.BodyPublishers.ofByteArray(
+							Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(event, user)))))
 					.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(answer.statusCode()).isEqualTo(200);
 
@@ -62,10 +63,12 @@ class StructuredLogTests {
 				assertThat(line.path("message").asString()).startsWith("Unenrolled stuck sms factor(s)");
 				assertThat(line.path("log").path("level").asString()).isEqualTo("INFO");
 				assertThat(Files.readAllLines(service.log())).filteredOn((l) -> l.startsWith("{"))
-					.as("JSON lines").isNotEmpty()
+					.as("JSON lines")
+					.isNotEmpty()
 					.noneSatisfy((l) -> assertThat(l).contains(HttpTestSupport.SECRET));
 
-				HttpResponse<String> info = http.send(HttpRequest.newBuilder(service.managementUrl("/actuator/info")).build(),
+				HttpResponse<String> info = http.send(
+						HttpRequest.newBuilder(service.managementUrl("/actuator/info")).build(),
 						HttpResponse.BodyHandlers.ofString());
 				assertThat(info.statusCode()).isEqualTo(200);
 				assertThat(json.readTree(info.body()).path("build").path("version").asString()).isNotBlank();

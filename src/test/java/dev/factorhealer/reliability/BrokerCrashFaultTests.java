@@ -35,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The broker is killed (SIGKILL) under load and started again. The promise: an event answered 200
- * is on {@code okta.events}; while Kafka is gone the hook answers 503 within Okta's timeout; the
- * service recovers without a restart of its own.
+ * The broker is killed (SIGKILL) under load and started again. The promise: an event
+ * answered 200 is on {@code okta.events}; while Kafka is gone the hook answers 503 within
+ * Okta's timeout; the service recovers without a restart of its own.
  */
 class BrokerCrashFaultTests {
 
@@ -66,13 +66,16 @@ class BrokerCrashFaultTests {
 			for (int t = 0; t < THREADS; t++) {
 				load.submit(() -> post(service, http, answers, stop));
 			}
-			await().atMost(Duration.ofSeconds(30)).until(() -> answers.stream().filter(a -> a.status() == 200).count() >= 50);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> answers.stream().filter(a -> a.status() == 200).count() >= 50);
 
 			long killedAt = System.nanoTime() - start;
 			kafka.kill();
 			long grace = Duration.ofSeconds(3).toNanos();
 			await().atMost(Duration.ofSeconds(30))
-				.until(() -> answers.stream().filter(a -> a.at() > killedAt + grace && a.status() == 503).count() >= 20);
+				.until(() -> answers.stream()
+					.filter(a -> a.at() > killedAt + grace && a.status() == 503)
+					.count() >= 20);
 			long restartedAt = System.nanoTime() - start;
 			kafka.restart();
 			await().atMost(Duration.ofSeconds(60))
@@ -88,9 +91,10 @@ class BrokerCrashFaultTests {
 			Set<String> lost = new HashSet<>(acked);
 			lost.removeAll(durable);
 			long sent = all.stream().mapToLong(a -> a.uuids().size()).sum();
-			System.out.printf("SCENARIO broker-crash: sent=%d acked=%d durable=%d lost=%d (deliveries: %d answered 200, "
-					+ "%d answered 503, %d other; slowest answer %d ms)%n", sent, acked.size(),
-					durable.stream().filter(acked::contains).count(), lost.size(),
+			System.out.printf(
+					"SCENARIO broker-crash: sent=%d acked=%d durable=%d lost=%d (deliveries: %d answered 200, "
+							+ "%d answered 503, %d other; slowest answer %d ms)%n",
+					sent, acked.size(), durable.stream().filter(acked::contains).count(), lost.size(),
 					all.stream().filter(a -> a.status() == 200).count(),
 					all.stream().filter(a -> a.status() == 503).count(),
 					all.stream().filter(a -> a.status() != 200 && a.status() != 503).count(),
@@ -98,7 +102,8 @@ class BrokerCrashFaultTests {
 
 			assertThat(lost).as("events answered 200 but not on okta.events").isEmpty();
 			assertThat(all).as("only 200 or 503").allSatisfy(a -> assertThat(a.status()).isIn(200, 503));
-			assertThat(all).as("every answer within Okta's 3 s").allSatisfy(a -> assertThat(a.millis()).isLessThan(2900));
+			assertThat(all).as("every answer within Okta's 3 s")
+				.allSatisfy(a -> assertThat(a.millis()).isLessThan(2900));
 			assertThat(all.stream().filter(a -> a.at() > killedAt + grace && a.at() < restartedAt))
 				.as("no 200 while the broker is gone")
 				.allSatisfy(a -> assertThat(a.status()).isEqualTo(503));
@@ -120,12 +125,14 @@ class BrokerCrashFaultTests {
 			long sentAt = System.nanoTime();
 			int status;
 			try {
-				status = http.send(HttpRequest.newBuilder(service.url("/hooks/okta"))
-					.timeout(Duration.ofSeconds(10))
-					.header("Content-Type", "application/json")
-					.header("Authorization", SECRET)
-					.POST(HttpRequest.BodyPublishers.ofByteArray(Deliveries.delivery(Deliveries.newUuid(), events)))
-					.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+				status = http
+					.send(HttpRequest.newBuilder(service.url("/hooks/okta"))
+						.timeout(Duration.ofSeconds(10))
+						.header("Content-Type", "application/json")
+						.header("Authorization", SECRET)
+						.POST(HttpRequest.BodyPublishers.ofByteArray(Deliveries.delivery(Deliveries.newUuid(), events)))
+						.build(), HttpResponse.BodyHandlers.discarding())
+					.statusCode();
 			}
 			catch (Exception ex) {
 				status = -1;

@@ -25,20 +25,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Okta misbehaves (429 storm, 5xx bursts, answers slower than the client's timeout, connection
- * resets, down for good): the service waits, backs off, opens its circuit, loses nothing, and
- * heals every stuck user once Okta recovers. Each test shows its own mechanism at work, so that it
- * fails when that mechanism is switched off: a fault shorter than the retries is healed within the
- * request that met it (the failed call, then the same call answered, no FAILED result, no replay,
- * resilience4j's retry counted it), and the circuit is seen open, refusing calls that never reach
- * Okta. Only a down Okta is healed by a replay from the stuck topic.
+ * Okta misbehaves (429 storm, 5xx bursts, answers slower than the client's timeout,
+ * connection resets, down for good): the service waits, backs off, opens its circuit,
+ * loses nothing, and heals every stuck user once Okta recovers. Each test shows its own
+ * mechanism at work, so that it fails when that mechanism is switched off: a fault
+ * shorter than the retries is healed within the request that met it (the failed call,
+ * then the same call answered, no FAILED result, no replay, resilience4j's retry counted
+ * it), and the circuit is seen open, refusing calls that never reach Okta. Only a down
+ * Okta is healed by a replay from the stuck topic.
  */
 class OktaFaultTests extends IntegrationTestSupport {
 
 	/** {@code healer.okta.circuit-open-for} of {@link IntegrationTestSupport}. */
 	private static final Duration CIRCUIT_OPEN_FOR = Duration.ofSeconds(2);
 
-	/** Calls an open circuit lets through when it turns half-open ({@code permittedNumberOfCallsInHalfOpenState}). */
+	/**
+	 * Calls an open circuit lets through when it turns half-open
+	 * ({@code permittedNumberOfCallsInHalfOpenState}).
+	 */
 	private static final int HALF_OPEN_PROBES = 3;
 
 	@RegisterExtension
@@ -77,7 +81,10 @@ class OktaFaultTests extends IntegrationTestSupport {
 		run.healedWithoutReplay();
 	}
 
-	/** A burst one shorter than {@code max-attempts} (5): the request that meets it retries through it. */
+	/**
+	 * A burst one shorter than {@code max-attempts} (5): the request that meets it
+	 * retries through it.
+	 */
 	@Test
 	void burstsOf5xxAreRetriedAndEveryUserHealed() {
 		double retried = retryCalls("successful_with_retry");
@@ -86,7 +93,9 @@ class OktaFaultTests extends IntegrationTestSupport {
 		run.healedWithoutReplay();
 		RecordedCall failed = run.first(call -> call.status() == 502);
 		List<RecordedCall> samePath = run.calls().stream().filter(call -> call.path().equals(failed.path())).toList();
-		assertThat(samePath).extracting(RecordedCall::status).as("the same call, retried").startsWith(502, 502, 502, 502, 200);
+		assertThat(samePath).extracting(RecordedCall::status)
+			.as("the same call, retried")
+			.startsWith(502, 502, 502, 502, 200);
 		for (int i = 1; i < 5; i++) {
 			assertThat(Duration.between(samePath.get(i - 1).receivedAt(), samePath.get(i).receivedAt()))
 				.as("backoff before retry %d", i)
@@ -95,7 +104,10 @@ class OktaFaultTests extends IntegrationTestSupport {
 		assertThat(retryCalls("successful_with_retry") - retried).as("calls that succeeded after a retry").isPositive();
 	}
 
-	/** The answers are slow until the first attempt has timed out: its retry is answered in time. */
+	/**
+	 * The answers are slow until the first attempt has timed out: its retry is answered
+	 * in time.
+	 */
 	@Test
 	void answersSlowerThanTheTimeoutAreRetriedAndEveryUserHealed() {
 		double timeouts = oktaRequests("TIMEOUT");
@@ -114,7 +126,10 @@ class OktaFaultTests extends IntegrationTestSupport {
 		assertThat(retryCalls("successful_with_retry") - retried).as("calls that succeeded after a retry").isPositive();
 	}
 
-	/** Fewer resets than {@code max-attempts} (the JDK client resends a dropped GET once by itself). */
+	/**
+	 * Fewer resets than {@code max-attempts} (the JDK client resends a dropped GET once
+	 * by itself).
+	 */
 	@Test
 	void connectionResetsAreRetriedAndEveryUserHealed() {
 		double ioErrors = oktaRequests("IO_ERROR");
@@ -149,8 +164,8 @@ class OktaFaultTests extends IntegrationTestSupport {
 
 		postStuckEvents(users);
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> metric("resilience4j_circuitbreaker_state", "name=\"okta\"",
-				"state=\"open\"") == 1.0);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> metric("resilience4j_circuitbreaker_state", "name=\"okta\"", "state=\"open\"") == 1.0);
 		long callsWhenOpen = okta().calls().size();
 		Instant openedBy = Instant.now();
 		HttpResponse<String> scrape = send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).build());
@@ -175,8 +190,8 @@ class OktaFaultTests extends IntegrationTestSupport {
 	}
 
 	/**
-	 * @param whileFaulty runs once the events are posted, while the fault is on; the fault ends
-	 * when every user has a result
+	 * @param whileFaulty runs once the events are posted, while the fault is on; the
+	 * fault ends when every user has a result
 	 */
 	private Run healsEveryoneThrough(String scenario, int count, Consumer<FakeOktaOrg> fault, Runnable whileFaulty) {
 		Instant start = Instant.now();
@@ -189,7 +204,9 @@ class OktaFaultTests extends IntegrationTestSupport {
 		await().atMost(Duration.ofSeconds(90))
 			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.probes.results(), u).isEmpty()));
 		List<String> failedUsers = users.stream()
-			.filter(u -> Results.forUser(this.probes.results(), u).stream().anyMatch(r -> r.get("outcome").asString().equals("FAILED")))
+			.filter(u -> Results.forUser(this.probes.results(), u)
+				.stream()
+				.anyMatch(r -> r.get("outcome").asString().equals("FAILED")))
 			.toList();
 		long failed = failedUsers.size();
 		// a FAILED result is recorded first, then the request is moved to the stuck topic
@@ -200,15 +217,17 @@ class OktaFaultTests extends IntegrationTestSupport {
 			HttpResponse<String> replay = send(HttpRequest.newBuilder(managementUrl("/admin/replay"))
 				.header("Authorization", "Bearer " + ADMIN_TOKEN)
 				.header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"okta.remediation.requests.dlq\",\"since\":\""
-						+ start + "\",\"max\":100000}"))
+				.POST(HttpRequest.BodyPublishers.ofString(
+						"{\"topic\":\"okta.remediation.requests.dlq\",\"since\":\"" + start + "\",\"max\":100000}"))
 				.build());
 			assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
 		}
-		await().atMost(Duration.ofSeconds(60)).until(() -> users.stream()
-			.allMatch(u -> okta().factors(u).stream().noneMatch(f -> f.status().equals("PENDING_ACTIVATION"))));
-		await().atMost(Duration.ofSeconds(30)).until(() -> users.stream()
-			.allMatch(u -> Results.forUser(this.probes.results(), u).stream().anyMatch(r -> isHealed(r))));
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> users.stream()
+				.allMatch(u -> okta().factors(u).stream().noneMatch(f -> f.status().equals("PENDING_ACTIVATION"))));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> users.stream()
+				.allMatch(u -> Results.forUser(this.probes.results(), u).stream().anyMatch(r -> isHealed(r))));
 
 		long wronglyDeleted = users.stream()
 			.filter(u -> okta().factors(u).stream().noneMatch(f -> f.factorType().equals("email")))
@@ -217,16 +236,18 @@ class OktaFaultTests extends IntegrationTestSupport {
 			.stream()
 			.filter(c -> c.status() == 204 && users.stream().anyMatch(u -> c.path().contains(u)))
 			.count();
-		System.out.printf("SCENARIO okta-%s: users=%d failed-then-replayed=%d healed=%d wrongly-deleted=%d lost=0 "
-				+ "(429s %d, DELETE 204s %d)%n", scenario, count, failed, count, wronglyDeleted, okta().throttledCount(),
-				deleted204);
+		System.out.printf(
+				"SCENARIO okta-%s: users=%d failed-then-replayed=%d healed=%d wrongly-deleted=%d lost=0 "
+						+ "(429s %d, DELETE 204s %d)%n",
+				scenario, count, failed, count, wronglyDeleted, okta().throttledCount(), deleted204);
 		assertThat(wronglyDeleted).isZero();
 		assertThat(users).allSatisfy(u -> assertThat(okta().deletes()
 			.stream()
 			.filter(c -> c.path().contains(u))
 			.map(RecordedCall::status)
 			.filter(s -> s == 204)).hasSizeLessThanOrEqualTo(1));
-		return new Run(users, failedUsers, List.copyOf(okta().calls().subList(firstCall, okta().calls().size())), this.probes.stuck());
+		return new Run(users, failedUsers, List.copyOf(okta().calls().subList(firstCall, okta().calls().size())),
+				this.probes.stuck());
 	}
 
 	private static boolean isHealed(JsonNode result) {
@@ -244,12 +265,18 @@ class OktaFaultTests extends IntegrationTestSupport {
 		return orZero(metric("resilience4j_retry_calls_total", "name=\"okta\"", "kind=\"" + kind + "\""));
 	}
 
-	/** {@code resilience4j_circuitbreaker_not_permitted_calls_total{name="okta"}}: calls an open circuit refused. */
+	/**
+	 * {@code resilience4j_circuitbreaker_not_permitted_calls_total{name="okta"}}: calls
+	 * an open circuit refused.
+	 */
 	private double notPermitted() {
 		return orZero(metric("resilience4j_circuitbreaker_not_permitted_calls_total", "name=\"okta\""));
 	}
 
-	/** HTTP attempts of {@code list_factors} that ended with {@code status} ({@code TIMEOUT}, {@code IO_ERROR}, ...). */
+	/**
+	 * HTTP attempts of {@code list_factors} that ended with {@code status}
+	 * ({@code TIMEOUT}, {@code IO_ERROR}, ...).
+	 */
 	private double oktaRequests(String status) {
 		return orZero(metric("healer_okta_requests_seconds_count", "operation=\"list_factors\"",
 				"status=\"" + status + "\""));
@@ -270,12 +297,15 @@ class OktaFaultTests extends IntegrationTestSupport {
 	}
 
 	/**
-	 * One scenario's users, those whose request failed (and was replayed), and the calls the fake
-	 * org received from the fault on.
+	 * One scenario's users, those whose request failed (and was replayed), and the calls
+	 * the fake org received from the fault on.
 	 */
 	private record Run(List<String> users, List<String> failedUsers, List<RecordedCall> calls, TopicProbe stuck) {
 
-		/** Every user healed by the request that met the fault: no FAILED result, nothing on the stuck topic. */
+		/**
+		 * Every user healed by the request that met the fault: no FAILED result, nothing
+		 * on the stuck topic.
+		 */
 		void healedWithoutReplay() {
 			assertThat(this.failedUsers).as("users whose request failed and needed a replay").isEmpty();
 			assertThat(this.stuck.records(r -> this.users.contains(r.key()))).as("stuck requests").isEmpty();

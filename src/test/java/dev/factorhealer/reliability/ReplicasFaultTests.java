@@ -27,20 +27,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Several replicas share one Okta budget and one deletion cap: three service processes (separate
- * JVMs) on one broker process and the fake org, stuck users delivered to random replicas, one
- * replica SIGKILLed in the middle and a fourth started. Every stuck user is healed exactly once,
- * no 60-second window holds more Okta calls than the deployment's budget, the cap holds exactly,
- * and every request ends as a result or a stuck record.
+ * Several replicas share one Okta budget and one deletion cap: three service processes
+ * (separate JVMs) on one broker process and the fake org, stuck users delivered to random
+ * replicas, one replica SIGKILLed in the middle and a fourth started. Every stuck user is
+ * healed exactly once, no 60-second window holds more Okta calls than the deployment's
+ * budget, the cap holds exactly, and every request ends as a result or a stuck record.
  */
 class ReplicasFaultTests {
 
 	private static final String SECRET = "replicas-test-Qm7vX2pL9sK4wR8tZ3nB6yH1";
 
-	/** Calls a minute for the whole deployment; each of three replicas gets 2 of the 6 request partitions: 20. */
+	/**
+	 * Calls a minute for the whole deployment; each of three replicas gets 2 of the 6
+	 * request partitions: 20.
+	 */
 	private static final int BUDGET = 60;
 
-	/** Enough that the budget, not the machine, paces the first wave: 80 calls, over a minute at 60 a minute. */
+	/**
+	 * Enough that the budget, not the machine, paces the first wave: 80 calls, over a
+	 * minute at 60 a minute.
+	 */
 	private static final int FIRST_WAVE = 40;
 
 	/** Deletions the cap leaves after the first wave. */
@@ -56,13 +62,13 @@ class ReplicasFaultTests {
 	void threeReplicasHealEveryStuckUserOnceWithinOneBudgetAndOneCapThroughAKill() throws Exception {
 		try (StandaloneKafka kafka = StandaloneKafka.start("replicas"); FakeOktaOrg okta = FakeOktaOrg.start()) {
 			okta.rateLimit(BUDGET * 2, Duration.ofSeconds(60));
-			Map<String, String> settings = new HashMap<>(Map.of("spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-					"okta.client.org-url", okta.url(), "okta.client.token", okta.token(),
-					"okta.testing.disable-https-check", "true", "healer.hook.secrets", SECRET,
-					"healer.remediation.mode", "live", "healer.remediation.pause-after-delete", "100ms",
-					"healer.okta.requests-per-minute", Integer.toString(BUDGET),
-					"healer.remediation.max-deletions-per-hour", Integer.toString(CAP),
-					"healer.systemlog.enabled", "false"));
+			Map<String, String> settings = new HashMap<>(
+					Map.of("spring.kafka.bootstrap-servers", kafka.bootstrapServers(), "okta.client.org-url",
+							okta.url(), "okta.client.token", okta.token(), "okta.testing.disable-https-check", "true",
+							"healer.hook.secrets", SECRET, "healer.remediation.mode", "live",
+							"healer.remediation.pause-after-delete", "100ms", "healer.okta.requests-per-minute",
+							Integer.toString(BUDGET), "healer.remediation.max-deletions-per-hour",
+							Integer.toString(CAP), "healer.systemlog.enabled", "false"));
 			// a dead replica's partitions move after 6 s instead of 45 s
 			settings.put("spring.kafka.consumer.properties.session.timeout.ms", "6000");
 			settings.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "1000");
@@ -83,7 +89,8 @@ class ReplicasFaultTests {
 				replicas.add(ServiceProcess.start("replica-4", settings));
 
 				await().atMost(Duration.ofSeconds(240)).until(() -> healed(okta, firstWave) == FIRST_WAVE);
-				// the same users fail again after the rebalance: coalesced, wherever their partition went
+				// the same users fail again after the rebalance: coalesced, wherever
+				// their partition went
 				for (String user : firstWave) {
 					deliver(replicas.get(this.random.nextInt(replicas.size())), user);
 				}
@@ -107,17 +114,19 @@ class ReplicasFaultTests {
 				List<JsonNode> cappedResults = results.stream()
 					.filter(r -> r.get("detail").asString().startsWith("deletion cap reached"))
 					.toList();
-				// a refused request handled again after a rebalance (before its offset was committed) is
+				// a refused request handled again after a rebalance (before its offset
+				// was committed) is
 				// refused again: at least once, as every outcome that deleted nothing
 				long capped = cappedResults.stream().map(r -> r.get("userId").asString()).distinct().count();
-				System.out.printf("SCENARIO replicas: replicas=3 (+1 after a SIGKILL at %s) budget=%d/min cap=%d stuck=%d "
-						+ "healed=%d deletes=%d users-healed-twice=%d deleted-results=%d capped-users=%d (%d records) requests=%d lost=%d "
-						+ "busiest-60s-window=%d calls from %s (fake org limit %d)%n", killedAt, BUDGET, CAP,
-						FIRST_WAVE + SECOND_WAVE, healed(okta, firstWave) + healed(okta, secondWave), deletes.size(),
-						deletedResults.values().stream().filter(n -> n > 1).count(),
-						deletedResults.values().stream().mapToInt(Integer::intValue).sum(), capped, cappedResults.size(),
-						sourceEvents(kafka, "okta.remediation.requests").size(), lost.size(), busiest.calls(),
-						busiest.from(), BUDGET * 2);
+				System.out
+					.printf("SCENARIO replicas: replicas=3 (+1 after a SIGKILL at %s) budget=%d/min cap=%d stuck=%d "
+							+ "healed=%d deletes=%d users-healed-twice=%d deleted-results=%d capped-users=%d (%d records) requests=%d lost=%d "
+							+ "busiest-60s-window=%d calls from %s (fake org limit %d)%n", killedAt, BUDGET, CAP,
+							FIRST_WAVE + SECOND_WAVE, healed(okta, firstWave) + healed(okta, secondWave),
+							deletes.size(), deletedResults.values().stream().filter(n -> n > 1).count(),
+							deletedResults.values().stream().mapToInt(Integer::intValue).sum(), capped,
+							cappedResults.size(), sourceEvents(kafka, "okta.remediation.requests").size(), lost.size(),
+							busiest.calls(), busiest.from(), BUDGET * 2);
 
 				assertThat(healed(okta, firstWave)).isEqualTo(FIRST_WAVE);
 				assertThat(deletes).hasSize(CAP);
@@ -165,7 +174,10 @@ class ReplicasFaultTests {
 		return ids;
 	}
 
-	/** The 60-second window, wherever it starts, that holds the most Okta calls of all replicas together. */
+	/**
+	 * The 60-second window, wherever it starts, that holds the most Okta calls of all
+	 * replicas together.
+	 */
 	private static Window busiestWindow(List<RecordedCall> calls) {
 		List<Instant> times = calls.stream().map(RecordedCall::receivedAt).sorted().toList();
 		Window busiest = new Window(0, null);

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The service is killed (SIGKILL) in the middle of its remediations and started again. The
- * promise: every stuck factor of the run is healed, no other factor is touched, and every
- * request ends as a result or on the stuck topic.
+ * The service is killed (SIGKILL) in the middle of its remediations and started again.
+ * The promise: every stuck factor of the run is healed, no other factor is touched, and
+ * every request ends as a result or on the stuck topic.
  */
 class ServiceCrashFaultTests {
 
@@ -45,11 +45,12 @@ class ServiceCrashFaultTests {
 			}
 			Map<String, Set<String>> untouchable = new HashMap<>();
 			for (String user : concat(stuckUsers, healthyUsers)) {
-				untouchable.put(user, new HashSet<>(okta.factors(user)
-					.stream()
-					.filter(f -> !f.status().equals("PENDING_ACTIVATION"))
-					.map(FakeFactor::id)
-					.toList()));
+				untouchable.put(user,
+						new HashSet<>(okta.factors(user)
+							.stream()
+							.filter(f -> !f.status().equals("PENDING_ACTIVATION"))
+							.map(FakeFactor::id)
+							.toList()));
 			}
 			Map<String, String> settings = Map.of("spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
 					"okta.client.org-url", okta.url(), "okta.client.token", okta.token(),
@@ -76,7 +77,8 @@ class ServiceCrashFaultTests {
 
 				await().atMost(Duration.ofSeconds(120))
 					.until(() -> stuckUsers.stream()
-						.allMatch(u -> okta.factors(u).stream().noneMatch(f -> f.status().equals("PENDING_ACTIVATION"))));
+						.allMatch(
+								u -> okta.factors(u).stream().noneMatch(f -> f.status().equals("PENDING_ACTIVATION"))));
 				Set<String> requestIds = sourceEvents(kafka, "okta.remediation.requests");
 				await().atMost(Duration.ofSeconds(60)).until(() -> {
 					Set<String> ended = sourceEvents(kafka, "okta.remediation.results");
@@ -96,10 +98,12 @@ class ServiceCrashFaultTests {
 				long healed = stuckUsers.stream()
 					.filter(u -> okta.factors(u).stream().noneMatch(f -> f.status().equals("PENDING_ACTIVATION")))
 					.count();
-				System.out.printf("SCENARIO service-crash: sent=%d requests=%d results=%d stuck=%d healed=%d/%d "
-						+ "wrongly-deleted=%d lost=%d (deletes before the crash %d, all DELETE calls %d)%n",
+				System.out.printf(
+						"SCENARIO service-crash: sent=%d requests=%d results=%d stuck=%d healed=%d/%d "
+								+ "wrongly-deleted=%d lost=%d (deletes before the crash %d, all DELETE calls %d)%n",
 						events.size(), requestIds.size(), results.size(), stuck.size(), healed, stuckUsers.size(),
-						wronglyDeleted, requestIds.stream().filter(id -> !results.contains(id) && !stuck.contains(id)).count(),
+						wronglyDeleted,
+						requestIds.stream().filter(id -> !results.contains(id) && !stuck.contains(id)).count(),
 						deletesAtCrash, okta.deleteCount());
 
 				assertThat(healed).isEqualTo(stuckUsers.size());
@@ -110,10 +114,14 @@ class ServiceCrashFaultTests {
 		}
 	}
 
-	/** The {@code sourceEventUuid} of every record on a topic (requests, results and stuck requests all carry it). */
+	/**
+	 * The {@code sourceEventUuid} of every record on a topic (requests, results and stuck
+	 * requests all carry it).
+	 */
 	private static Set<String> sourceEvents(StandaloneKafka kafka, String topic) {
 		Set<String> ids = new HashSet<>();
-		TopicDump.values(kafka.bootstrapServers(), topic).forEach(value -> ids.add(value.get("sourceEventUuid").asString()));
+		TopicDump.values(kafka.bootstrapServers(), topic)
+			.forEach(value -> ids.add(value.get("sourceEventUuid").asString()));
 		return ids;
 	}
 

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The heal loop end to end: an Okta delivery posted to the hook, detection and remediation on a
- * real broker, the fake Okta org answering as Okta does.
+ * The heal loop end to end: an Okta delivery posted to the hook, detection and
+ * remediation on a real broker, the fake Okta org answering as Okta does.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HealLoopIntegrationTests extends IntegrationTestSupport {
@@ -52,12 +52,13 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		assertThat(ana.get("sourceEventUuid").asString()).isEqualTo("5a0d2b1e-8c1d-11ef-9a3a-0b9c6f1e2d4a");
 		assertThat(li.get("outcome").asString()).isEqualTo("NOT_PENDING");
 		assertThat(deletesOf(FakeOktaOrg.DEMO_ANA_USER_ID)).extracting(RecordedCall::path)
-			.containsExactly("/api/v1/users/" + FakeOktaOrg.DEMO_ANA_USER_ID + "/factors/"
-					+ FakeOktaOrg.DEMO_ANA_SMS_FACTOR_ID);
+			.containsExactly(
+					"/api/v1/users/" + FakeOktaOrg.DEMO_ANA_USER_ID + "/factors/" + FakeOktaOrg.DEMO_ANA_SMS_FACTOR_ID);
 		assertThat(okta.factorStatus(FakeOktaOrg.DEMO_ANA_USER_ID, FakeOktaOrg.DEMO_ANA_PUSH_FACTOR_ID))
 			.contains("ACTIVE");
 		assertThat(deletesOf(FakeOktaOrg.DEMO_LI_USER_ID)).isEmpty();
-		assertThat(okta.factorStatus(FakeOktaOrg.DEMO_LI_USER_ID, FakeOktaOrg.DEMO_LI_SMS_FACTOR_ID)).contains("ACTIVE");
+		assertThat(okta.factorStatus(FakeOktaOrg.DEMO_LI_USER_ID, FakeOktaOrg.DEMO_LI_SMS_FACTOR_ID))
+			.contains("ACTIVE");
 	}
 
 	@Test
@@ -73,8 +74,10 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(event)), SECRET);
 		postHook(Deliveries.delivery(Deliveries.newUuid(), again), SECRET);
 
-		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
-		assertThat(this.probes.results().settle(Duration.ofSeconds(2)).stream().filter(r -> user.equals(r.key()))).hasSize(1);
+		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString())
+			.isEqualTo("DELETED");
+		assertThat(this.probes.results().settle(Duration.ofSeconds(2)).stream().filter(r -> user.equals(r.key())))
+			.hasSize(1);
 		assertThat(deletesOf(user)).hasSize(1);
 	}
 
@@ -83,11 +86,12 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		String user = okta().seedStuckUsers(1).get(0);
 		okta().deleteTakesEffectButFails(1, 503);
 
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 
 		JsonNode result = Results.awaitForUser(this.probes.results(), user, 1).get(0);
-		// the retry reads the factor again before another DELETE: it is gone, so our first DELETE did it
+		// the retry reads the factor again before another DELETE: it is gone, so our
+		// first DELETE did it
 		assertThat(result.get("outcome").asString()).isEqualTo("DELETED");
 		assertThat(result.get("mode").asString()).isEqualTo("live");
 		assertThat(result.has("failureReason")).isFalse();
@@ -102,13 +106,15 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		okta().throttleNextWithReset(Duration.ofSeconds(2));
 		Instant throttledFrom = Instant.now();
 
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 
-		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString())
+			.isEqualTo("DELETED");
 		List<RecordedCall> calls = callsOf(user);
 		RecordedCall throttled = calls.stream().filter(RecordedCall::throttled).findFirst().orElseThrow();
-		// X-Rate-Limit-Reset is at least 2 s after the throttled call (the fake rounds it up)
+		// X-Rate-Limit-Reset is at least 2 s after the throttled call (the fake rounds it
+		// up)
 		Instant reset = throttled.receivedAt().plus(Duration.ofMillis(1950));
 		assertThat(throttledFrom).isBefore(throttled.receivedAt());
 		assertThat(calls.stream().filter(c -> c.receivedAt().isAfter(throttled.receivedAt())))
@@ -122,8 +128,8 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		String user = okta().seedStuckUsers(1).get(0);
 		okta().failNext(2, 503);
 
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 
 		JsonNode result = Results.awaitForUser(this.probes.results(), user, 1).get(0);
 		assertThat(result.get("outcome").asString()).isEqualTo("DELETED");
@@ -136,8 +142,8 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		String user = okta().seedStuckUsers(1).get(0);
 		okta().failAlways(500);
 
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 
 		JsonNode result = Results.awaitForUser(this.probes.results(), user, 1).get(0);
 		assertThat(result.get("outcome").asString()).isEqualTo("FAILED");
@@ -160,9 +166,12 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> users.stream().allMatch(u -> !Results.forUser(this.probes.results(), u).isEmpty()));
-		// budget 600/min: one permit every 60 s / 599, so any 1 s window holds at most ceil(1/0.1002) + 1 calls,
-		// plus one: a listing and its DELETE take two permits together and the first of them goes out at the
-		// start of the second one's period (the padding keeps every 60 s window within the budget)
+		// budget 600/min: one permit every 60 s / 599, so any 1 s window holds at most
+		// ceil(1/0.1002) + 1 calls,
+		// plus one: a listing and its DELETE take two permits together and the first of
+		// them goes out at the
+		// start of the second one's period (the padding keeps every 60 s window within
+		// the budget)
 		assertThat(okta().maxCallsInAnySlidingWindow(Duration.ofSeconds(1), c -> c.receivedAt().isAfter(start)))
 			.isLessThanOrEqualTo(12);
 		assertThat(okta().maxCallsInAnySlidingWindow(Duration.ofSeconds(60), c -> c.receivedAt().isAfter(start)))
@@ -175,8 +184,8 @@ class HealLoopIntegrationTests extends IntegrationTestSupport {
 		String user = okta().seedStuckUsers(1).get(0);
 		okta().failNext(1, 401);
 
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 
 		Results.awaitForUser(this.probes.results(), user, 1);
 		assertThat(output.getAll()).contains(user).doesNotContain(okta().token()).doesNotContain(SECRET);

@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The kill switch across replicas: this test's context is one replica, a second application
- * context on the same broker (its own ports, no bindings) is another. A mode set on either
- * reaches the other within seconds, stops deletions at once, and survives the replica's restart.
+ * The kill switch across replicas: this test's context is one replica, a second
+ * application context on the same broker (its own ports, no bindings) is another. A mode
+ * set on either reaches the other within seconds, stops deletions at once, and survives
+ * the replica's restart.
  */
 class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 
@@ -36,9 +37,11 @@ class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 
 	@AfterEach
 	void backToTheConfiguredMode() throws Exception {
-		// a tombstone: every replica goes back to healer.remediation.mode (live in the tests)
+		// a tombstone: every replica goes back to healer.remediation.mode (live in the
+		// tests)
 		KafkaTestBroker.tombstone("okta.remediation.mode", "mode");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "live".equals(mode(this.managementPort).get("mode").asString()));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "live".equals(mode(this.managementPort).get("mode").asString()));
 	}
 
 	@Test
@@ -55,7 +58,8 @@ class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 			assertThat(json.readTree(set.body()).get("mode").asString()).isEqualTo("dry-run");
 			await().atMost(Duration.ofSeconds(5)).until(() -> "dry-run".equals(mode(otherPort).get("mode").asString()));
 			long reachedMillis = (System.nanoTime() - started) / 1_000_000;
-			System.out.println("SCENARIO mode switch: dry-run set on replica A reached replica B in " + reachedMillis + " ms");
+			System.out.println(
+					"SCENARIO mode switch: dry-run set on replica A reached replica B in " + reachedMillis + " ms");
 
 			JsonNode seen = mode(otherPort);
 			assertThat(seen.get("by").asString()).isEqualTo("oncall-ana");
@@ -66,7 +70,8 @@ class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 				.containsPattern("healer_remediation_mode\\{[^}]*mode=\"live\"[^}]*} 0\\.0")
 				.containsPattern("healer_remediation_mode_changes_total\\{[^}]*mode=\"dry-run\"[^}]*} 1\\.0");
 
-			// the worker asks the switch on every request: a stuck user is now only checked
+			// the worker asks the switch on every request: a stuck user is now only
+			// checked
 			String user = okta().seedStuckUsers(1).get(0);
 			try (TopicProbe results = TopicProbe.open("okta.remediation.results")) {
 				postHook(Deliveries.delivery(Deliveries.newUuid(),
@@ -79,7 +84,8 @@ class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 				.isEmpty();
 		}
 
-		// a restarted replica configured live reads the switch back: dry-run wins over its setting
+		// a restarted replica configured live reads the switch back: dry-run wins over
+		// its setting
 		try (ConfigurableApplicationContext restarted = startReplica()) {
 			int restartedPort = managementPort(restarted);
 			JsonNode afterRestart = mode(restartedPort);
@@ -89,7 +95,8 @@ class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 			// and a mode set there reaches this replica
 			assertThat(setMode(restartedPort, "{\"mode\":\"live\",\"reason\":\"INC-42 fixed\"}").statusCode())
 				.isEqualTo(200);
-			await().atMost(Duration.ofSeconds(5)).until(() -> "live".equals(mode(this.managementPort).get("mode").asString()));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> "live".equals(mode(this.managementPort).get("mode").asString()));
 			assertThat(mode(this.managementPort).get("by").asString()).isEqualTo("admin");
 		}
 	}
@@ -109,13 +116,15 @@ class ModeSwitchIntegrationTests extends IntegrationTestSupport {
 	}
 
 	private static ConfigurableApplicationContext startReplica() {
-		List<String> args = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
-				"--okta.client.org-url=" + okta().url(), "--okta.client.token=" + okta().token(),
-				"--okta.testing.disable-https-check=true", "--server.port=0", "--management.server.port=0",
-				"--healer.hook.secrets=" + SECRET, "--healer.admin.token=" + ADMIN_TOKEN,
-				"--healer.remediation.mode=live", "--healer.systemlog.enabled=false",
-				// the switch is what is under test: this replica consumes no topic of the pipeline
-				"--spring.cloud.function.definition=", "--spring.cloud.stream.function.autodetect=false"));
+		List<String> args = new ArrayList<>(
+				List.of("--spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
+						"--okta.client.org-url=" + okta().url(), "--okta.client.token=" + okta().token(),
+						"--okta.testing.disable-https-check=true", "--server.port=0", "--management.server.port=0",
+						"--healer.hook.secrets=" + SECRET, "--healer.admin.token=" + ADMIN_TOKEN,
+						"--healer.remediation.mode=live", "--healer.systemlog.enabled=false",
+						// the switch is what is under test: this replica consumes no
+						// topic of the pipeline
+						"--spring.cloud.function.definition=", "--spring.cloud.stream.function.autodetect=false"));
 		return new SpringApplicationBuilder(FactorHealerApplication.class).run(args.toArray(String[]::new));
 	}
 

@@ -32,9 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The races of a DELETE, end to end on a real broker against the fake org: a factor that turns
- * ACTIVE while the DELETE fails, a pending factor younger than the failure, a rate-limit reset
- * that can't be trusted, a results topic that refuses the result of a confirmed DELETE.
+ * The races of a DELETE, end to end on a real broker against the fake org: a factor that
+ * turns ACTIVE while the DELETE fails, a pending factor younger than the failure, a
+ * rate-limit reset that can't be trusted, a results topic that refuses the result of a
+ * confirmed DELETE.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = "healer.okta.max-reset-wait=3s")
@@ -75,14 +76,16 @@ class RemediationSafetyIntegrationTests extends IntegrationTestSupport {
 	void anOldEventDoesNotDeleteAPendingFactorCreatedAfterIt() {
 		String user = okta().seedStuckUsers(1).get(0);
 		String factor = pendingSms(user);
-		// the user started a new enrollment after the failure that the (replayed, late) event reports
+		// the user started a new enrollment after the failure that the (replayed, late)
+		// event reports
 		okta().setFactorCreated(user, factor, Instant.parse("2026-11-28T10:00:00Z"));
 
 		deliverStuck(user, Deliveries.newUuid());
 
 		JsonNode result = Results.awaitForUser(this.results, user, 1).get(0);
 		assertThat(result.get("outcome").asString()).isEqualTo("NEWER_THAN_FAILURE");
-		assertThat(result.get("detail").asString()).contains("2026-11-28T10:00:00Z").contains("2026-11-28T09:12:44.123Z");
+		assertThat(result.get("detail").asString()).contains("2026-11-28T10:00:00Z")
+			.contains("2026-11-28T09:12:44.123Z");
 		assertThat(result.get("published").asString()).isEqualTo("2026-11-28T09:12:44.123Z");
 		assertThat(deletesOf(user)).isEmpty();
 		assertThat(okta().factorStatus(user, factor)).contains("PENDING_ACTIVATION");
@@ -113,13 +116,17 @@ class RemediationSafetyIntegrationTests extends IntegrationTestSupport {
 	void aConfirmedDeleteEndsAsOneDeletedResultWhenTheResultsTopicFailsAtThatMoment(CapturedOutput output)
 			throws Exception {
 		String user = okta().seedStuckUsers(1).get(0);
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()))) {
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()))) {
 			setMaxMessageBytes(admin, "64");
 			try {
 				deliverStuck(user, Deliveries.newUuid());
-				// the first result record is refused; the request is redelivered a second later
-				await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-					.until(() -> output.getAll().contains("key='" + user + "'") && output.getAll().contains("RecordTooLargeException"));
+				// the first result record is refused; the request is redelivered a second
+				// later
+				await().atMost(Duration.ofSeconds(20))
+					.pollInterval(Duration.ofMillis(50))
+					.until(() -> output.getAll().contains("key='" + user + "'")
+							&& output.getAll().contains("RecordTooLargeException"));
 				assertThat(deletesOf(user)).extracting(RecordedCall::status).containsExactly(204);
 			}
 			finally {
@@ -135,16 +142,21 @@ class RemediationSafetyIntegrationTests extends IntegrationTestSupport {
 	}
 
 	private static void setMaxMessageBytes(Admin admin, String value) throws Exception {
-		admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, "okta.remediation.results"),
-				List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, value),
-						AlterConfigOp.OpType.SET))))
+		admin
+			.incrementalAlterConfigs(
+					Map.of(new ConfigResource(ConfigResource.Type.TOPIC, "okta.remediation.results"),
+							List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, value),
+									AlterConfigOp.OpType.SET))))
 			.all()
 			.get();
 	}
 
 	private void deliverStuck(String user, String eventUuid) {
-		assertThat(postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(eventUuid, user))),
-				SECRET).statusCode()).isEqualTo(200);
+		assertThat(
+				postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(eventUuid, user))),
+						SECRET)
+					.statusCode())
+			.isEqualTo(200);
 	}
 
 	private static String pendingSms(String user) {

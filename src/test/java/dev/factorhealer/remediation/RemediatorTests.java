@@ -50,9 +50,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * The remediation's decision table: what the factors look like and what Okta answers, against the
- * outcome and the calls Okta receives. The real Okta client against the fake org, the real
- * deletion ledger on the test broker (a topic of its own per test).
+ * The remediation's decision table: what the factors look like and what Okta answers,
+ * against the outcome and the calls Okta receives. The real Okta client against the fake
+ * org, the real deletion ledger on the test broker (a topic of its own per test).
  */
 class RemediatorTests {
 
@@ -96,15 +96,16 @@ class RemediatorTests {
 	}
 
 	static Stream<Arguments> decisions() {
-		return Stream.of(
-				arguments("pending sms older than the failure", "sms", "PENDING_ACTIVATION", FAILED_AT.minusSeconds(3600),
-						(Consumer<FakeOktaOrg>) o -> { }, RemediationOutcome.DELETED, List.of("GET", "DELETE 204")),
-				arguments("pending sms younger than the failure", "sms", "PENDING_ACTIVATION", FAILED_AT.plusSeconds(60),
-						(Consumer<FakeOktaOrg>) o -> { }, RemediationOutcome.NEWER_THAN_FAILURE, List.of("GET")),
-				arguments("active sms", "sms", "ACTIVE", FAILED_AT.minusSeconds(3600), (Consumer<FakeOktaOrg>) o -> { },
-						RemediationOutcome.NOT_PENDING, List.of("GET")),
-				arguments("pending call (not an allowed type)", "call", "PENDING_ACTIVATION", FAILED_AT.minusSeconds(3600),
-						(Consumer<FakeOktaOrg>) o -> { }, RemediationOutcome.NOT_PENDING, List.of("GET")),
+		return Stream.of(arguments("pending sms older than the failure", "sms", "PENDING_ACTIVATION",
+				FAILED_AT.minusSeconds(3600), (Consumer<FakeOktaOrg>) o -> {
+				}, RemediationOutcome.DELETED, List.of("GET", "DELETE 204")),
+				arguments("pending sms younger than the failure", "sms", "PENDING_ACTIVATION",
+						FAILED_AT.plusSeconds(60), (Consumer<FakeOktaOrg>) o -> {
+						}, RemediationOutcome.NEWER_THAN_FAILURE, List.of("GET")),
+				arguments("active sms", "sms", "ACTIVE", FAILED_AT.minusSeconds(3600), (Consumer<FakeOktaOrg>) o -> {
+				}, RemediationOutcome.NOT_PENDING, List.of("GET")), arguments("pending call (not an allowed type)",
+						"call", "PENDING_ACTIVATION", FAILED_AT.minusSeconds(3600), (Consumer<FakeOktaOrg>) o -> {
+						}, RemediationOutcome.NOT_PENDING, List.of("GET")),
 				arguments("turns ACTIVE while its DELETE answers 503", "sms", "PENDING_ACTIVATION",
 						FAILED_AT.minusSeconds(3600), (Consumer<FakeOktaOrg>) o -> o.activateDuringFailedDelete(1, 503),
 						RemediationOutcome.NOT_PENDING, List.of("GET", "DELETE 503", "GET")),
@@ -228,8 +229,8 @@ class RemediatorTests {
 	private static RemediationModeSwitch modes(RemediationMode configured) {
 		String topic = "okta.remediation.mode." + UUID.randomUUID();
 		createTopic(topic);
-		return new RemediationModeSwitch(configured, topic, RemediatorTests::consumer, producer(), json, Clock.systemUTC(),
-				Duration.ofSeconds(20), new SimpleMeterRegistry());
+		return new RemediationModeSwitch(configured, topic, RemediatorTests::consumer, producer(), json,
+				Clock.systemUTC(), Duration.ofSeconds(20), new SimpleMeterRegistry());
 	}
 
 	private static DeletionLedger ledger(String topic, int cap) {
@@ -244,8 +245,10 @@ class RemediatorTests {
 	}
 
 	private static KafkaConsumer<String, byte[]> consumer() {
-		return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers(),
-				ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+		return new KafkaConsumer<>(
+				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers(),
+						ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+				new StringDeserializer(), new ByteArrayDeserializer());
 	}
 
 	private static void createTopic(String topic) {
@@ -268,13 +271,12 @@ class RemediatorTests {
 		return new RemediationRequest(user, "sms", UUID.randomUUID().toString(), Instant.now(), "test", FAILED_AT);
 	}
 
-	/** Okta calls about the user: {@code GET} for reads, {@code DELETE <status>} for deletes. */
+	/**
+	 * Okta calls about the user: {@code GET} for reads, {@code DELETE <status>} for
+	 * deletes.
+	 */
 	private static List<String> calls(String user) {
-		return org.calls()
-			.stream()
-			.filter(c -> c.path().contains(user))
-			.map(RemediatorTests::describe)
-			.toList();
+		return org.calls().stream().filter(c -> c.path().contains(user)).map(RemediatorTests::describe).toList();
 	}
 
 	private static String describe(RecordedCall call) {

@@ -46,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link ReplayService} on the tests' Kafka broker.
  */
 @WebMvcTest(controllers = AdminReplayController.class,
-		// the management port is the server port: the admin controllers join the main context
+		// the management port is the server port: the admin controllers join the main
+		// context
 		properties = { "server.port=8080", "management.server.port=8080",
 				"healer.admin.token=" + IntegrationTestSupport.ADMIN_TOKEN })
 @Import({ SystemConfiguration.class, AdminReplayControllerTests.RealReplay.class })
@@ -61,13 +62,16 @@ class AdminReplayControllerTests {
 
 	@Test
 	void answers401WithoutTheAdminTokenAndReplaysNothing() {
-		assertThat(this.mvc.post().uri("/admin/replay").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"topic\":\"" + DLQ + "\"}"))
-			.hasStatus(HttpStatus.UNAUTHORIZED)
+		assertThat(this.mvc.post()
+			.uri("/admin/replay")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"topic\":\"" + DLQ + "\"}")).hasStatus(HttpStatus.UNAUTHORIZED)
 			.bodyJson()
 			.extractingPath("$.error")
 			.isEqualTo("unauthorized");
-		assertThat(this.mvc.post().uri("/admin/replay").header("Authorization", BEARER + "x")
+		assertThat(this.mvc.post()
+			.uri("/admin/replay")
+			.header("Authorization", BEARER + "x")
 			.contentType(MediaType.APPLICATION_JSON)
 			.content("{\"topic\":\"" + DLQ + "\"}")).hasStatus(HttpStatus.UNAUTHORIZED);
 	}
@@ -102,13 +106,15 @@ class AdminReplayControllerTests {
 		assertThat(first).bodyJson().extractingPath("$.replayed").isEqualTo(1);
 		assertThat(first).bodyJson().extractingPath("$.records[0].key").isEqualTo(user);
 		assertThat(first).bodyJson().extractingPath("$.records[0].action").isEqualTo("replay");
-		assertThat(first).bodyJson().extractingPath("$.records[0].originalTopic")
+		assertThat(first).bodyJson()
+			.extractingPath("$.records[0].originalTopic")
 			.isEqualTo("okta.remediation.requests");
 
 		MvcTestResult second = post(request).exchange();
 		assertThat(second).hasStatus(HttpStatus.OK);
 		assertThat(second).bodyJson().extractingPath("$.replayed").isEqualTo(0);
-		// the stuck topic is shared with other test classes: their replayed records count too
+		// the stuck topic is shared with other test classes: their replayed records count
+		// too
 		assertThat(second).bodyJson().extractingPath("$.alreadyReplayed").asNumber().isNotEqualTo(0);
 		assertThat(second).bodyJson().extractingPath("$.records").asArray().isEmpty();
 	}
@@ -139,7 +145,8 @@ class AdminReplayControllerTests {
 					"read_committed");
 			return new ReplayService(
 					() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-					template(), new ReplayProperties(3), DefaultTopicNames.get(), Clock.systemUTC(), new SimpleMeterRegistry());
+					template(), new ReplayProperties(3), DefaultTopicNames.get(), Clock.systemUTC(),
+					new SimpleMeterRegistry());
 		}
 
 		private static void create(Admin admin, String topic) throws InterruptedException {

@@ -68,8 +68,8 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 		okta().failAlways(503);
 		Instant before = Instant.now();
 
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 
 		var dead = this.stuck.awaitRecords(1, r -> user.equals(r.key())).get(0);
 		assertThat(TopicProbe.header(dead, StuckRecordHeaders.ORIGINAL_TOPIC)).isEqualTo("okta.remediation.requests");
@@ -83,7 +83,8 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 		assertThat(Instant.parse(TopicProbe.header(dead, StuckRecordHeaders.DEAD_LETTERED_AT))).isAfter(before);
 
 		okta().recover();
-		HttpResponse<String> replay = adminReplay("{\"topic\":\"" + DLQ + "\",\"userId\":\"" + user + "\"}", ADMIN_TOKEN);
+		HttpResponse<String> replay = adminReplay("{\"topic\":\"" + DLQ + "\",\"userId\":\"" + user + "\"}",
+				ADMIN_TOKEN);
 
 		assertThat(replay.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(replay.body()).get("replayed").asLong()).isEqualTo(1);
@@ -117,8 +118,7 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 		assertThat(keys(byReason)).containsExactly(b);
 		assertThat(keys(byClass)).containsExactly(a);
 		assertThat(byUser.get("dryRun").asBoolean()).isTrue();
-		assertThat(this.requests.settle(Duration.ofSeconds(1)))
-			.noneMatch(r -> List.of(a, b, c).contains(r.key()));
+		assertThat(this.requests.settle(Duration.ofSeconds(1))).noneMatch(r -> List.of(a, b, c).contains(r.key()));
 	}
 
 	@Test
@@ -137,14 +137,18 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 		assertThat(second.get("replayed").asLong()).isZero();
 		assertThat(second.get("alreadyReplayed").asLong()).isGreaterThanOrEqualTo(2);
 		this.requests.awaitRecords(2, r -> List.of(a, b).contains(r.key()));
-		var replayed = this.requests.settle(Duration.ofSeconds(1)).stream().filter(r -> List.of(a, b).contains(r.key())).toList();
+		var replayed = this.requests.settle(Duration.ofSeconds(1))
+			.stream()
+			.filter(r -> List.of(a, b).contains(r.key()))
+			.toList();
 		assertThat(replayed).hasSize(2);
 		assertThat(replayed).allSatisfy(r -> {
 			assertThat(TopicProbe.header(r, StuckRecordHeaders.REPLAY_COUNT)).isEqualTo("1");
 			assertThat(TopicProbe.header(r, StuckRecordHeaders.ORIGINAL_TOPIC)).isNull();
 		});
 
-		JsonNode reset = replayReport("{\"topic\":\"" + DLQ + "\",\"userId\":\"" + a + "\",\"reset\":\"" + t + "\",\"dryRun\":true}");
+		JsonNode reset = replayReport(
+				"{\"topic\":\"" + DLQ + "\",\"userId\":\"" + a + "\",\"reset\":\"" + t + "\",\"dryRun\":true}");
 		assertThat(keys(reset)).containsExactly(a);
 	}
 
@@ -152,8 +156,8 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 	void aRecordThatKeepsFailingIsParkedAfterThreeReplays() {
 		String user = okta().seedStuckUsers(1).get(0);
 		okta().deactivateUser(user);
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 		this.stuck.awaitRecords(1, r -> user.equals(r.key()));
 		String body = "{\"topic\":\"" + DLQ + "\",\"userId\":\"" + user + "\"}";
 
@@ -179,10 +183,10 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 		assertThat(adminReplay(body, null).statusCode()).isEqualTo(401);
 		assertThat(adminReplay(body, ADMIN_TOKEN + "x").statusCode()).isEqualTo(401);
 		assertThat(adminReplay(body, "").statusCode()).isEqualTo(401);
-		for (String bad : List.of("{}", "not json", "{\"topic\":\"okta.events\"}", "{\"topic\":\"" + DLQ
-				+ "\",\"since\":\"yesterday\"}", "{\"topic\":\"" + DLQ + "\",\"max\":0}",
-				"{\"topic\":\"" + DLQ + "\",\"bogus\":1}", "{\"topic\":\"" + DLQ
-						+ "\",\"since\":\"2030-01-02T00:00:00Z\",\"until\":\"2030-01-01T00:00:00Z\"}")) {
+		for (String bad : List.of("{}", "not json", "{\"topic\":\"okta.events\"}",
+				"{\"topic\":\"" + DLQ + "\",\"since\":\"yesterday\"}", "{\"topic\":\"" + DLQ + "\",\"max\":0}",
+				"{\"topic\":\"" + DLQ + "\",\"bogus\":1}",
+				"{\"topic\":\"" + DLQ + "\",\"since\":\"2030-01-02T00:00:00Z\",\"until\":\"2030-01-01T00:00:00Z\"}")) {
 			HttpResponse<String> response = adminReplay(bad, ADMIN_TOKEN);
 			assertThat(response.statusCode()).as(bad).isEqualTo(400);
 			assertThat(response.body()).as(bad).contains("message");
@@ -200,10 +204,12 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 		int code;
 		try {
 			code = ReplayCommand.run(new String[] { "--topic", DLQ, "--user-id", a, "--dry-run" },
-					new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+					new PrintStream(out, true, StandardCharsets.UTF_8),
+					new PrintStream(err, true, StandardCharsets.UTF_8));
 		}
 		finally {
-			// the command quiets the root logger for its own JVM; give this shared test JVM its level back
+			// the command quiets the root logger for its own JVM; give this shared test
+			// JVM its level back
 			LoggingSystem.get(getClass().getClassLoader()).setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 			if (previous == null) {
 				System.clearProperty("spring.kafka.bootstrap-servers");
@@ -216,7 +222,8 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 		assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
 		JsonNode report = json.readTree(out.toString(StandardCharsets.UTF_8));
 		assertThat(keys(report)).containsExactly(a);
-		assertThat(ReplayCommand.run(new String[] { "--topic", "nope" }, System.out, new PrintStream(err))).isEqualTo(2);
+		assertThat(ReplayCommand.run(new String[] { "--topic", "nope" }, System.out, new PrintStream(err)))
+			.isEqualTo(2);
 		assertThat(ReplayCommand.run(new String[] { "--since", "x" }, System.out, new PrintStream(err))).isEqualTo(2);
 	}
 
@@ -240,11 +247,14 @@ class ReplayIntegrationTests extends IntegrationTestSupport {
 		return send(request.build());
 	}
 
-	/** A stuck request written as the error handler writes one, with a chosen time and cause. */
+	/**
+	 * A stuck request written as the error handler writes one, with a chosen time and
+	 * cause.
+	 */
 	private static void stuckRecord(String user, Instant at, String exception, String reason) throws Exception {
-		KafkaTemplate<String, String> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-				Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()), new StringSerializer(),
-				new StringSerializer()));
+		KafkaTemplate<String, String> template = new KafkaTemplate<>(
+				new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()),
+						new StringSerializer(), new StringSerializer()));
 		ProducerRecord<String, String> record = new ProducerRecord<>(DLQ, user,
 				"{\"userId\":\"" + user + "\",\"factorType\":\"sms\",\"sourceEventUuid\":\"" + Deliveries.newUuid()
 						+ "\",\"detectedAt\":\"" + at + "\",\"reason\":\"test\"}");

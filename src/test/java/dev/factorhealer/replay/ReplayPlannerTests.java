@@ -58,14 +58,17 @@ class ReplayPlannerTests {
 				stuck("00uB", T.plusSeconds(3600), "deletion cap reached: 100 deletions", 0),
 				stuck("00uC", T.plusSeconds(7200), "unenrolling failed: HTTP 403", 0));
 
-		assertThat(moved(new ReplayRequest(DLQ, T.plusSeconds(1800), T.plusSeconds(7200), null, null, null, false,
-				null, null), records)).containsExactly("00uB");
+		assertThat(moved(
+				new ReplayRequest(DLQ, T.plusSeconds(1800), T.plusSeconds(7200), null, null, null, false, null, null),
+				records))
+			.containsExactly("00uB");
 		assertThat(moved(new ReplayRequest(DLQ, null, null, "00uC", null, null, false, null, null), records))
 			.containsExactly("00uC");
 		assertThat(moved(new ReplayRequest(DLQ, null, null, null, "CAP REACHED", null, false, null, null), records))
 			.containsExactly("00uB");
-		assertThat(moved(new ReplayRequest(DLQ, null, null, null, "remediationfailed", null, false, null, null),
-				records)).containsExactly("00uA", "00uB", "00uC");
+		assertThat(
+				moved(new ReplayRequest(DLQ, null, null, null, "remediationfailed", null, false, null, null), records))
+			.containsExactly("00uA", "00uB", "00uC");
 	}
 
 	@Test
@@ -189,8 +192,8 @@ class ReplayPlannerTests {
 			headers.add(header(StuckRecordHeaders.REPLAY_COUNT, String.valueOf(replayCount)));
 		}
 		byte[] value = ("{\"userId\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8);
-		return new ConsumerRecord<>(DLQ, 0, this.offset++, at.toEpochMilli(), TimestampType.CREATE_TIME,
-				key.length(), value.length, key.getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
+		return new ConsumerRecord<>(DLQ, 0, this.offset++, at.toEpochMilli(), TimestampType.CREATE_TIME, key.length(),
+				value.length, key.getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
 	}
 
 	private static RecordHeader header(String name, String value) {

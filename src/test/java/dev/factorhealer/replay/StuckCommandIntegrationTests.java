@@ -31,10 +31,10 @@ import dev.factorhealer.support.TopicProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The operator's commands around stuck records: {@code stuck list} shows a dead-lettered request
- * with why, when, attempts and where it came from; {@code replay --topic okta.remediation.parked}
- * releases a parked record only with {@code --confirm}; every command answers {@code --help} and
- * {@code --version}.
+ * The operator's commands around stuck records: {@code stuck list} shows a dead-lettered
+ * request with why, when, attempts and where it came from;
+ * {@code replay --topic okta.remediation.parked} releases a parked record only with
+ * {@code --confirm}; every command answers {@code --help} and {@code --version}.
  */
 class StuckCommandIntegrationTests extends IntegrationTestSupport {
 
@@ -47,11 +47,12 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 
 	@Test
 	void stuckListShowsADeadLetteredRequestWithWhyWhenAndWhereFrom() {
-		// a deactivated user: Okta refuses, the request fails at once (no retries, no circuit breaker trip)
+		// a deactivated user: Okta refuses, the request fails at once (no retries, no
+		// circuit breaker trip)
 		String user = okta().seedStuckUsers(1).get(0);
 		okta().deactivateUser(user);
-		postHook(Deliveries.delivery(Deliveries.newUuid(), List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))),
-				SECRET);
+		postHook(Deliveries.delivery(Deliveries.newUuid(),
+				List.of(Deliveries.stuckSmsEvent(Deliveries.newUuid(), user))), SECRET);
 		var dead = this.probes.stuck().awaitRecords(1, (r) -> user.equals(r.key())).get(0);
 		String reason = TopicProbe.header(dead, StuckRecordHeaders.REASON);
 
@@ -99,15 +100,17 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 		JsonNode report = json.readTree(released.out);
 		assertThat(report.get("replayed").asLong()).isEqualTo(1);
 		assertThat(report.get("records").get(0).get("action").asString()).isEqualTo("release");
-		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString()).isEqualTo("DELETED");
+		assertThat(Results.awaitForUser(this.probes.results(), user, 1).get(0).get("outcome").asString())
+			.isEqualTo("DELETED");
 		Run again = command(ReplayCommand::run, "--topic", PARKED, "--user-id", user, "--confirm");
 		assertThat(json.readTree(again.out).get("replayed").asLong()).isZero();
 	}
 
 	@Test
 	void everyCommandAnswersHelpAndVersion() {
-		for (BiFunction<String[], PrintStream[], Integer> command : List.<BiFunction<String[], PrintStream[], Integer>>of(
-				(args, out) -> ReplayCommand.run(args, out[0], out[1]), (args, out) -> StuckCommand.run(args, out[0], out[1]))) {
+		for (BiFunction<String[], PrintStream[], Integer> command : List
+			.<BiFunction<String[], PrintStream[], Integer>>of((args, out) -> ReplayCommand.run(args, out[0], out[1]),
+					(args, out) -> StuckCommand.run(args, out[0], out[1]))) {
 			Run help = run(command, "--help");
 			assertThat(help.code).isZero();
 			assertThat(help.out).startsWith("usage: java -jar okta-factor-healer.jar");
@@ -118,7 +121,9 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 		assertThat(command(StuckCommand::run, "list", "--help").out).contains("--exception");
 	}
 
-	/** A request as the loop guard parks it: replayed three times, original topic kept. */
+	/**
+	 * A request as the loop guard parks it: replayed three times, original topic kept.
+	 */
 	private static void parkedRequest(String user) throws Exception {
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(
 				Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()), new StringSerializer(),
@@ -128,7 +133,8 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 							+ "\",\"detectedAt\":\"" + Instant.now() + "\",\"reason\":\"test\"}");
 			record.headers()
 				.add(new RecordHeader(StuckRecordHeaders.ORIGINAL_TOPIC, utf8("okta.remediation.requests")))
-				.add(new RecordHeader(StuckRecordHeaders.EXCEPTION, utf8("dev.factorhealer.remediation.RemediationFailedException")))
+				.add(new RecordHeader(StuckRecordHeaders.EXCEPTION,
+						utf8("dev.factorhealer.remediation.RemediationFailedException")))
 				.add(new RecordHeader(StuckRecordHeaders.REASON, utf8("unenrolling factor failed: HTTP 403")))
 				.add(new RecordHeader(StuckRecordHeaders.DEAD_LETTERED_AT, utf8(Instant.now().toString())))
 				.add(new RecordHeader(StuckRecordHeaders.REPLAY_COUNT, utf8("3")));
@@ -165,7 +171,8 @@ class StuckCommandIntegrationTests extends IntegrationTestSupport {
 					new PrintStream(err, true, StandardCharsets.UTF_8) });
 		}
 		finally {
-			// the commands quiet the root logger for their own JVM; give this shared test JVM its level back
+			// the commands quiet the root logger for their own JVM; give this shared test
+			// JVM its level back
 			LoggingSystem.get(StuckCommandIntegrationTests.class.getClassLoader())
 				.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 			if (previous == null) {

@@ -26,9 +26,9 @@ import dev.factorhealer.support.KafkaTestBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code hook create}, {@code hook show} and {@code doctor} against the fake org (its event hooks
- * API really sends the verification GET to this running service's hook endpoint) and the real
- * broker.
+ * {@code hook create}, {@code hook show} and {@code doctor} against the fake org (its
+ * event hooks API really sends the verification GET to this running service's hook
+ * endpoint) and the real broker.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SetupCommandIntegrationTests extends IntegrationTestSupport {
@@ -37,15 +37,18 @@ class SetupCommandIntegrationTests extends IntegrationTestSupport {
 
 	@AfterEach
 	void rootLevelBack(CapturedOutput output) {
-		// the commands quiet the root logger for their own JVM; give this shared test JVM its level back
+		// the commands quiet the root logger for their own JVM; give this shared test JVM
+		// its level back
 		LoggingSystem.get(getClass().getClassLoader()).setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 		assertThat(output.getAll()).doesNotContain(SECRET).doesNotContain("eyJ").doesNotContain("fake-at.");
 	}
 
 	@Test
 	void hookCreateTwiceLeavesOneVerifiedHookWithTheWatchedEventTypes() {
-		Run first = run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name", this.hookName);
-		Run second = run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name", this.hookName);
+		Run first = run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name",
+				this.hookName);
+		Run second = run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name",
+				this.hookName);
 
 		assertThat(first.code).as(first.err).isZero();
 		assertThat(second.code).as(second.err).isZero();
@@ -56,10 +59,11 @@ class SetupCommandIntegrationTests extends IntegrationTestSupport {
 		JsonNode hook = hooks.get(0);
 		assertThat(hook.get("status").asString()).isEqualTo("ACTIVE");
 		assertThat(hook.get("verificationStatus").asString()).isEqualTo("VERIFIED");
-		assertThat(hook.path("events").path("items").valueStream().map(JsonNode::asString).toList())
-			.containsExactly(SetupProperties.AUTH_VIA_MFA, SetupProperties.SEND_PHONE_VERIFICATION_SMS,
-					SetupProperties.FACTOR_ACTIVATE);
-		assertThat(hook.path("channel").path("config").path("authScheme").path("key").asString()).isEqualTo("Authorization");
+		assertThat(hook.path("events").path("items").valueStream().map(JsonNode::asString).toList()).containsExactly(
+				SetupProperties.AUTH_VIA_MFA, SetupProperties.SEND_PHONE_VERIFICATION_SMS,
+				SetupProperties.FACTOR_ACTIVATE);
+		assertThat(hook.path("channel").path("config").path("authScheme").path("key").asString())
+			.isEqualTo("Authorization");
 		assertThat(hook.path("channel").path("config").path("authScheme").path("value").asString()).isEqualTo(SECRET);
 
 		Run show = run(sswsSettings(), "hook", "show", "--name", this.hookName);
@@ -71,11 +75,13 @@ class SetupCommandIntegrationTests extends IntegrationTestSupport {
 	void aHookThatLacksAWatchedEventTypeIsReportedAndRepairedByCreate() {
 		Map<String, Object> older = sswsSettings();
 		older.put("healer.setup.hook-event-types", SetupProperties.AUTH_VIA_MFA);
-		assertThat(run(older, "hook", "create", "--url", url("/hooks/okta").toString(), "--name", this.hookName).code).isZero();
+		assertThat(run(older, "hook", "create", "--url", url("/hooks/okta").toString(), "--name", this.hookName).code)
+			.isZero();
 
 		Run show = run(sswsSettings(), "hook", "show", "--name", this.hookName);
 		Run doctor = run(sswsSettings(), "doctor", "--name", this.hookName);
-		Run repair = run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name", this.hookName);
+		Run repair = run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name",
+				this.hookName);
 		Run after = run(sswsSettings(), "hook", "show", "--name", this.hookName);
 
 		assertThat(show.code).isOne();
@@ -93,7 +99,8 @@ class SetupCommandIntegrationTests extends IntegrationTestSupport {
 	@Test
 	void hookCreateSaysSoWhenOktaCannotVerifyTheHook() {
 		// an endpoint of the service that does not echo the challenge
-		Run run = run(sswsSettings(), "hook", "create", "--url", url("/actuator/health").toString(), "--name", this.hookName);
+		Run run = run(sswsSettings(), "hook", "create", "--url", url("/actuator/health").toString(), "--name",
+				this.hookName);
 
 		assertThat(run.code).isOne();
 		assertThat(run.out).contains("UNVERIFIED");
@@ -119,7 +126,8 @@ class SetupCommandIntegrationTests extends IntegrationTestSupport {
 
 	@Test
 	void doctorPassesWhenEverythingIsInPlace() {
-		assertThat(run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name", this.hookName).code)
+		assertThat(run(sswsSettings(), "hook", "create", "--url", url("/hooks/okta").toString(), "--name",
+				this.hookName).code)
 			.isZero();
 
 		Run doctor = run(sswsSettings(), "doctor", "--name", this.hookName);

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts JVMs of our own (a Kafka broker, the service) from the test classpath, so a test can
- * SIGKILL them for real. Their output goes to a file under {@code target/}; their logging is kept
- * at WARN (INFO for our own packages) so that files stay readable.
+ * Starts JVMs of our own (a Kafka broker, the service) from the test classpath, so a test
+ * can SIGKILL them for real. Their output goes to a file under {@code target/}; their
+ * logging is kept at WARN (INFO for our own packages) so that files stay readable.
  */
 public final class ChildProcesses {
 

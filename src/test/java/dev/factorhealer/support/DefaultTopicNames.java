@@ -11,8 +11,8 @@ import org.springframework.core.io.ClassPathResource;
 import dev.factorhealer.system.TopicNames;
 
 /**
- * The topic names the service uses out of the box, read from its {@code application.yml} (their
- * one home), for tests that build a module's classes without a Spring context.
+ * The topic names the service uses out of the box, read from its {@code application.yml}
+ * (their one home), for tests that build a module's classes without a Spring context.
  */
 public final class DefaultTopicNames {
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Okta event hook deliveries built for tests: realistic envelopes around System Log events with
- * fresh uuids, so tests sharing a broker never see each other's events.
+ * Okta event hook deliveries built for tests: realistic envelopes around System Log
+ * events with fresh uuids, so tests sharing a broker never see each other's events.
  */
 public final class Deliveries {
 
@@ -26,9 +26,9 @@ public final class Deliveries {
 	}
 
 	/**
-	 * An event of the given type and {@code outcome.result} whose {@code outcome.reason} shows the
-	 * stuck-factor error for the user: detection acts on it only when it is a failure of an
-	 * SMS-related type.
+	 * An event of the given type and {@code outcome.result} whose {@code outcome.reason}
+	 * shows the stuck-factor error for the user: detection acts on it only when it is a
+	 * failure of an SMS-related type.
 	 */
 	public static String eventWithTheError(String uuid, String userId, String eventType, String result) {
 		return """

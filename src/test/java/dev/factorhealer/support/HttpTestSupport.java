@@ -50,15 +50,19 @@ public abstract class HttpTestSupport {
 	}
 
 	/**
-	 * The Prometheus scrape of the service under test (one place to change when actuator moves to
-	 * the management port).
+	 * The Prometheus scrape of the service under test (one place to change when actuator
+	 * moves to the management port).
 	 */
 	protected String scrapeMetrics() {
-		return send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build())
+		return send(
+				HttpRequest.newBuilder(managementUrl("/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build())
 			.body();
 	}
 
-	/** An admin call with the bearer token ({@code null}: none) and a JSON body ({@code null}: GET). */
+	/**
+	 * An admin call with the bearer token ({@code null}: none) and a JSON body
+	 * ({@code null}: GET).
+	 */
 	protected HttpResponse<String> admin(String path, String token, String body) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(managementUrl(path)).timeout(Duration.ofSeconds(30));
 		if (body != null) {

@@ -16,9 +16,10 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * One real Kafka broker for the whole test JVM: Testcontainers' Kafka where a Docker engine
- * answers, otherwise the embedded KRaft broker (the real broker code, in-process). Tests share it
- * and tell their records apart by their own ids, which keeps the suite to one broker start.
+ * One real Kafka broker for the whole test JVM: Testcontainers' Kafka where a Docker
+ * engine answers, otherwise the embedded KRaft broker (the real broker code, in-process).
+ * Tests share it and tell their records apart by their own ids, which keeps the suite to
+ * one broker start.
  */
 public final class KafkaTestBroker {
 
@@ -73,11 +74,13 @@ public final class KafkaTestBroker {
 		}
 	}
 
-	/** Writes a tombstone (null value) for {@code key} on a compacted state topic, so every reader goes back to its configured state. */
+	/**
+	 * Writes a tombstone (null value) for {@code key} on a compacted state topic, so
+	 * every reader goes back to its configured state.
+	 */
 	public static void tombstone(String topic, String key) {
 		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
-				new StringSerializer(),
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()), new StringSerializer(),
 				new ByteArraySerializer())) {
 			producer.send(new ProducerRecord<>(topic, key, null)).get();
 		}

@@ -5,9 +5,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * What a heal-loop test watches, opened fresh for every test: the results topic (the audit) and
- * the requests' stuck topic, each reading only what arrives after the test starts; the fake org is
- * healthy before and after. Register with
+ * What a heal-loop test watches, opened fresh for every test: the results topic (the
+ * audit) and the requests' stuck topic, each reading only what arrives after the test
+ * starts; the fake org is healthy before and after. Register with
  * {@code @RegisterExtension final RemediationProbes probes = new RemediationProbes();}.
  */
 public final class RemediationProbes implements BeforeEachCallback, AfterEachCallback {

@@ -13,8 +13,9 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The service in a JVM of its own, started like production ({@code FactorHealerApplication} with
- * settings as arguments), so a test can SIGKILL it in the middle of its work and start it again.
+ * The service in a JVM of its own, started like production
+ * ({@code FactorHealerApplication} with settings as arguments), so a test can SIGKILL it
+ * in the middle of its work and start it again.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -69,9 +70,9 @@ public final class ServiceProcess implements AutoCloseable {
 			if (!this.process.isAlive()) {
 				throw new IllegalStateException("the service died at start-up: see " + this.log);
 			}
-			HttpResponse<String> health = http.send(
-					HttpRequest.newBuilder(managementUrl("/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> health = http.send(HttpRequest.newBuilder(managementUrl("/actuator/health/readiness"))
+				.timeout(Duration.ofSeconds(2))
+				.build(), HttpResponse.BodyHandlers.ofString());
 			return health.statusCode() == 200;
 		});
 	}

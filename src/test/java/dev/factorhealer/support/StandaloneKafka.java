@@ -15,9 +15,9 @@ import org.apache.kafka.common.Uuid;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A single-node KRaft Kafka broker in a process of its own (the real {@code kafka.Kafka} main
- * class from Maven Central jars), so a test can kill it with SIGKILL and start it again on the
- * same port and data directory.
+ * A single-node KRaft Kafka broker in a process of its own (the real {@code kafka.Kafka}
+ * main class from Maven Central jars), so a test can kill it with SIGKILL and start it
+ * again on the same port and data directory.
  */
 public final class StandaloneKafka implements AutoCloseable {
 
@@ -74,7 +74,8 @@ public final class StandaloneKafka implements AutoCloseable {
 				share.coordinator.state.topic.min.isr=1
 				group.initial.rebalance.delay.ms=0
 				auto.create.topics.enable=false
-				""".formatted(this.controllerPort, this.port, this.controllerPort, this.port, this.dir.resolve("data")));
+				""".formatted(this.controllerPort, this.port, this.controllerPort, this.port,
+				this.dir.resolve("data")));
 		Process format = ChildProcesses.startJava("kafka.tools.StorageTool", List.of("-Xmx256m"),
 				List.of("format", "-t", Uuid.randomUuid().toString(), "-c", this.properties.toString()),
 				this.dir.resolve("format.log"));

@@ -15,7 +15,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Every record of a topic, from its beginning to its end as of the call, as JSON trees (for broker processes of a test's own). */
+/**
+ * Every record of a topic, from its beginning to its end as of the call, as JSON trees
+ * (for broker processes of a test's own).
+ */
 public final class TopicDump {
 
 	private static final JsonMapper json = JsonMapper.builder().build();

@@ -17,8 +17,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reads what arrived on a topic after the probe was opened: it remembers the end offsets at
- * creation, so records left by earlier tests on the shared broker are not counted.
+ * Reads what arrived on a topic after the probe was opened: it remembers the end offsets
+ * at creation, so records left by earlier tests on the shared broker are not counted.
  */
 public final class TopicProbe implements AutoCloseable {
 
@@ -57,14 +57,15 @@ public final class TopicProbe implements AutoCloseable {
 	}
 
 	/** Waits until at least {@code count} matching records arrived, and returns them. */
-	public List<ConsumerRecord<String, byte[]>> awaitRecords(int count, Predicate<ConsumerRecord<String, byte[]>> filter) {
+	public List<ConsumerRecord<String, byte[]>> awaitRecords(int count,
+			Predicate<ConsumerRecord<String, byte[]>> filter) {
 		await().atMost(Duration.ofSeconds(30)).until(() -> records(filter).size() >= count);
 		return records(filter);
 	}
 
 	/**
-	 * Reads for a while longer to make sure nothing more arrives: returns all records seen after
-	 * the topic was quiet for {@code quiet}.
+	 * Reads for a while longer to make sure nothing more arrives: returns all records
+	 * seen after the topic was quiet for {@code quiet}.
 	 */
 	public List<ConsumerRecord<String, byte[]>> settle(Duration quiet) {
 		int before;

@@ -13,8 +13,8 @@ import dev.factorhealer.support.IntegrationTestSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hook port serves {@code /hooks/okta} only; actuator and {@code /admin/*} answer on the
- * management port alone, so a load balancer can expose the hook without the rest.
+ * The hook port serves {@code /hooks/okta} only; actuator and {@code /admin/*} answer on
+ * the management port alone, so a load balancer can expose the hook without the rest.
  */
 class ManagementPortIntegrationTests extends IntegrationTestSupport {
 

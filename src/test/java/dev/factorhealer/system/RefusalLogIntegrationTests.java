@@ -15,8 +15,9 @@ import dev.factorhealer.support.IntegrationTestSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A burst of refused requests on the hook and on {@code /admin/*} is at most one log line per
- * endpoint (then a summary per minute), never a line each, and never shows the presented value.
+ * A burst of refused requests on the hook and on {@code /admin/*} is at most one log line
+ * per endpoint (then a summary per minute), never a line each, and never shows the
+ * presented value.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RefusalLogIntegrationTests extends IntegrationTestSupport {
@@ -31,8 +32,14 @@ class RefusalLogIntegrationTests extends IntegrationTestSupport {
 				.header("Authorization", "Bearer wrong-token-" + i)
 				.build()).statusCode()).isEqualTo(401);
 		}
-		List<String> hookLines = output.getOut().lines().filter((line) -> line.contains("Refused POST /hooks/okta")).toList();
-		List<String> adminLines = output.getOut().lines().filter((line) -> line.contains("Refused GET /admin/mode")).toList();
+		List<String> hookLines = output.getOut()
+			.lines()
+			.filter((line) -> line.contains("Refused POST /hooks/okta"))
+			.toList();
+		List<String> adminLines = output.getOut()
+			.lines()
+			.filter((line) -> line.contains("Refused GET /admin/mode"))
+			.toList();
 		assertThat(hookLines).hasSizeLessThanOrEqualTo(1);
 		assertThat(adminLines).hasSizeLessThanOrEqualTo(1);
 		assertThat(output.getOut()).doesNotContain("wrong-secret-").doesNotContain("wrong-token-");

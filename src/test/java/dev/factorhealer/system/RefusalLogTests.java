@@ -13,7 +13,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A burst of refused requests makes one log line at once and one summary per interval. */
+/**
+ * A burst of refused requests makes one log line at once and one summary per interval.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class RefusalLogTests {
 

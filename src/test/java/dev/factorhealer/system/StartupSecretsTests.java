@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The service refuses to start with a weak or placeholder secret (each value of
- * {@code .env.example}, short ones, low-entropy ones), names the setting and how to make a good
- * one, and never prints the rejected value.
+ * {@code .env.example}, short ones, low-entropy ones), names the setting and how to make
+ * a good one, and never prints the rejected value.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupSecretsTests {
@@ -41,8 +41,7 @@ class StartupSecretsTests {
 				example.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
 			}
 		}
-		return Stream.of(
-				Arguments.of("healer.hook.secrets", example.get("HEALER_HOOK_SECRETS"), "placeholder"),
+		return Stream.of(Arguments.of("healer.hook.secrets", example.get("HEALER_HOOK_SECRETS"), "placeholder"),
 				Arguments.of("healer.admin.token", example.get("HEALER_ADMIN_TOKEN"), "placeholder"),
 				Arguments.of("healer.hook.secrets", example.get("GRAFANA_ADMIN_PASSWORD"), "placeholder"),
 				Arguments.of("healer.admin.token", example.get("OKTA_CLIENT_TOKEN"), "placeholder"),
@@ -55,17 +54,20 @@ class StartupSecretsTests {
 	@MethodSource("weakSecrets")
 	void startUpIsRefused(String setting, String value, String why, CapturedOutput output) {
 		assertThat(value).isNotBlank();
-		List<String> args = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
-				"--okta.client.org-url=http://127.0.0.1:9", "--okta.client.token=not-used-here",
-				"--okta.testing.disable-https-check=true", "--server.port=0", "--management.server.port=0",
-				"--healer.systemlog.enabled=false", "--spring.cloud.function.definition=",
-				"--spring.cloud.stream.function.autodetect=false"));
+		List<String> args = new ArrayList<>(
+				List.of("--spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
+						"--okta.client.org-url=http://127.0.0.1:9", "--okta.client.token=not-used-here",
+						"--okta.testing.disable-https-check=true", "--server.port=0", "--management.server.port=0",
+						"--healer.systemlog.enabled=false", "--spring.cloud.function.definition=",
+						"--spring.cloud.stream.function.autodetect=false"));
 		args.add("--healer.hook.secrets=" + (setting.equals("healer.hook.secrets") ? value : HttpTestSupport.SECRET));
 		args.add("--healer.admin.token="
 				+ (setting.equals("healer.admin.token") ? value : IntegrationTestSupport.ADMIN_TOKEN));
 
-		assertThatThrownBy(() -> new SpringApplicationBuilder(FactorHealerApplication.class).run(args.toArray(String[]::new))
-			.close()).satisfies((ex) -> {
+		assertThatThrownBy(
+				() -> new SpringApplicationBuilder(FactorHealerApplication.class).run(args.toArray(String[]::new))
+					.close())
+			.satisfies((ex) -> {
 				Throwable cause = ex;
 				while (!(cause instanceof SecretStrength.WeakSecretException) && cause.getCause() != null) {
 					cause = cause.getCause();

@@ -16,9 +16,9 @@ import org.springframework.core.io.ClassPathResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every topic name has one home, {@code healer.topics.names.*} in {@code application.yml}: the
- * stream bindings take their destinations and stuck topics from it, so renaming a topic there
- * renames it for every module.
+ * Every topic name has one home, {@code healer.topics.names.*} in
+ * {@code application.yml}: the stream bindings take their destinations and stuck topics
+ * from it, so renaming a topic there renames it for every module.
  */
 class TopicNamesTests {
 
@@ -32,14 +32,15 @@ class TopicNamesTests {
 			.containsExactly("okta.events", "okta.remediation.requests", "okta.remediation.results",
 					"okta.remediation.deletions", "okta.remediation.mode", "okta.remediation.brake",
 					"okta.remediation.followups", "okta.remediation.followup.state", "okta.systemlog.cursor",
-					"okta.events.dlq", "okta.remediation.requests.dlq", "okta.remediation.parked", "okta.replay.ledger");
+					"okta.events.dlq", "okta.remediation.requests.dlq", "okta.remediation.parked",
+					"okta.replay.ledger");
 	}
 
 	@Test
 	void theStreamBindingsFollowARenamedTopic() throws IOException {
 		StandardEnvironment environment = environment(Map.of("healer.topics.names.events", "acme.okta.events",
-				"healer.topics.names.requests", "acme.requests", "healer.topics.names.events-stuck", "acme.events.stuck",
-				"healer.topics.names.requests-stuck", "acme.requests.stuck"));
+				"healer.topics.names.requests", "acme.requests", "healer.topics.names.events-stuck",
+				"acme.events.stuck", "healer.topics.names.requests-stuck", "acme.requests.stuck"));
 
 		assertThat(environment.getProperty("spring.cloud.stream.bindings.detect-in-0.destination"))
 			.isEqualTo("acme.okta.events");

@@ -21,9 +21,9 @@ import dev.factorhealer.support.KafkaTestBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Topics are created with the replication factor, {@code min.insync.replicas} and retention of
- * {@code healer.topics.*}: production defaults of 3 / 2 / 30 days for what must not be lost
- * unseen, and the single-broker values the tests set.
+ * Topics are created with the replication factor, {@code min.insync.replicas} and
+ * retention of {@code healer.topics.*}: production defaults of 3 / 2 / 30 days for what
+ * must not be lost unseen, and the single-broker values the tests set.
  */
 class TopicSettingsIntegrationTests extends IntegrationTestSupport {
 
@@ -53,20 +53,27 @@ class TopicSettingsIntegrationTests extends IntegrationTestSupport {
 
 	@Test
 	void theServiceCreatedItsTopicsWithTheseSettings() throws Exception {
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()))) {
-			Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(topic("okta.remediation.parked"),
-					topic("okta.remediation.results"), topic("okta.replay.ledger"), topic("okta.remediation.mode")))
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()))) {
+			Map<ConfigResource, Config> configs = admin
+				.describeConfigs(List.of(topic("okta.remediation.parked"), topic("okta.remediation.results"),
+						topic("okta.replay.ledger"), topic("okta.remediation.mode")))
 				.all()
 				.get();
 			assertThat(value(configs, "okta.remediation.parked", TopicConfig.RETENTION_MS_CONFIG))
 				.isEqualTo(Long.toString(30 * DAY));
 			assertThat(value(configs, "okta.remediation.results", TopicConfig.RETENTION_MS_CONFIG))
 				.isEqualTo(Long.toString(30 * DAY));
-			assertThat(value(configs, "okta.remediation.parked", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)).isEqualTo("1");
-			assertThat(value(configs, "okta.replay.ledger", TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("compact,delete");
+			assertThat(value(configs, "okta.remediation.parked", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG))
+				.isEqualTo("1");
+			assertThat(value(configs, "okta.replay.ledger", TopicConfig.CLEANUP_POLICY_CONFIG))
+				.isEqualTo("compact,delete");
 			assertThat(value(configs, "okta.remediation.mode", TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("compact");
-			assertThat(admin.describeTopics(List.of("okta.remediation.mode")).allTopicNames().get()
-				.get("okta.remediation.mode").partitions()).hasSize(1);
+			assertThat(admin.describeTopics(List.of("okta.remediation.mode"))
+				.allTopicNames()
+				.get()
+				.get("okta.remediation.mode")
+				.partitions()).hasSize(1);
 		}
 	}
 

@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What the poller relies on from the okta module's {@link OktaSystemLog}, checked against answers
- * written by hand (a plain MockWebServer): the first query's encoding, events sliced byte for
- * byte, the {@code next} link followed exactly as given and never to another host, errors as
- * {@link OktaException}s, and a bucket of its own.
+ * What the poller relies on from the okta module's {@link OktaSystemLog}, checked against
+ * answers written by hand (a plain MockWebServer): the first query's encoding, events
+ * sliced byte for byte, the {@code next} link followed exactly as given and never to
+ * another host, errors as {@link OktaException}s, and a bucket of its own.
  */
 class OktaSystemLogContractTests {
 
@@ -69,8 +69,13 @@ class OktaSystemLogContractTests {
 		String body = "[ {\"uuid\":\"a\",  \"eventType\":\"user.authentication.auth_via_mfa\",\"displayMessage\":\"Échec\","
 				+ "\"published\":\"2026-01-02T03:05:00.001Z\",\"x\":[1, 2.50,{}]},\n{\"uuid\":\"b\",\"published\":\"2026-01-02T03:06:00Z\"} ]";
 		String next = this.base + "/api/v1/logs?limit=2&filter=eventType%20eq%20%22x%22&after=c%2B1%2F2";
-		this.server.enqueue(page(body).addHeader("Link", "<" + this.base + "/api/v1/logs?after=self>; rel=\"self\", <"
-				+ next + ">; rel=\"next\"").build());
+		this.server
+			.enqueue(
+					page(body)
+						.addHeader("Link",
+								"<" + this.base + "/api/v1/logs?after=self>; rel=\"self\", <" + next
+										+ ">; rel=\"next\"")
+						.build());
 		this.server.enqueue(page("[]").addHeader("Link", "<" + next + ">; rel=next").build());
 		String filter = "outcome.result eq \"FAILURE\" and (eventType eq \"a+b\" or eventType eq \"c&d\")";
 
@@ -102,16 +107,16 @@ class OktaSystemLogContractTests {
 
 	@Test
 	void neverSendsTheTokenAlongANextLinkToAnotherHost() {
-		this.server.enqueue(page("[]").addHeader("Link", "<https://elsewhere.example/api/v1/logs?after=x>; rel=\"next\"")
-			.build());
+		this.server.enqueue(
+				page("[]").addHeader("Link", "<https://elsewhere.example/api/v1/logs?after=x>; rel=\"next\"").build());
 
 		this.runner.run(context -> {
 			OktaSystemLog log = context.getBean(OktaSystemLog.class);
 			LogPage page = log.fetch(null, SINCE, "eventType eq \"x\"", 10, in(Duration.ofSeconds(5))).value();
 
 			assertThat(page.next()).as("a next link off the org is dropped").isNull();
-			assertThatThrownBy(() -> log.fetch(URI.create("https://elsewhere.example/api/v1/logs?after=x"), null, null, 0,
-					in(Duration.ofSeconds(5))))
+			assertThatThrownBy(() -> log.fetch(URI.create("https://elsewhere.example/api/v1/logs?after=x"), null, null,
+					0, in(Duration.ofSeconds(5))))
 				.isInstanceOf(IllegalArgumentException.class)
 				.hasMessageContaining("Refusing to send the Okta API credentials");
 			take();
@@ -152,11 +157,16 @@ class OktaSystemLogContractTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("resilience4j.ratelimiter.available.permissions").tag("name", "okta-logs").gauge())
 				.isNotNull();
-			assertThat(registry.get("resilience4j.circuitbreaker.state").tag("name", "okta-logs").gauges()).isNotEmpty();
-			assertThat(registry.get("healer.okta.requests").tags("operation", "list_logs", "status", "200").timer().count())
-				.isEqualTo(1);
-			// the logs bucket has gauges of its own: its answers never show as the factors bucket's
-			assertThat(registry.get("healer.okta.rate.limit.remaining").tag("bucket", "factors").gauge().value()).isNaN();
+			assertThat(registry.get("resilience4j.circuitbreaker.state").tag("name", "okta-logs").gauges())
+				.isNotEmpty();
+			assertThat(registry.get("healer.okta.requests")
+				.tags("operation", "list_logs", "status", "200")
+				.timer()
+				.count()).isEqualTo(1);
+			// the logs bucket has gauges of its own: its answers never show as the
+			// factors bucket's
+			assertThat(registry.get("healer.okta.rate.limit.remaining").tag("bucket", "factors").gauge().value())
+				.isNaN();
 			assertThat(registry.get("healer.okta.rate.limit.limit").tag("bucket", "logs").gauge()).isNotNull();
 		});
 	}
@@ -186,7 +196,9 @@ class OktaSystemLogContractTests {
 		return Instant.now().plus(duration);
 	}
 
-	/** The okta module as the application builds it, without the rest of the application. */
+	/**
+	 * The okta module as the application builds it, without the rest of the application.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ComponentScan("dev.factorhealer.okta")
 	@ConfigurationPropertiesScan("dev.factorhealer.okta")

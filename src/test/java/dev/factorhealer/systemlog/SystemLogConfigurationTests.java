@@ -32,9 +32,9 @@ import dev.factorhealer.system.TopicNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Start-up: the settings are validated and a bad one stops the service with a message naming it;
- * the poller starts only once the application is ready, never blocks it, and stops with it even
- * when neither Kafka nor Okta answers.
+ * Start-up: the settings are validated and a bad one stops the service with a message
+ * naming it; the poller starts only once the application is ready, never blocks it, and
+ * stops with it even when neither Kafka nor Okta answers.
  */
 class SystemLogConfigurationTests {
 
@@ -54,9 +54,10 @@ class SystemLogConfigurationTests {
 		})
 		.withBean(OktaEventPublisher.class, () -> (deliveryId, source, events, deadline) -> {
 		})
-		.withBean(TopicNames.class, () -> new Binder(new MapConfigurationPropertySource(
-				Map.of("healer.topics.names.systemlog-cursor", "okta.systemlog.cursor")))
-			.bindOrCreate("healer.topics.names", TopicNames.class))
+		.withBean(TopicNames.class,
+				() -> new Binder(new MapConfigurationPropertySource(
+						Map.of("healer.topics.names.systemlog-cursor", "okta.systemlog.cursor")))
+					.bindOrCreate("healer.topics.names", TopicNames.class))
 		.withPropertyValues("okta.client.org-url=https://example.okta.com/", "okta.client.token=test-token");
 
 	@Test
@@ -73,7 +74,8 @@ class SystemLogConfigurationTests {
 			NewTopic topic = context.getBean(NewTopic.class);
 			assertThat(topic.name()).isEqualTo("okta.systemlog.cursor");
 			assertThat(topic.numPartitions()).isEqualTo(1);
-			assertThat(topic.configs()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+			assertThat(topic.configs()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG,
+					TopicConfig.CLEANUP_POLICY_COMPACT);
 			assertThat(context.getBean(SystemLogPoller.class).isRunning()).as("not before the application is ready")
 				.isFalse();
 		});
@@ -81,9 +83,10 @@ class SystemLogConfigurationTests {
 
 	@Test
 	void refusesSettingsOutsideTheirRange() {
-		Map<String, String> bad = Map.of("healer.systemlog.limit=0", "between 1 and 1000", "healer.systemlog.limit=1001",
-				"between 1 and 1000", "healer.systemlog.look-back=91d", "at most 90 days",
-				"healer.systemlog.interval=0s", "positive durations", "healer.systemlog.filter= ", "must not be blank");
+		Map<String, String> bad = Map.of("healer.systemlog.limit=0", "between 1 and 1000",
+				"healer.systemlog.limit=1001", "between 1 and 1000", "healer.systemlog.look-back=91d",
+				"at most 90 days", "healer.systemlog.interval=0s", "positive durations", "healer.systemlog.filter= ",
+				"must not be blank");
 		bad.forEach((setting, message) -> this.runner.withPropertyValues(setting)
 			.run(context -> assertThat(context.getStartupFailure()).as(setting)
 				.rootCause()
@@ -118,7 +121,8 @@ class SystemLogConfigurationTests {
 	@Test
 	void keysTheCursorByTheOrgUrlWithoutItsTrailingSlash() {
 		assertThat(SystemLogConfiguration.cursorKey("https://example.okta.com/")).isEqualTo("https://example.okta.com");
-		assertThat(SystemLogConfiguration.cursorKey(" https://example.okta.com ")).isEqualTo("https://example.okta.com");
+		assertThat(SystemLogConfiguration.cursorKey(" https://example.okta.com "))
+			.isEqualTo("https://example.okta.com");
 	}
 
 	private static void ready(AssertableApplicationContext context) {

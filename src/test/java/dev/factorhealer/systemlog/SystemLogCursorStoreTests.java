@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Where a new lease holder starts, and when and how a position becomes durable: the restore rules
- * without a broker, the writes against the shared one.
+ * Where a new lease holder starts, and when and how a position becomes durable: the
+ * restore rules without a broker, the writes against the shared one.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SystemLogCursorStoreTests {
@@ -85,10 +85,12 @@ class SystemLogCursorStoreTests {
 		SystemLogCursor positionMoved = new SystemLogCursor(NEXT, stored.since(), NOW, FILTER, 50);
 		assertThat(store.needsWrite(positionMoved, false)).as("the position alone moved").isFalse();
 		assertThat(store.needsWrite(positionMoved, true)).as("after a page with events").isTrue();
-		assertThat(store.needsWrite(new SystemLogCursor(URI.create(NEXT + "2"), stored.since(), NOW, FILTER, 50), false))
+		assertThat(
+				store.needsWrite(new SystemLogCursor(URI.create(NEXT + "2"), stored.since(), NOW, FILTER, 50), false))
 			.as("a new link")
 			.isTrue();
-		assertThat(output).contains("System Log cursor restored: position 2026-12-01T09:59:00Z, following its next link");
+		assertThat(output)
+			.contains("System Log cursor restored: position 2026-12-01T09:59:00Z, following its next link");
 	}
 
 	@Test
@@ -99,7 +101,8 @@ class SystemLogCursorStoreTests {
 
 		SystemLogCursor restored = store.restore(stored.toJson(json, NOW), NOW);
 
-		assertThat(restored).isEqualTo(new SystemLogCursor(null, NOW.minusSeconds(360), NOW.minusSeconds(60), FILTER, 50));
+		assertThat(restored)
+			.isEqualTo(new SystemLogCursor(null, NOW.minusSeconds(360), NOW.minusSeconds(60), FILTER, 50));
 		assertThat(store.needsWrite(restored, false)).as("the new query is written before its first page").isTrue();
 		assertThat(output).contains("System Log cursor restored at position 2026-12-01T09:59:00Z, "
 				+ "but the filter or limit changed: a new query from 2026-12-01T09:54:00Z");
@@ -136,9 +139,8 @@ class SystemLogCursorStoreTests {
 	private SystemLogCursorStore store(String topic, KafkaProperties kafka) {
 		SystemLogProperties settings = SystemLogKafka.settings("unused",
 				Map.of("filter", FILTER, "limit", "50", "look-back", "2h", "publish-timeout", "2s"));
-		SystemLogCursorStore store = new SystemLogCursorStore(
-				SystemLogKafka.template(kafka, "test-cursor", Map.of()), new TopicPartition(topic, 0), ORG, settings,
-				json, Clock.fixed(NOW, ZoneOffset.UTC));
+		SystemLogCursorStore store = new SystemLogCursorStore(SystemLogKafka.template(kafka, "test-cursor", Map.of()),
+				new TopicPartition(topic, 0), ORG, settings, json, Clock.fixed(NOW, ZoneOffset.UTC));
 		this.stores.add(store);
 		return store;
 	}

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * How the poll position moves: with the newest event read while pages are full, up to the poll
- * itself once the log is drained, and a little back when a new query has to start.
+ * How the poll position moves: with the newest event read while pages are full, up to the
+ * poll itself once the log is drained, and a little back when a new query has to start.
  */
 class SystemLogCursorTests {
 

@@ -49,10 +49,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The System Log poller against the fake Okta org and the shared broker, on the shared context's
- * pipeline (detection, remediation) and beans. Each test runs pollers of its own with a cursor
- * topic and lease group of its own, so tests never share a position; the fake's log is shared, so
- * every assertion is about the test's own event uuids.
+ * The System Log poller against the fake Okta org and the shared broker, on the shared
+ * context's pipeline (detection, remediation) and beans. Each test runs pollers of its
+ * own with a cursor topic and lease group of its own, so tests never share a position;
+ * the fake's log is shared, so every assertion is about the test's own event uuids.
  */
 class SystemLogIntegrationTests extends IntegrationTestSupport {
 
@@ -209,7 +209,8 @@ class SystemLogIntegrationTests extends IntegrationTestSupport {
 			.toList();
 		RecordedCall throttled = logCalls.get(0);
 		assertThat(throttled.throttled()).as("the first System Log call gets the 429").isTrue();
-		// X-Rate-Limit-Reset is at least 2 s after the throttled call (the fake rounds it up)
+		// X-Rate-Limit-Reset is at least 2 s after the throttled call (the fake rounds it
+		// up)
 		Instant reset = throttled.receivedAt().plus(Duration.ofMillis(1950));
 		assertThat(logCalls.subList(1, logCalls.size())).as("no System Log call before X-Rate-Limit-Reset")
 			.isNotEmpty()
@@ -236,7 +237,8 @@ class SystemLogIntegrationTests extends IntegrationTestSupport {
 
 		awaitPolled(List.of(after));
 		assertThat(meters.get(SystemLogMetrics.POLLS).tag("status", "400").counter().count()).isEqualTo(1);
-		// the poll is counted once its cursor is written, just after its events are acknowledged
+		// the poll is counted once its cursor is written, just after its events are
+		// acknowledged
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> meters.get(SystemLogMetrics.POLLS).tag("status", "200").counter().count() >= 2);
 	}
@@ -253,7 +255,9 @@ class SystemLogIntegrationTests extends IntegrationTestSupport {
 
 		LogPage page = first.value();
 		assertThat(page.request().getRawPath()).isEqualTo("/api/v1/logs");
-		assertThat(page.request().getQuery()).contains("filter=" + filter).contains("limit=1000").doesNotContain("until");
+		assertThat(page.request().getQuery()).contains("filter=" + filter)
+			.contains("limit=1000")
+			.doesNotContain("until");
 		assertThat(page.events()).filteredOn(e -> uuid.equals(e.uuid())).singleElement().satisfies(event -> {
 			assertThat(json.readTree(event.json())).isEqualTo(logEvent(uuid));
 			assertThat(event.eventType()).isEqualTo("user.authentication.auth_via_mfa");
@@ -270,8 +274,8 @@ class SystemLogIntegrationTests extends IntegrationTestSupport {
 			MeterRegistry registry) {
 		SystemLogProperties settings = settings(Map.of("interval", INTERVAL.toMillis() + "ms", "page-timeout", "20s",
 				"publish-timeout", "5s", "lease-group", leaseGroup));
-		SystemLogPoller poller = SystemLogConfiguration.poller(name, cursorTopic, settings, client, this.publisher, this.kafka,
-				this.admin, json, registry, SystemLogConfiguration.cursorKey(okta().url()));
+		SystemLogPoller poller = SystemLogConfiguration.poller(name, cursorTopic, settings, client, this.publisher,
+				this.kafka, this.admin, json, registry, SystemLogConfiguration.cursorKey(okta().url()));
 		this.pollers.add(poller);
 		poller.start();
 		return poller;
@@ -284,7 +288,10 @@ class SystemLogIntegrationTests extends IntegrationTestSupport {
 				SystemLogProperties.class);
 	}
 
-	/** A failed MFA check (in the default filter) that is not the stuck-factor error: nothing to heal. */
+	/**
+	 * A failed MFA check (in the default filter) that is not the stuck-factor error:
+	 * nothing to heal.
+	 */
 	private static String appendFailure() {
 		String uuid = UUID.randomUUID().toString();
 		String user = Deliveries.newUserId();
@@ -303,11 +310,7 @@ class SystemLogIntegrationTests extends IntegrationTestSupport {
 	}
 
 	private static JsonNode logEvent(String uuid) {
-		return okta().logEvents()
-			.stream()
-			.filter(e -> uuid.equals(e.get("uuid").asString()))
-			.findFirst()
-			.orElseThrow();
+		return okta().logEvents().stream().filter(e -> uuid.equals(e.get("uuid").asString())).findFirst().orElseThrow();
 	}
 
 	private void awaitPolled(List<String> uuids) {

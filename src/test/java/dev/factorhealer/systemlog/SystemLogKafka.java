@@ -17,9 +17,9 @@ import dev.factorhealer.support.KafkaTestBroker;
 import dev.factorhealer.system.KafkaProducers;
 
 /**
- * The shared test broker as the poller's pieces see it, without Spring: a cursor topic and lease
- * group of a test's own (so that tests never share a position or a lease), and an unreachable
- * broker for the failure cases.
+ * The shared test broker as the poller's pieces see it, without Spring: a cursor topic
+ * and lease group of a test's own (so that tests never share a position or a lease), and
+ * an unreachable broker for the failure cases.
  */
 final class SystemLogKafka {
 
@@ -54,8 +54,12 @@ final class SystemLogKafka {
 		return "healer-systemlog-lease-test-" + UUID.randomUUID();
 	}
 
-	/** A byte[] producer of the kind the poller writes with, giving up on an absent broker after a second. */
-	static KafkaTemplate<String, byte[]> template(KafkaProperties kafka, String clientId, Map<String, Object> overrides) {
+	/**
+	 * A byte[] producer of the kind the poller writes with, giving up on an absent broker
+	 * after a second.
+	 */
+	static KafkaTemplate<String, byte[]> template(KafkaProperties kafka, String clientId,
+			Map<String, Object> overrides) {
 		Map<String, Object> settings = new HashMap<>(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000));
 		settings.putAll(overrides);
 		return KafkaProducers.template(kafka, clientId, new StringSerializer(), new ByteArraySerializer(), settings);

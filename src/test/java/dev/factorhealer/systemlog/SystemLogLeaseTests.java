@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Leader election on the shared broker: one member of the lease group leads, and only once it has
- * read the org's last cursor back; another takes over when it leaves. The test drives the leases'
- * polls itself, as the poller's loop does.
+ * Leader election on the shared broker: one member of the lease group leads, and only
+ * once it has read the org's last cursor back; another takes over when it leaves. The
+ * test drives the leases' polls itself, as the poller's loop does.
  */
 class SystemLogLeaseTests {
 
@@ -99,8 +99,8 @@ class SystemLogLeaseTests {
 
 	private static void write(String topic, String key, String value) throws Exception {
 		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()), new StringSerializer(),
-				new ByteArraySerializer())) {
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()),
+				new StringSerializer(), new ByteArraySerializer())) {
 			producer.send(new ProducerRecord<>(topic, 0, key, value.getBytes(StandardCharsets.UTF_8))).get();
 		}
 	}

@@ -39,11 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A page's events on a real topic: in one batch, under a delivery id of the page's link, keyed by
- * user; an event Kafka refuses as too large is skipped and the rest of its page still made durable;
- * any other refusal leaves the page not durable. The producer here accepts records of up to
- * {@value #MAX_REQUEST_BYTES} bytes, so "too large" is Kafka's own {@code RecordTooLargeException}
- * without an 8 MB event.
+ * A page's events on a real topic: in one batch, under a delivery id of the page's link,
+ * keyed by user; an event Kafka refuses as too large is skipped and the rest of its page
+ * still made durable; any other refusal leaves the page not durable. The producer here
+ * accepts records of up to {@value #MAX_REQUEST_BYTES} bytes, so "too large" is Kafka's
+ * own {@code RecordTooLargeException} without an 8 MB event.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SystemLogPagePublisherTests {
@@ -89,8 +89,8 @@ class SystemLogPagePublisherTests {
 		LogPage.Event after = event("00uAfter", 100);
 
 		try (TopicProbe probe = TopicProbe.open(topic)) {
-			int durable = new SystemLogPagePublisher(kafka, Duration.ofSeconds(10)).publish(page(before, oversize, after),
-					"systemlog:page-2");
+			int durable = new SystemLogPagePublisher(kafka, Duration.ofSeconds(10))
+				.publish(page(before, oversize, after), "systemlog:page-2");
 
 			assertThat(durable).isEqualTo(2);
 			assertThat(kafka.batches).as("the page, then one event at a time").containsExactly(3, 1, 1, 1);
@@ -98,8 +98,8 @@ class SystemLogPagePublisherTests {
 				.contains("00uBefore", "00uAfter")
 				.doesNotContain("00uHuge");
 		}
-		assertThat(output).contains("System Log event " + oversize.uuid() + " of user 00uHuge (" + oversize.json().length
-				+ " bytes) is larger than okta.events accepts: skipped");
+		assertThat(output).contains("System Log event " + oversize.uuid() + " of user 00uHuge ("
+				+ oversize.json().length + " bytes) is larger than okta.events accepts: skipped");
 	}
 
 	@Test
@@ -116,7 +116,8 @@ class SystemLogPagePublisherTests {
 	void anEmptyPagePublishesNothing() throws Exception {
 		TopicPublisher kafka = new TopicPublisher("okta.events.unreachable", SystemLogKafka.UNREACHABLE);
 
-		assertThat(new SystemLogPagePublisher(kafka, Duration.ofSeconds(2)).publish(page(), "systemlog:page-4")).isZero();
+		assertThat(new SystemLogPagePublisher(kafka, Duration.ofSeconds(2)).publish(page(), "systemlog:page-4"))
+			.isZero();
 		assertThat(kafka.batches).isEmpty();
 	}
 
@@ -144,8 +145,9 @@ class SystemLogPagePublisherTests {
 	}
 
 	/**
-	 * The {@code okta.events} publisher's contract over a real producer: one send per event, every
-	 * acknowledgement waited for, a refusal thrown with Kafka's cause. Records the size of each batch.
+	 * The {@code okta.events} publisher's contract over a real producer: one send per
+	 * event, every acknowledgement waited for, a refusal thrown with Kafka's cause.
+	 * Records the size of each batch.
 	 */
 	private final class TopicPublisher implements OktaEventPublisher {
 
