@@ -54,7 +54,7 @@ class Remediator {
 	RemediationResult remediate(RemediationRequest request) {
 		// one mode for the whole request, whatever the kill switch says meanwhile
 		RemediationMode mode = this.mode.current();
-		Results results = new Results(request, mode, this.clock);
+		ResultBuilder results = new ResultBuilder(request, mode, this.clock);
 		Instant deadline = results.started.plus(this.properties.requestTimeout());
 		String type = request.factorType();
 		if (!this.properties.factorTypes().contains(type)) {
@@ -95,7 +95,7 @@ class Remediator {
 	 * Lists the user's factors. Live, the DELETE's permit is reserved with the listing's,
 	 * so it can follow at once.
 	 */
-	private Listing list(RemediationRequest request, boolean live, Instant deadline, Results results) {
+	private Listing list(RemediationRequest request, boolean live, Instant deadline, ResultBuilder results) {
 		pauseIfNeeded();
 		BudgetPermits permits = live ? this.okta.reservePair(deadline) : null;
 		OktaAnswer<List<UserFactor>> listed = this.okta.listFactors(request.userId(), deadline, permits);
@@ -108,7 +108,7 @@ class Remediator {
 	 * The result when nothing may be deleted on this listing; {@code null} when something
 	 * may.
 	 */
-	private static RemediationResult refusal(Candidates candidates, String type, Results results) {
+	private static RemediationResult refusal(Candidates candidates, String type, ResultBuilder results) {
 		if (!candidates.vanishedAfterOurDelete().isEmpty()) {
 			// a DELETE of this request was claimed and may have taken effect; its result
 			// was never recorded
@@ -136,7 +136,7 @@ class Remediator {
 	 * calling Okta again.
 	 */
 	RemediationResult recordedLate(RemediationRequest request, List<String> deleted) {
-		Results results = new Results(request, RemediationMode.LIVE, this.clock);
+		ResultBuilder results = new ResultBuilder(request, RemediationMode.LIVE, this.clock);
 		return results.of(RemediationOutcome.DELETED, deleted, "unenrolled " + deleted
 				+ " by an earlier delivery of this request (confirmed by Okta, on the deletion ledger); recorded on redelivery");
 	}
@@ -184,7 +184,7 @@ class Remediator {
 	 */
 	private RemediationResult unenrollOne(Job job, UserFactor factor, DeletionLedger.Claim claim, BudgetPermits permits,
 			Instant readAt, List<String> deleted, List<String> alreadyRemoved) {
-		Results results = job.results();
+		ResultBuilder results = job.results();
 		StatusGuard guard = new StatusGuard(this.okta, job.request(), factor, failureTime(job.request()),
 				this.properties.maxStatusAge(), job.deadline(), this.clock, readAt, permits);
 		try {
@@ -274,57 +274,8 @@ class Remediator {
 	}
 
 	/** One live request being worked on. */
-	private record Job(RemediationRequest request, String requestId, Candidates candidates, Results results,
+	private record Job(RemediationRequest request, String requestId, Candidates candidates, ResultBuilder results,
 			Instant deadline) {
-	}
-
-	/** Builds the result records of one request. */
-	private static final class Results {
-
-		final RemediationRequest request;
-
-		final RemediationMode mode;
-
-		final Clock clock;
-
-		final Instant started;
-
-		int attempts;
-
-		Results(RemediationRequest request, RemediationMode mode, Clock clock) {
-			this.request = request;
-			this.mode = mode;
-			this.clock = clock;
-			this.started = clock.instant();
-		}
-
-		RemediationResult of(RemediationOutcome outcome, List<String> factorIds, String detail) {
-			return result(outcome, factorIds, detail, null);
-		}
-
-		RemediationResult failed(FailureReason reason, String detail) {
-			return failed(reason, List.of(), detail);
-		}
-
-		RemediationResult failed(FailureReason reason, List<String> factorIds, String detail) {
-			return result(RemediationOutcome.FAILED, factorIds, detail, reason);
-		}
-
-		private RemediationResult result(RemediationOutcome outcome, List<String> factorIds, String detail,
-				FailureReason reason) {
-			return new RemediationResult(outcome, this.request.userId(), this.request.factorType(),
-					List.copyOf(factorIds), this.attempts, this.mode, this.request.sourceEventUuid(),
-					this.request.detectedAt(), this.started, this.clock.instant(), detail, this.request.published(),
-					reason);
-		}
-
-		RemediationResult oktaFailed(String what, OktaException ex, List<String> factorIds) {
-			String detail = what + ": " + ex.getMessage() + (ex.status() > 0 ? " (HTTP " + ex.status() + ")" : "")
-					+ (ex.errorCode() != null ? " " + ex.errorCode() : "")
-					+ (ex.errorId() != null ? " errorId " + ex.errorId() : "");
-			return failed(FailureReason.OKTA_ERROR, factorIds, detail);
-		}
-
 	}
 
 }
