@@ -8,11 +8,9 @@ import java.util.List;
 
 import dev.factorhealer.detection.RemediationRequest;
 import dev.factorhealer.okta.BudgetPermits;
-import dev.factorhealer.okta.DeleteGuard;
 import dev.factorhealer.okta.OktaAnswer;
 import dev.factorhealer.okta.OktaException;
 import dev.factorhealer.okta.OktaFactors;
-import dev.factorhealer.okta.OktaIds;
 import dev.factorhealer.okta.Unenrollment;
 import dev.factorhealer.okta.UserFactor;
 
