@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +15,6 @@ import dev.factorhealer.events.OktaEvent;
 import dev.factorhealer.events.OktaEventPublisher;
 import dev.factorhealer.events.OktaEventPublisher.EventsNotDurableException;
 import dev.factorhealer.okta.LogPage;
-import dev.factorhealer.system.Causes;
 
 /**
  * Makes a page's events durable on {@code okta.events} exactly as a hook delivery would
@@ -65,7 +63,7 @@ final class SystemLogPagePublisher {
 			return events.size();
 		}
 		catch (EventsNotDurableException ex) {
-			if (!tooLarge(ex)) {
+			if (!ex.tooLarge()) {
 				throw ex;
 			}
 		}
@@ -80,7 +78,7 @@ final class SystemLogPagePublisher {
 				durable++;
 			}
 			catch (EventsNotDurableException ex) {
-				if (!tooLarge(ex)) {
+				if (!ex.tooLarge()) {
 					throw ex;
 				}
 				log.error("System Log event {} of user {} ({} bytes) is larger than okta.events accepts: skipped",
@@ -105,10 +103,6 @@ final class SystemLogPagePublisher {
 					EventKeys.keyOf(event.fields(), uuid.isEmpty() ? deliveryId : uuid), event.json()));
 		}
 		return events;
-	}
-
-	private static boolean tooLarge(EventsNotDurableException ex) {
-		return Causes.any(ex, RecordTooLargeException.class);
 	}
 
 }
