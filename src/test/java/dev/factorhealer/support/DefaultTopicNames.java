@@ -2,9 +2,11 @@ package dev.factorhealer.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
 
@@ -16,7 +18,7 @@ import dev.factorhealer.system.TopicNames;
  */
 public final class DefaultTopicNames {
 
-	private static final TopicNames NAMES = load();
+	private static final TopicNames NAMES = of(environment(Map.of()));
 
 	private DefaultTopicNames() {
 	}
@@ -25,8 +27,10 @@ public final class DefaultTopicNames {
 		return NAMES;
 	}
 
-	private static TopicNames load() {
+	/** The service's {@code application.yml} with {@code overrides} in front of it. */
+	public static StandardEnvironment environment(Map<String, Object> overrides) {
 		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addFirst(new MapPropertySource("overrides", overrides));
 		try {
 			new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))
 				.forEach(environment.getPropertySources()::addLast);
@@ -34,6 +38,11 @@ public final class DefaultTopicNames {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+		return environment;
+	}
+
+	/** The names bound from {@code environment}. */
+	public static TopicNames of(StandardEnvironment environment) {
 		return Binder.get(environment).bind("healer.topics.names", TopicNames.class).get();
 	}
 

@@ -1,17 +1,13 @@
 package dev.factorhealer.system;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ClassPathResource;
+
+import dev.factorhealer.support.DefaultTopicNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TopicNamesTests {
 
 	@Test
-	void theBuiltInNamesAreTheDocumentedTopics() throws IOException {
-		TopicNames names = names(environment(Map.of()));
+	void theBuiltInNamesAreTheDocumentedTopics() {
+		TopicNames names = DefaultTopicNames.get();
 
 		assertThat(List.of(names.events(), names.requests(), names.results(), names.deletions(), names.mode(),
 				names.brake(), names.followups(), names.followupState(), names.systemlogCursor(), names.eventsStuck(),
@@ -37,9 +33,9 @@ class TopicNamesTests {
 	}
 
 	@Test
-	void theStreamBindingsFollowARenamedTopic() throws IOException {
-		StandardEnvironment environment = environment(Map.of("healer.topics.names.events", "acme.okta.events",
-				"healer.topics.names.requests", "acme.requests", "healer.topics.names.events-stuck",
+	void theStreamBindingsFollowARenamedTopic() {
+		StandardEnvironment environment = DefaultTopicNames.environment(Map.of("healer.topics.names.events",
+				"acme.okta.events", "healer.topics.names.requests", "acme.requests", "healer.topics.names.events-stuck",
 				"acme.events.stuck", "healer.topics.names.requests-stuck", "acme.requests.stuck"));
 
 		assertThat(environment.getProperty("spring.cloud.stream.bindings.detect-in-0.destination"))
@@ -52,21 +48,7 @@ class TopicNamesTests {
 			.isEqualTo("acme.events.stuck");
 		assertThat(environment.getProperty("spring.cloud.stream.kafka.bindings.remediate-in-0.consumer.dlq-name"))
 			.isEqualTo("acme.requests.stuck");
-		assertThat(names(environment).events()).isEqualTo("acme.okta.events");
-	}
-
-	private static StandardEnvironment environment(Map<String, Object> overrides) throws IOException {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources().addFirst(new MapPropertySource("overrides", overrides));
-		for (PropertySource<?> yaml : new YamlPropertySourceLoader().load("application.yml",
-				new ClassPathResource("application.yml"))) {
-			environment.getPropertySources().addLast(yaml);
-		}
-		return environment;
-	}
-
-	private static TopicNames names(StandardEnvironment environment) {
-		return Binder.get(environment).bind("healer.topics.names", TopicNames.class).get();
+		assertThat(DefaultTopicNames.of(environment).events()).isEqualTo("acme.okta.events");
 	}
 
 }

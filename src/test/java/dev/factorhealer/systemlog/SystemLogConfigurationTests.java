@@ -14,8 +14,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -27,6 +25,7 @@ import dev.factorhealer.events.OktaEventPublisher;
 import dev.factorhealer.okta.OktaClientProperties;
 import dev.factorhealer.okta.OktaException;
 import dev.factorhealer.okta.OktaSystemLog;
+import dev.factorhealer.support.DefaultTopicNames;
 import dev.factorhealer.system.TopicNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,10 +53,7 @@ class SystemLogConfigurationTests {
 		})
 		.withBean(OktaEventPublisher.class, () -> (deliveryId, source, events, deadline) -> {
 		})
-		.withBean(TopicNames.class,
-				() -> new Binder(new MapConfigurationPropertySource(
-						Map.of("healer.topics.names.systemlog-cursor", "okta.systemlog.cursor")))
-					.bindOrCreate("healer.topics.names", TopicNames.class))
+		.withBean(TopicNames.class, DefaultTopicNames::get)
 		.withPropertyValues("okta.client.org-url=https://example.okta.com/", "okta.client.token=test-token");
 
 	@Test
