@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -28,6 +27,7 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.factorhealer.system.KafkaReaders;
 import dev.factorhealer.system.TopicNames;
 import dev.factorhealer.system.TopicProperties;
 
@@ -134,10 +134,7 @@ public final class ReportCommand {
 	 * record.
 	 */
 	private static Map<String, byte[]> readAll(KafkaProperties kafka, String topic, boolean lastPerKey) {
-		Map<String, Object> config = kafka.buildConsumerProperties();
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		Map<String, Object> config = KafkaReaders.config(kafka, "healer-report");
 		Map<String, byte[]> values = new HashMap<>();
 		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
 				new ByteArrayDeserializer())) {

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import tools.jackson.databind.SerializationFeature;
@@ -27,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.factorhealer.replay.StuckRecords.Filter;
 import dev.factorhealer.replay.StuckRecords.StuckRecord;
 import dev.factorhealer.system.BuildVersion;
+import dev.factorhealer.system.KafkaReaders;
 import dev.factorhealer.system.TopicNames;
 
 /**
@@ -88,11 +88,8 @@ public final class StuckCommand {
 				err.println(USAGE);
 				return 2;
 			}
-			Map<String, Object> consumer = new HashMap<>(
-					context.getBean(KafkaProperties.class).buildConsumerProperties());
-			consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
-			consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-			consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "healer-stuck-list");
+			Map<String, Object> consumer = KafkaReaders.config(context.getBean(KafkaProperties.class),
+					"healer-stuck-list");
 			List<StuckRecord> records = new StuckRecords(
 					() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
 				.list(topics, listing.filter());
