@@ -80,15 +80,25 @@ class Detection {
 			.register(registry);
 	}
 
+	/** One record as a message, as the tests give it. */
+	Message<byte[]> apply(Message<byte[]> record) {
+		return decide(record.getPayload(), recordId(record.getHeaders()), replayed(record.getHeaders()));
+	}
+
 	/**
 	 * Most events concern no rule: the screen passes over them on their raw bytes and a
 	 * streaming read; only the rest are parsed into a tree.
+	 * @param payload the record's value
+	 * @param recordId where the record sits ({@code partition@offset}): the same record
+	 * read again is decided the same way
+	 * @param replayed whether an operator replayed it (it then asks again)
+	 * @return the request to send, or {@code null}
 	 */
-	Message<byte[]> apply(Message<byte[]> record) {
-		if (this.screen.canPassOver(record.getPayload())) {
+	Message<byte[]> decide(byte[] payload, String recordId, boolean replayed) {
+		if (this.screen.canPassOver(payload)) {
 			return null;
 		}
-		JsonNode event = parse(record.getPayload());
+		JsonNode event = parse(payload);
 		String uuid = event.get("uuid").asString();
 		Optional<Finding> found = this.detector.inspect(event);
 		if (found.isEmpty()) {
@@ -107,8 +117,6 @@ class Detection {
 			return null;
 		}
 		Match match = (Match) found.get();
-		String recordId = recordId(record.getHeaders());
-		boolean replayed = replayed(record.getHeaders());
 		if (!replayed && !this.memory.claimEvent(uuid, recordId)) {
 			this.duplicateEvents.increment();
 			log.debug("Event {} already seen: dropped", uuid);
@@ -193,7 +201,11 @@ class Detection {
 	}
 
 	private static String recordId(MessageHeaders headers) {
-		return headers.get(KafkaHeaders.RECEIVED_PARTITION) + "@" + headers.get(KafkaHeaders.OFFSET);
+		return recordId(headers.get(KafkaHeaders.RECEIVED_PARTITION), headers.get(KafkaHeaders.OFFSET));
+	}
+
+	static String recordId(Object partition, Object offset) {
+		return partition + "@" + offset;
 	}
 
 	private static boolean replayed(MessageHeaders headers) {

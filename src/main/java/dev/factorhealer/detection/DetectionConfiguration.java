@@ -2,7 +2,8 @@ package dev.factorhealer.detection;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.List;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -12,6 +13,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -22,6 +24,9 @@ import dev.factorhealer.system.TopicNames;
 
 @Configuration(proxyBeanMethods = false)
 class DetectionConfiguration {
+
+	/** The output binding of the detect function's requests. */
+	static final String REQUESTS_BINDING = "detect-out-0";
 
 	/**
 	 * Where the detect function sends requests (its binding detect-out-0 names the same
@@ -66,12 +71,17 @@ class DetectionConfiguration {
 	}
 
 	/**
-	 * {@code okta.events} to {@code okta.remediation.requests}; binding
-	 * {@code detect-in-0}/{@code detect-out-0}.
+	 * {@code okta.events} to {@code okta.remediation.requests}: binding
+	 * {@code detect-in-0} (a poll at a time), requests through the output binding
+	 * {@code detect-out-0}.
 	 */
 	@Bean
-	Function<Message<byte[]>, Message<byte[]>> detect(Detection detection) {
-		return detection::apply;
+	Consumer<Message<List<byte[]>>> detect(Detection detection, StreamBridge bridge) {
+		return new DetectionBatch(detection, request -> {
+			if (!bridge.send(REQUESTS_BINDING, request)) {
+				throw new IllegalStateException("the request was not sent to " + REQUESTS_BINDING);
+			}
+		});
 	}
 
 }
