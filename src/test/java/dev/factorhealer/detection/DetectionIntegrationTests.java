@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +115,32 @@ class DetectionIntegrationTests extends IntegrationTestSupport {
 			assertThat(TopicProbe.header(r, StuckRecordHeaders.ATTEMPTS)).as("not retried").isEqualTo("1");
 		});
 		assertThat(this.requests.awaitRecords(1, r -> user.equals(r.key()))).hasSize(1);
+	}
+
+	/**
+	 * Records come a poll at a time; each keeps its own headers: the same event again is
+	 * a duplicate, the same event replayed by an operator asks again.
+	 */
+	@Test
+	void aReplayedEventAsksAgainWhereTheSameEventIsADuplicate() {
+		String user = Deliveries.newUserId();
+		byte[] event = Deliveries.stuckSmsEvent(Deliveries.newUuid(), user).getBytes(StandardCharsets.UTF_8);
+		KafkaTemplate<String, byte[]> raw = new KafkaTemplate<>(
+				new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()),
+						new StringSerializer(), new ByteArraySerializer()));
+		raw.send("okta.events", user, event);
+		raw.send("okta.events", user, event);
+		ProducerRecord<String, byte[]> replayed = new ProducerRecord<>("okta.events", user, event);
+		replayed.headers().add(StuckRecordHeaders.REPLAY_COUNT, "1".getBytes(StandardCharsets.UTF_8));
+		raw.send(replayed);
+		raw.send("okta.events", user, event);
+		raw.flush();
+		raw.destroy();
+
+		assertThat(this.requests.awaitRecords(2, r -> user.equals(r.key()))).hasSize(2);
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.requests.records(r -> user.equals(r.key())).size() == 2);
 	}
 
 	/** {@code healer_detection_ignored_total} of one reason, as Prometheus scrapes it. */
