@@ -58,9 +58,13 @@ public final class DetectionDrainBenchmark {
 		}
 		long events = Long.parseLong(options.getOrDefault("events", "1000000"));
 		int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
+		// each entry: a jar, and settings of its own after @ (key=value&key=value)
 		List<Path> jars = new ArrayList<>();
-		for (String jar : options.getOrDefault("jars", defaultJar()).split(",")) {
-			jars.add(Path.of(jar).toAbsolutePath());
+		List<String> extras = new ArrayList<>();
+		for (String entry : options.getOrDefault("jars", defaultJar()).split(",")) {
+			String[] parts = entry.split("@", 2);
+			jars.add(Path.of(parts[0]).toAbsolutePath());
+			extras.add(parts.length > 1 ? parts[1] : "");
 		}
 		Path java = Path.of(options.getOrDefault("java-home", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
 		Path out = Path.of("target", "bench").toAbsolutePath();
@@ -82,6 +86,12 @@ public final class DetectionDrainBenchmark {
 					settings.put("healer.remediation.mode", "dry-run");
 					settings.put("spring.cloud.stream.bindings.detect-in-0.group", group);
 					settings.put("healer.followup.group", group + "-followup");
+					for (String setting : extras.get(j).split("&")) {
+						if (setting.contains("=")) {
+							settings.put(setting.substring(0, setting.indexOf('=')),
+									setting.substring(setting.indexOf('=') + 1));
+						}
+					}
 					List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:MaxRAM=536870912",
 							"@" + Path.of("deploy", "jvm.options").toAbsolutePath()));
 					if (options.containsKey("jfr")) {
@@ -112,9 +122,9 @@ public final class DetectionDrainBenchmark {
 							.limit(8)
 							.forEach(e -> top.append(String.format(Locale.ROOT, " %s %.1f s,", e.getKey(), e.getValue())));
 						String line = String.format(Locale.ROOT,
-								"round %d %s: ready %.1f s, lag 0 after %.1f s = %,.0f events/s; CPU %.1f s = %.1f us/event, "
+								"round %d %s%s: ready %.1f s, lag 0 after %.1f s = %,.0f events/s; CPU %.1f s = %.1f us/event, "
 										+ "peak RSS %d MiB;%s",
-								round, jars.get(j).getFileName(), (ready - started) / 1e9, seconds, events / seconds, cpu,
+								round, jars.get(j).getFileName(), extras.get(j).isEmpty() ? "" : " " + extras.get(j), (ready - started) / 1e9, seconds, events / seconds, cpu,
 								cpu / events * 1e6, service.peakRssKib() / 1024, top);
 						System.out.println(line);
 						lines.add(line);

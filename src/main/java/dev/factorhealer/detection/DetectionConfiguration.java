@@ -16,6 +16,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.support.converter.BatchMessagingMessageConverter;
 import org.springframework.messaging.Message;
 
 import dev.factorhealer.system.KafkaReaders;
@@ -68,6 +69,19 @@ class DetectionConfiguration {
 		return new MemoryRebuild(memory,
 				() -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
 				names.requests(), properties.dedupeTtl(), properties.coalesceWindow(), mapper, Clock.systemUTC());
+	}
+
+	/**
+	 * How {@code detect-in-0} turns a poll into a message (its
+	 * {@code converter-bean-name}): each record's headers stay as Kafka read them.
+	 * Mapping them into maps cost more than the one lookup detection makes (the replay
+	 * count).
+	 */
+	@Bean
+	BatchMessagingMessageConverter detectionRecords() {
+		BatchMessagingMessageConverter converter = new BatchMessagingMessageConverter();
+		converter.setHeaderMapper(null);
+		return converter;
 	}
 
 	/**
