@@ -22,8 +22,8 @@ import dev.factorhealer.system.TopicNames;
  * per topic, reading the stuck topic up to the end it had at the start (records that fail
  * again during the run wait for the next one). {@link ReplayPlanner} decides what each
  * record becomes, {@link ReplayWriter} sends it and records it in the
- * {@link ReplayLedger}. Sends with a plain Kafka producer of its own (no template: a
- * replay sends as many records as a plain copy, and a layer per record costs as much),
+ * {@link ReplayLedger}. Sends with a plain Kafka producer of its own, without a template
+ * (whose observation, wrapper and future per record a replay of many records would pay),
  * created at the first replay and closed with the service.
  */
 public class ReplayService implements AutoCloseable {
