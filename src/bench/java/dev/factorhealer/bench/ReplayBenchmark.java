@@ -39,8 +39,8 @@ import dev.factorhealer.support.StandaloneKafka;
  * the replay module, against a baseline measured in the same run on the same broker: a plain
  * consumer-to-producer copy of the same records with the replay's own client settings
  * ({@code acks=all}, idempotent, {@code linger.ms=5}, {@code read_committed}, 2000 records a
- * poll), no filters, no ledger. The machine is shared and noisy, so copy and replay alternate in
- * rounds (a round's replay right after its copy; later rounds replay again with {@code reset})
+ * poll, {@code fetch.max.wait.ms=10}), no filters, no ledger. The machine is shared and noisy,
+ * so copy and replay alternate in rounds (a round's replay right after its copy; later rounds replay again with {@code reset})
  * after an uncounted warm-up round (the first copy would otherwise pay the JIT for both), and the
  * ratio is the median of the rounds' ratios, each round printed. The replay is timed from
  * the call to its report, as the copy is timed from its consumer's creation to its last
@@ -224,6 +224,7 @@ public final class ReplayBenchmark {
 		Properties props = new Properties();
 		props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
 		props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+		props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
 		props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());

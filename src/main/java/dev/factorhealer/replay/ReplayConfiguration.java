@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -39,11 +40,16 @@ class ReplayConfiguration {
 			MeterRegistry registry) {
 		Map<String, Object> consumer = KafkaReaders.config(kafka, "healer-replay");
 		consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+		// a run reads up to an end it knows and stops: a fetch the broker holds at that
+		// end
+		// (500 ms by default) would only delay the next read (the stuck topic after the
+		// ledger) and the consumer's close, which wait for it
+		consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+		Map<String, Object> producer = KafkaProducers.config(kafka, "healer-replay", Map.of("linger.ms", 5));
 		return new ReplayService(
 				() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-				KafkaProducers.template(kafka, "healer-replay", new ByteArraySerializer(), new ByteArraySerializer(),
-						Map.of("linger.ms", 5)),
-				properties, names, Clock.systemUTC(), registry);
+				() -> new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()), properties,
+				names, Clock.systemUTC(), registry);
 	}
 
 }

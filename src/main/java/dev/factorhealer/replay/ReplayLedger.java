@@ -9,13 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import org.springframework.kafka.core.KafkaOperations;
 
 /**
  * The compacted topic that remembers which stuck records were replayed, so running the
@@ -27,11 +26,11 @@ import org.springframework.kafka.core.KafkaOperations;
  */
 class ReplayLedger {
 
-	private final KafkaOperations<byte[], byte[]> producer;
+	private final Supplier<Producer<byte[], byte[]>> producer;
 
 	private final String topic;
 
-	ReplayLedger(KafkaOperations<byte[], byte[]> producer, String topic) {
+	ReplayLedger(Supplier<Producer<byte[], byte[]>> producer, String topic) {
 		this.producer = producer;
 		this.topic = topic;
 	}
@@ -97,17 +96,18 @@ class ReplayLedger {
 
 	/**
 	 * Writes that the given offsets of {@code stuckTopic} were replayed (only once Kafka
-	 * acknowledged them on their target): one entry per partition.
+	 * acknowledged them on their target): one entry per partition, sent without waiting.
 	 */
-	List<CompletableFuture<?>> record(String stuckTopic, String run, Map<Integer, OffsetRanges> offsets, Instant at) {
-		List<CompletableFuture<?>> sends = new ArrayList<>();
+	Acknowledgements record(String stuckTopic, String run, Map<Integer, OffsetRanges> offsets, Instant at) {
+		Producer<byte[], byte[]> producer = this.producer.get();
+		Acknowledgements sends = new Acknowledgements();
 		offsets.forEach((partition, ranges) -> {
 			String key = stuckTopic + "/" + partition + "/" + ranges.first() + "-" + ranges.last() + "/" + run;
 			String value = at + " " + ranges;
-			sends.add(this.producer.send(new ProducerRecord<>(this.topic, key.getBytes(StandardCharsets.UTF_8),
-					value.getBytes(StandardCharsets.UTF_8))));
+			producer.send(new ProducerRecord<>(this.topic, key.getBytes(StandardCharsets.UTF_8),
+					value.getBytes(StandardCharsets.UTF_8)), sends.expect());
 		});
-		return sends;
+		return sends.close();
 	}
 
 	/** The offsets one ledger entry names (first, last, first, last, ...). */

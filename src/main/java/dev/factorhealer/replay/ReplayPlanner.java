@@ -3,10 +3,12 @@ package dev.factorhealer.replay;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +51,22 @@ final class ReplayPlanner {
 
 	private long alreadyReplayed;
 
-	private String first;
+	/** Partition and offset of the first and of the last record moved; -1 before. */
+	private int firstPartition = -1;
 
-	private String last;
+	private long firstOffset;
+
+	private int lastPartition;
+
+	private long lastOffset;
+
+	/**
+	 * The last original topic read and its header's bytes: the same few topics on every
+	 * record, decoded once.
+	 */
+	private byte[] originalTopicBytes;
+
+	private String originalTopic;
 
 	private final List<ReplayedRecord> listed = new ArrayList<>();
 
@@ -101,7 +116,7 @@ final class ReplayPlanner {
 			this.skipped++;
 			return null;
 		}
-		String originalTopic = StuckRecordHeaders.text(record.headers(), StuckRecordHeaders.ORIGINAL_TOPIC);
+		String originalTopic = originalTopic(record);
 		if (originalTopic == null || originalTopic.isBlank()) {
 			log.warn("Stuck record {}-{}@{} has no original topic header: left alone", record.topic(),
 					record.partition(), record.offset());
@@ -114,6 +129,19 @@ final class ReplayPlanner {
 				replayCount);
 		moved(move, originalTopic);
 		return move;
+	}
+
+	private String originalTopic(ConsumerRecord<byte[], byte[]> record) {
+		Header header = record.headers().lastHeader(StuckRecordHeaders.ORIGINAL_TOPIC);
+		byte[] value = (header != null) ? header.value() : null;
+		if (value == null) {
+			return null;
+		}
+		if (!Arrays.equals(value, this.originalTopicBytes)) {
+			this.originalTopic = new String(value, StandardCharsets.UTF_8);
+			this.originalTopicBytes = value;
+		}
+		return this.originalTopic;
 	}
 
 	private ReplayAction action(int replayCount) {
@@ -150,11 +178,12 @@ final class ReplayPlanner {
 
 	private void moved(Move move, String originalTopic) {
 		ConsumerRecord<byte[], byte[]> record = move.record();
-		String at = record.partition() + "@" + record.offset();
-		if (this.first == null) {
-			this.first = at;
+		if (this.firstPartition < 0) {
+			this.firstPartition = record.partition();
+			this.firstOffset = record.offset();
 		}
-		this.last = at;
+		this.lastPartition = record.partition();
+		this.lastOffset = record.offset();
 		if (move.action().result() == ReplayResult.PARKED) {
 			this.parked++;
 		}
@@ -175,8 +204,11 @@ final class ReplayPlanner {
 	}
 
 	ReplayReport report() {
+		boolean any = this.firstPartition >= 0;
 		return new ReplayReport(this.request.topic(), this.request.isDryRun(), this.examined, this.replayed,
-				this.parked, this.skipped, this.alreadyReplayed, this.first, this.last, List.copyOf(this.listed));
+				this.parked, this.skipped, this.alreadyReplayed,
+				any ? this.firstPartition + "@" + this.firstOffset : null,
+				any ? this.lastPartition + "@" + this.lastOffset : null, List.copyOf(this.listed));
 	}
 
 	static String keyText(ConsumerRecord<byte[], byte[]> record) {

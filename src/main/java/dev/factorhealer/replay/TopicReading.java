@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -36,9 +37,14 @@ final class TopicReading {
 	static void toEnd(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, BooleanSupplier done) {
 		Map<TopicPartition, Long> ends = fromBeginning(consumer, topic);
 		while (!ends.isEmpty() && !done.getAsBoolean()) {
-			for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-				Long end = ends.get(new TopicPartition(record.topic(), record.partition()));
-				if (end != null && record.offset() < end && !done.getAsBoolean()) {
+			ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+			// partition by partition, in offset order, as the records come
+			for (TopicPartition partition : records.partitions()) {
+				Long end = ends.get(partition);
+				for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+					if (end == null || record.offset() >= end || done.getAsBoolean()) {
+						break;
+					}
 					handler.handle(record);
 				}
 			}

@@ -23,6 +23,15 @@ public final class KafkaProducers {
 
 	public static <K, V> KafkaTemplate<K, V> template(KafkaProperties kafka, String clientId, Serializer<K> keys,
 			Serializer<V> values, Map<String, Object> overrides) {
+		return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config(kafka, clientId, overrides), keys, values));
+	}
+
+	/**
+	 * The settings of such a producer, for a module that sends with a plain
+	 * {@code KafkaProducer} (replay: no template layer per record); serializers are the
+	 * caller's.
+	 */
+	public static Map<String, Object> config(KafkaProperties kafka, String clientId, Map<String, Object> overrides) {
 		Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
 		config.putAll(overrides);
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -31,7 +40,7 @@ public final class KafkaProducers {
 		config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaTopics.MAX_RECORD_BYTES + 64 * 1024);
 		config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 		config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-		return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, keys, values));
+		return config;
 	}
 
 }

@@ -31,6 +31,19 @@ class StuckRecordHeadersTests {
 	}
 
 	@Test
+	void readsTheReplayCountAsIntegerParseIntDoesAndZeroForAnythingElse() {
+		for (String count : List.of("0", "3", "123456789", " 2 ", "+4", "1234567890")) {
+			assertThat(StuckRecordHeaders.replayCount(headers(StuckRecordHeaders.REPLAY_COUNT, count))).as(count)
+				.isEqualTo(Integer.parseInt(count.trim()));
+		}
+		for (String count : List.of("", "x", "1x", "99999999999")) {
+			assertThat(StuckRecordHeaders.replayCount(headers(StuckRecordHeaders.REPLAY_COUNT, count))).as(count)
+				.isZero();
+		}
+		assertThat(StuckRecordHeaders.replayCount(new RecordHeaders())).isZero();
+	}
+
+	@Test
 	void replayedRecordsGoBackWithoutTheHeadersOfTheirStay() {
 		assertThat(List.of(StuckRecordHeaders.ORIGINAL_TOPIC, StuckRecordHeaders.EXCEPTION_MESSAGE,
 				StuckRecordHeaders.REASON, StuckRecordHeaders.REPLAY_COUNT, StuckRecordHeaders.DELIVERY_ATTEMPT))
@@ -40,8 +53,12 @@ class StuckRecordHeadersTests {
 	}
 
 	private static RecordHeaders headers(String at) {
+		return headers(StuckRecordHeaders.DEAD_LETTERED_AT, at);
+	}
+
+	private static RecordHeaders headers(String name, String value) {
 		RecordHeaders headers = new RecordHeaders();
-		headers.add(new RecordHeader(StuckRecordHeaders.DEAD_LETTERED_AT, at.getBytes(StandardCharsets.UTF_8)));
+		headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
 		return headers;
 	}
 

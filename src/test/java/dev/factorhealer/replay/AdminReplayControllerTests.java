@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -145,7 +146,7 @@ class AdminReplayControllerTests {
 					"read_committed");
 			return new ReplayService(
 					() -> new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-					template(), new ReplayProperties(3), DefaultTopicNames.get(), Clock.systemUTC(),
+					() -> producer(), new ReplayProperties(3), DefaultTopicNames.get(), Clock.systemUTC(),
 					new SimpleMeterRegistry());
 		}
 
@@ -158,6 +159,13 @@ class AdminReplayControllerTests {
 					throw new IllegalStateException(ex);
 				}
 			}
+		}
+
+		private static KafkaProducer<byte[], byte[]> producer() {
+			return new KafkaProducer<>(
+					Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers(),
+							ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+					new ByteArraySerializer(), new ByteArraySerializer());
 		}
 
 		private static KafkaTemplate<byte[], byte[]> template() {
