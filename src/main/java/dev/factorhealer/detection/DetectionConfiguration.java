@@ -1,8 +1,8 @@
 package dev.factorhealer.detection;
 
 import java.time.Clock;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
