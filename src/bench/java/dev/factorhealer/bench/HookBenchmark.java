@@ -477,6 +477,7 @@ public final class HookBenchmark {
 		}
 		List<Double> without = new ArrayList<>();
 		List<Double> with = new ArrayList<>();
+		List<Double> rssWith = new ArrayList<>();
 		for (int i = 0; i < pairs; i++) {
 			for (boolean shipped : new boolean[] { false, true }) {
 				String name = "service-start-" + (shipped ? "shipped" : "plain") + "-" + (i + 1);
@@ -485,8 +486,13 @@ public final class HookBenchmark {
 						image.environment(), settings, this.out)) {
 					double seconds = service.startup().toNanos() / 1e9;
 					(shipped ? with : without).add(seconds);
-					this.log.printf("  %s: ready in %.2f s%n",
-							shipped ? "with the start-up measures   " : "without the start-up measures", seconds);
+					double rss = service.peakRssKib() / 1024.0;
+					if (shipped) {
+						rssWith.add(rss);
+					}
+					this.log.printf("  %s: ready in %.2f s, peak RSS at ready %.0f MiB (load average %s)%n",
+							shipped ? "with the start-up measures   " : "without the start-up measures", seconds, rss,
+							loadAverage());
 					service.stop();
 				}
 			}
@@ -496,6 +502,7 @@ public final class HookBenchmark {
 		this.log.printf(Locale.ROOT, "ready without: %s, median %.2f s%nready with:    %s, median %.2f s%n"
 				+ "ready, with / without (median): %.2fx (target <= 0.5x)%n", seconds(without), medianWithout,
 				seconds(with), medianWith, medianWith / medianWithout);
+		this.log.printf(Locale.ROOT, "peak RSS at ready with the start-up measures: median %.0f MiB%n", median(rssWith));
 	}
 
 	private static double median(List<Double> values) {
