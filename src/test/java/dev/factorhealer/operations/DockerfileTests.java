@@ -87,6 +87,18 @@ class DockerfileTests {
 	}
 
 	@Test
+	void theTrainingScriptIsPosixShellAndInTheBuildContext() throws IOException {
+		// the runtime image's /bin/sh is dash: sh -n checks the syntax without running
+		// anything
+		MonitoringConfigTests.Result result = MonitoringConfigTests.run(List.of("sh", "-n", "deploy/aot-training.sh"),
+				Duration.ofSeconds(30));
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).as("the script is part of the build context")
+			.noneMatch(
+					(line) -> line.equals("deploy/") || line.equals("deploy/aot-training.sh") || line.equals("*.sh"));
+	}
+
+	@Test
 	void theOptionsFileIsTheOnlyPlaceOfJvmOptions() throws IOException {
 		Path file = ROOT.resolve(this.image.optionsFile());
 		assertThat(file).isRegularFile();
