@@ -502,6 +502,12 @@ public final class HookBenchmark {
 		this.log.printf(Locale.ROOT, "ready without: %s, median %.2f s%nready with:    %s, median %.2f s%n"
 				+ "ready, with / without (median): %.2fx (target <= 0.5x)%n", seconds(without), medianWithout,
 				seconds(with), medianWith, medianWith / medianWithout);
+		// each pair's own ratio too: a neighbour's load that comes and goes hits both starts of a pair
+		List<Double> pairRatios = new ArrayList<>();
+		for (int i = 0; i < with.size(); i++) {
+			pairRatios.add(with.get(i) / without.get(i));
+		}
+		this.log.printf(Locale.ROOT, "ratio of each pair: %s, median %.2fx%n", seconds(pairRatios), median(pairRatios));
 		this.log.printf(Locale.ROOT, "peak RSS at ready with the start-up measures: median %.0f MiB%n", median(rssWith));
 	}
 
