@@ -59,7 +59,9 @@ import dev.factorhealer.support.StandaloneKafka;
  * includes JFR's),
  * {@code --nmt} (native memory tracking of the ingest service, printed after the ingest phases),
  * {@code --keep-data} (keep the broker's records under target/standalone-kafka; by default deleted),
- * {@code --skip-heal}, {@code --jar=path} (default: the jar in target/).
+ * {@code --skip-heal}, {@code --jar=path} (default: the jar in target/), {@code --only-startup} (only the
+ * ready times, without and with the start-up measures, alternately, {@code --startups} pairs,
+ * default 5, with their medians: a few minutes).
  */
 public final class HookBenchmark {
 
@@ -146,6 +148,16 @@ public final class HookBenchmark {
 				+ image.withoutStartupMeasures(serviceJvm) + "\n").getBytes(StandardCharsets.UTF_8));
 		Path brokers = Path.of("target", "standalone-kafka").toAbsolutePath();
 		List<Path> before = brokerDirs(brokers);
+		if (this.options.containsKey("only-startup")) {
+			try (StandaloneKafka kafka = StandaloneKafka.start("bench"); FakeOktaOrg okta = FakeOktaOrg.start()) {
+				this.log.println("Kafka broker up at " + kafka.bootstrapServers());
+				onlyStartups(image, serviceJvm, startupSettings(kafka.bootstrapServers(), okta));
+			}
+			finally {
+				dropBrokerData(brokers, before);
+			}
+			return;
+		}
 		try (StandaloneKafka kafka = StandaloneKafka.start("bench")) {
 			String bootstrap = kafka.bootstrapServers();
 			long brokerPid = childPid("kafka.Kafka");
@@ -168,13 +180,7 @@ public final class HookBenchmark {
 			// 2. ingest: the service in dry-run against a fake Okta org with a few stuck users
 			try (FakeOktaOrg okta = FakeOktaOrg.start()) {
 				List<String> stuck = okta.seedStuckUsers(20);
-				Map<String, String> settings = new LinkedHashMap<>();
-				settings.put("spring.kafka.bootstrap-servers", bootstrap);
-				settings.put("okta.client.org-url", okta.url());
-				settings.put("okta.client.token", okta.token());
-				settings.put("okta.testing.disable-https-check", "true");
-				settings.put("healer.hook.secrets", SECRET);
-				settings.put("healer.remediation.mode", "dry-run");
+				Map<String, String> settings = startupSettings(bootstrap, okta);
 				List<String> ingestJvm = new ArrayList<>(serviceJvm);
 				if (jfr) {
 					// recording from the start: started later (jcmd JFR.start) it re-instruments classes
@@ -227,14 +233,7 @@ public final class HookBenchmark {
 				heal(report, bootstrap, image, serviceJvm);
 			}
 		}
-		if (!this.options.containsKey("keep-data")) {
-			// several GB of records per run: keep the broker's log, drop its data
-			for (Path dir : brokerDirs(brokers)) {
-				if (!before.contains(dir)) {
-					deleteRecursively(dir.resolve("data"));
-				}
-			}
-		}
+		dropBrokerData(brokers, before);
 		String table = report.table(this.notes);
 		this.log.println();
 		this.log.println(table);
@@ -450,6 +449,78 @@ public final class HookBenchmark {
 		}
 	}
 
+	/** The settings of the dry-run service against {@code okta}. */
+	private static Map<String, String> startupSettings(String bootstrap, FakeOktaOrg okta) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("spring.kafka.bootstrap-servers", bootstrap);
+		settings.put("okta.client.org-url", okta.url());
+		settings.put("okta.client.token", okta.token());
+		settings.put("okta.testing.disable-https-check", "true");
+		settings.put("healer.hook.secrets", SECRET);
+		settings.put("healer.remediation.mode", "dry-run");
+		return settings;
+	}
+
+	/**
+	 * {@code --only-startup}: the ready time alone, without and with the start-up measures,
+	 * alternately, {@code --startups} pairs (default 5) and their medians; no load, no ceiling. For
+	 * working on the start-up: a few minutes instead of the whole benchmark.
+	 */
+	private void onlyStartups(ImageRun image, List<String> serviceJvm, Map<String, String> settings) {
+		int pairs = intOption("startups", 5);
+		// not counted: the first start creates the topics
+		try (ServiceUnderTest service = ServiceUnderTest.start("service-start-first", image.shipped(serviceJvm),
+				image.directory(), image.environment(), settings, this.out)) {
+			this.log.printf("  first start (creates the topics, not counted): ready in %.2f s%n",
+					service.startup().toNanos() / 1e9);
+			service.stop();
+		}
+		List<Double> without = new ArrayList<>();
+		List<Double> with = new ArrayList<>();
+		List<Double> rssWith = new ArrayList<>();
+		for (int i = 0; i < pairs; i++) {
+			for (boolean shipped : new boolean[] { false, true }) {
+				String name = "service-start-" + (shipped ? "shipped" : "plain") + "-" + (i + 1);
+				List<String> command = shipped ? image.shipped(serviceJvm) : image.withoutStartupMeasures(serviceJvm);
+				try (ServiceUnderTest service = ServiceUnderTest.start(name, command, image.directory(),
+						image.environment(), settings, this.out)) {
+					double seconds = service.startup().toNanos() / 1e9;
+					(shipped ? with : without).add(seconds);
+					double rss = service.peakRssKib() / 1024.0;
+					if (shipped) {
+						rssWith.add(rss);
+					}
+					this.log.printf("  %s: ready in %.2f s, peak RSS at ready %.0f MiB (load average %s)%n",
+							shipped ? "with the start-up measures   " : "without the start-up measures", seconds, rss,
+							loadAverage());
+					service.stop();
+				}
+			}
+		}
+		double medianWith = median(with);
+		double medianWithout = median(without);
+		this.log.printf(Locale.ROOT, "ready without: %s, median %.2f s%nready with:    %s, median %.2f s%n"
+				+ "ready, with / without (median): %.2fx (target <= 0.5x)%n", seconds(without), medianWithout,
+				seconds(with), medianWith, medianWith / medianWithout);
+		// each pair's own ratio too: a neighbour's load that comes and goes hits both starts of a pair
+		List<Double> pairRatios = new ArrayList<>();
+		for (int i = 0; i < with.size(); i++) {
+			pairRatios.add(with.get(i) / without.get(i));
+		}
+		this.log.printf(Locale.ROOT, "ratio of each pair: %s, median %.2fx%n", seconds(pairRatios), median(pairRatios));
+		this.log.printf(Locale.ROOT, "peak RSS at ready with the start-up measures: median %.0f MiB%n", median(rssWith));
+	}
+
+	private static double median(List<Double> values) {
+		double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		int n = sorted.length;
+		return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	}
+
+	private static String seconds(List<Double> values) {
+		return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList().toString();
+	}
+
 	/** One start: ready time, then seconds after ready until every later second's p99 is <= 50 ms. */
 	record Start(boolean shipped, Duration ready, int steadyAfter, Duration observed, double p99Millis, long peakRssKib) {
 
@@ -560,6 +631,17 @@ public final class HookBenchmark {
 				.filter(f -> f.endsWith(".jar") && !f.endsWith("-plain.jar") && !f.endsWith("-sources.jar"))
 				.findFirst()
 				.orElseThrow(() -> new IllegalStateException("no jar in target/: run ./mvnw -Pbench verify"));
+		}
+	}
+
+	private void dropBrokerData(Path brokers, List<Path> before) throws IOException {
+		if (!this.options.containsKey("keep-data")) {
+			// several GB of records per run: keep the broker's log, drop its data
+			for (Path dir : brokerDirs(brokers)) {
+				if (!before.contains(dir)) {
+					deleteRecursively(dir.resolve("data"));
+				}
+			}
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.factorhealer.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.factorhealer.operations.ShippedImage;
+import dev.factorhealer.support.ChildProcesses;
 
 /**
  * The image, without Docker: what the Dockerfile does, done here with the same JVM release as its
  * runtime stage (from {@code /usr/lib/jvm}), on the same files: the jar extracted with the same
  * arguments, the layers copied into one directory in the Dockerfile's order, the JVM options file
- * next to them, the training run with the Dockerfile's command and variables, and the ENTRYPOINT's
+ * next to them, the training run with the Dockerfile's command, variables and script (which starts a
+ * Kafka broker of its own for it), and the ENTRYPOINT's
  * command to start the service. The one addition is {@code -XX:MaxRAM} set to the container's
  * memory limit (deployment.yaml), which is what the JVM sees inside a container with that limit.
  */
@@ -37,7 +40,10 @@ final class ImageRun {
 
 	private Duration training;
 
-	private ImageRun(ShippedImage image, Path java, Path directory, Path fatJar, long memoryLimitBytes) {
+	private final Path root;
+
+	private ImageRun(Path root, ShippedImage image, Path java, Path directory, Path fatJar, long memoryLimitBytes) {
+		this.root = root;
 		this.image = image;
 		this.java = java;
 		this.directory = directory;
@@ -52,7 +58,7 @@ final class ImageRun {
 	static ImageRun build(Path root, Path jar, Path out, String javaHome, Path trainingLog) {
 		ShippedImage image = ShippedImage.read(root);
 		Path java = (javaHome != null ? Path.of(javaHome) : findJdk(image.javaRelease())).resolve("bin").resolve("java");
-		ImageRun run = new ImageRun(image, java, out.resolve("image").resolve("app"), jar.toAbsolutePath(),
+		ImageRun run = new ImageRun(root, image, java, out.resolve("image").resolve("app"), jar.toAbsolutePath(),
 				ShippedImage.memoryLimitBytes(root));
 		run.assemble(root);
 		run.train(trainingLog);
@@ -72,6 +78,7 @@ final class ImageRun {
 				extract.add(argument.startsWith("/build/") ? build.resolve(argument.substring(7)).toString() : argument);
 			}
 			run(extract, build, Map.of(), build.resolve("extract.log"), Duration.ofMinutes(2));
+			copyBrokerJars(build.resolve("broker"));
 			for (String layer : this.image.layers()) {
 				copyRecursively(build.resolve("extracted").resolve(layer), this.directory);
 			}
@@ -85,19 +92,55 @@ final class ImageRun {
 		}
 	}
 
+	/**
+	 * The build stage's {@code /build/broker}: the jars of the test classpath without logback, as
+	 * the Dockerfile's {@code dependency:copy-dependencies} copies them (this JVM's classpath is the
+	 * test classpath, plus the benchmark's few jars).
+	 */
+	private static void copyBrokerJars(Path broker) throws IOException {
+		Files.createDirectories(broker);
+		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+			Path jar = Path.of(entry);
+			if (entry.endsWith(".jar") && Files.isRegularFile(jar) && !entry.contains("/ch/qos/logback/")) {
+				Files.copy(jar, broker.resolve(jar.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+	}
+
+	/**
+	 * The training run as the Dockerfile's RUN has it: its wrapper (deploy/aot-training.sh with the
+	 * broker's jars), its variables, its command; the bind mounts' targets replaced with their
+	 * sources here. The ports are free ones instead of the script's defaults (a shared machine).
+	 */
 	private void train(Path log) {
 		// as in the build: no container memory limit there
 		List<String> command = new ArrayList<>();
+		for (String word : this.image.trainingWrapper()) {
+			String source = this.image.trainingMounts().get(word);
+			command.add(source == null ? word : mountSource(source).toString());
+		}
 		command.add(this.java.toString());
 		command.addAll(this.image.trainingCommand().subList(1, this.image.trainingCommand().size()));
 		long started = System.nanoTime();
 		Map<String, String> environment = new java.util.HashMap<>(this.image.environment());
 		environment.putAll(this.image.trainingEnvironment());
+		environment.put("AOT_TRAINING_KAFKA_PORT", String.valueOf(ChildProcesses.freePort()));
+		environment.put("AOT_TRAINING_CONTROLLER_PORT", String.valueOf(ChildProcesses.freePort()));
+		environment.put("SERVER_PORT", String.valueOf(ChildProcesses.freePort()));
+		environment.put("MANAGEMENT_SERVER_PORT", String.valueOf(ChildProcesses.freePort()));
 		run(command, this.directory, environment, log, Duration.ofMinutes(5));
 		this.training = Duration.ofNanos(System.nanoTime() - started);
 		if (!Files.isRegularFile(this.directory.resolve(aotCache()))) {
 			throw new IllegalStateException("the training run wrote no " + aotCache() + ": see " + log);
 		}
+	}
+
+	/** {@code build:/build/x} is the build stage's, anything else a path in the repository. */
+	private Path mountSource(String source) {
+		if (source.startsWith("build:/build/")) {
+			return this.directory.getParent().resolve(source.substring("build:/build/".length()));
+		}
+		return this.root.resolve(source);
 	}
 
 	/** How long the training run took (part of the image build, not of a start). */

@@ -47,8 +47,14 @@ class DockerfileTests {
 		String output = value(training, "-XX:AOTCacheOutput=");
 		assertThat(output).as("cache written by the training run").isNotEmpty();
 		assertThat(value(runtime, "-XX:AOTCache=")).as("cache read by the ENTRYPOINT").isEqualTo(output);
-		assertThat(training).as("the training run stops once the context is refreshed, before Kafka and Okta")
-			.contains("-Dspring.context.exit=onRefresh");
+		assertThat(training).as("the training run goes the whole way to ready, as a start in production")
+			.noneMatch((argument) -> argument.startsWith("-Dspring.context.exit="));
+		assertThat(this.image.trainingWrapper()).as("deploy/aot-training.sh runs it against a broker of its own")
+			.containsExactly("sh", "/aot-training.sh", "/broker");
+		assertThat(this.image.trainingMounts()).as("mounted for the training run only, not copied into the image")
+			.containsEntry("/aot-training.sh", "deploy/aot-training.sh")
+			.containsEntry("/broker", "build:/build/broker");
+		assertThat(ROOT.resolve("deploy/aot-training.sh")).isRegularFile();
 		assertThat(withoutAot(training)).as("the training run's JVM options are the ENTRYPOINT's")
 			.isEqualTo(withoutAot(runtime))
 			.contains("@" + Path.of(this.image.optionsFile()).getFileName());
@@ -60,6 +66,9 @@ class DockerfileTests {
 			.containsKeys("HEALER_HOOK_SECRETS", "OKTA_CLIENT_ORGURL")
 			.allSatisfy((key, value) -> assertThat(value).doesNotContain("example.com", "localhost:9092"));
 		assertThat(this.image.trainingEnvironment().get("OKTA_CLIENT_ORGURL")).endsWith(".invalid");
+		assertThat(this.image.trainingEnvironment()).as("nothing is remediated in the training run")
+			.containsEntry("HEALER_REMEDIATION_MODE", "dry-run")
+			.doesNotContainKey("SPRING_KAFKA_BOOTSTRAP_SERVERS");
 	}
 
 	@Test
@@ -75,6 +84,18 @@ class DockerfileTests {
 		int user = lastIndex(lines, (line) -> line.startsWith("USER "));
 		assertThat(training).as("after every COPY of the runtime stage").isGreaterThan(lastCopy).isGreaterThan(runtime);
 		assertThat(user).as("the cache is written as root and read by the service's user").isGreaterThan(training);
+	}
+
+	@Test
+	void theTrainingScriptIsPosixShellAndInTheBuildContext() throws IOException {
+		// the runtime image's /bin/sh is dash: sh -n checks the syntax without running
+		// anything
+		MonitoringConfigTests.Result result = MonitoringConfigTests.run(List.of("sh", "-n", "deploy/aot-training.sh"),
+				Duration.ofSeconds(30));
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).as("the script is part of the build context")
+			.noneMatch(
+					(line) -> line.equals("deploy/") || line.equals("deploy/aot-training.sh") || line.equals("*.sh"));
 	}
 
 	@Test
@@ -126,8 +147,8 @@ class DockerfileTests {
 	void theBenchmarkRunsTheServiceAsTheImageDoes() throws IOException {
 		String bench = Files.readString(ROOT.resolve("src/bench/java/dev/factorhealer/bench/ImageRun.java"));
 		assertThat(bench).contains("ShippedImage.read(", "this.image.entrypoint()", "this.image.trainingCommand()",
-				"this.image.layers()", "this.image.extractArguments()", "this.image.environment()",
-				"ShippedImage.memoryLimitBytes(");
+				"this.image.trainingWrapper()", "this.image.trainingMounts()", "this.image.layers()",
+				"this.image.extractArguments()", "this.image.environment()", "ShippedImage.memoryLimitBytes(");
 		Matcher flags = Pattern.compile("\"(-XX:[A-Za-z]+)").matcher(bench);
 		List<String> literal = new ArrayList<>();
 		while (flags.find()) {

@@ -28,13 +28,20 @@ import java.util.regex.Pattern;
  * @param environment the runtime stage's {@code ENV} variables (the service's
  * environment)
  * @param trainingEnvironment variables set on the training run's command line
+ * @param trainingMounts the training run's bind mounts
+ * ({@code RUN --mount=type=bind,...}): target to source, a source of the build stage
+ * written {@code build:/build/...}, one of the build context as its path in the
+ * repository
+ * @param trainingWrapper what runs the training command:
+ * {@code sh /aot-training.sh /broker} (deploy/aot-training.sh, which starts a Kafka
+ * broker for it)
  * @param trainingCommand the training run, from {@code java} on
  * @param entrypoint the ENTRYPOINT, from {@code java} on (the base image's wrapper left
  * out)
  */
 public record ShippedImage(String runtimeImage, List<String> extractArguments, List<String> layers, String optionsFile,
-		Map<String, String> environment, Map<String, String> trainingEnvironment, List<String> trainingCommand,
-		List<String> entrypoint) {
+		Map<String, String> environment, Map<String, String> trainingEnvironment, Map<String, String> trainingMounts,
+		List<String> trainingWrapper, List<String> trainingCommand, List<String> entrypoint) {
 
 	private static final Pattern LAYER = Pattern.compile("COPY --from=build /build/extracted/([a-z-]+)/ \\./");
 
@@ -62,6 +69,8 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 		String options = null;
 		Map<String, String> environment = new LinkedHashMap<>();
 		Map<String, String> trainingEnvironment = new LinkedHashMap<>();
+		Map<String, String> trainingMounts = new LinkedHashMap<>();
+		List<String> trainingWrapper = new ArrayList<>();
 		List<String> training = null;
 		List<String> entrypoint = null;
 		for (String instruction : instructions.subList(runtime + 1, instructions.size())) {
@@ -77,10 +86,17 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 				int java = words.indexOf("java");
 				for (String word : words.subList(0, java)) {
 					Matcher variable = VARIABLE.matcher(word);
-					if (!variable.matches()) {
-						throw new IllegalStateException("not a variable before java in the training run: " + word);
+					if (word.startsWith("--mount=")) {
+						Map<String, String> mount = mountOptions(word.substring(8));
+						trainingMounts.put(mount.get("target"),
+								(mount.containsKey("from") ? mount.get("from") + ":" : "") + mount.get("source"));
 					}
-					trainingEnvironment.put(variable.group(1), variable.group(2));
+					else if (trainingWrapper.isEmpty() && variable.matches()) {
+						trainingEnvironment.put(variable.group(1), variable.group(2));
+					}
+					else {
+						trainingWrapper.add(word);
+					}
 				}
 				training = List.copyOf(words.subList(java, words.size()));
 			}
@@ -103,7 +119,8 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 					+ "-XX:AOTCacheOutput= and an ENTRYPOINT running java");
 		}
 		return new ShippedImage(runtimeImage, extract, List.copyOf(layers), options, Map.copyOf(environment),
-				Map.copyOf(trainingEnvironment), training, entrypoint);
+				Map.copyOf(trainingEnvironment), Map.copyOf(trainingMounts), List.copyOf(trainingWrapper), training,
+				entrypoint);
 	}
 
 	/**
@@ -204,6 +221,15 @@ public record ShippedImage(String runtimeImage, List<String> extractArguments, L
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private static Map<String, String> mountOptions(String text) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String option : text.split(",")) {
+			int eq = option.indexOf('=');
+			options.put(option.substring(0, eq), option.substring(eq + 1));
+		}
+		return options;
 	}
 
 	private static List<String> words(String text) {
