@@ -51,7 +51,8 @@ import dev.factorhealer.support.StandaloneKafka;
  * {@code --heal-users=80}, {@code --trickle-users=20}, {@code --trickle-interval=3} (s),
  * {@code --budget=100}, {@code --okta-limit=120}, {@code --heal-workers=N} (remediate-in-0
  * concurrency; default: the service's), {@code --pause-after-delete=1s} (default: the service's),
- * {@code --service-jvm="-XX:+PrintCompilation"} (added to the shipped options: the figures are then
+ * {@code --service-jvm=-XX:+UnlockDiagnosticVMOptions,-XX:+PrintCompilation} (comma-separated, added to the
+ * shipped options: the figures are then
  * not the shipped ones), {@code --client=jdk} (load from java.net.http.HttpClient instead of plain
  * sockets), {@code --drain=300} (s to wait for detection to catch up), {@code --steady-share=0.25}
  * (load after each start, share of the saturation), {@code --jfr} (the ingest service records JFR
@@ -126,7 +127,7 @@ public final class HookBenchmark {
 			.map(Integer::parseInt)
 			.toList();
 		List<String> serviceJvm = this.options.containsKey("service-jvm")
-				? List.of(this.options.get("service-jvm").trim().split("\\s+")) : List.of();
+				? List.of(this.options.get("service-jvm").trim().split("[\\s,]+")) : List.of();
 		if (!serviceJvm.isEmpty()) {
 			this.notes.add("--service-jvm " + serviceJvm + " was added to the shipped options: not the shipped figures");
 		}
