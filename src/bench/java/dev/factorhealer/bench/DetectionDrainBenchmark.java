@@ -112,15 +112,7 @@ public final class DetectionDrainBenchmark {
 						}
 						double seconds = (System.nanoTime() - ready) / 1e9;
 						double cpu = service.cpuSeconds() - cpu0;
-						StringBuilder top = new StringBuilder();
-						ProcStats.threadCpu(service.pid())
-							.entrySet()
-							.stream()
-							.map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0.0)))
-							.filter(e -> e.getValue() >= 0.1)
-							.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-							.limit(8)
-							.forEach(e -> top.append(String.format(Locale.ROOT, " %s %.1f s,", e.getKey(), e.getValue())));
+						String top = ProcStats.busiest(threads0, ProcStats.threadCpu(service.pid()), 0.1, 8);
 						String line = String.format(Locale.ROOT,
 								"round %d %s%s: ready %.1f s, lag 0 after %.1f s = %,.0f events/s; CPU %.1f s = %.1f us/event, "
 										+ "peak RSS %d MiB;%s",

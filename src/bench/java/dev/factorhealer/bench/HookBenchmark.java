@@ -318,12 +318,7 @@ public final class HookBenchmark {
 			okta.rateLimit(limit, Duration.ofSeconds(60));
 			List<String> backlog = okta.seedStuckUsers(users);
 			List<String> trickling = okta.seedStuckUsers(trickle);
-			Map<String, String> settings = new LinkedHashMap<>();
-			settings.put("spring.kafka.bootstrap-servers", bootstrap);
-			settings.put("okta.client.org-url", okta.url());
-			settings.put("okta.client.token", okta.token());
-			settings.put("okta.testing.disable-https-check", "true");
-			settings.put("healer.hook.secrets", SECRET);
+			Map<String, String> settings = startupSettings(bootstrap, okta);
 			settings.put("healer.remediation.mode", "live");
 			settings.put("healer.okta.requests-per-minute", String.valueOf(budget));
 			settings.put("healer.remediation.max-deletions-per-hour", String.valueOf(10 * (users + trickle)));
@@ -391,15 +386,7 @@ public final class HookBenchmark {
 		long drained = Math.max(0, first - lag);
 		report.detectionCpuMicrosPerEvent = drained > 0 && drainSeconds >= 1 ? cpu / drained * 1e6 : -1;
 		report.detectionPerSecond = drainSeconds > 0 ? drained / drainSeconds : 0;
-		Map<String, Double> threads = ProcStats.threadCpu(service.pid());
-		StringBuilder top = new StringBuilder();
-		threads.entrySet()
-			.stream()
-			.map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0.0)))
-			.filter(e -> e.getValue() >= 0.05)
-			.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-			.limit(8)
-			.forEach(e -> top.append(String.format(Locale.ROOT, " %s %.1f s,", e.getKey(), e.getValue())));
+		String top = ProcStats.busiest(threads0, ProcStats.threadCpu(service.pid()), 0.05, 8);
 		report.details.writeBytes(("service CPU by thread while detection drained: " + top + "\n")
 			.getBytes(StandardCharsets.UTF_8));
 		this.log.printf("Detection lagged %,d events when the %.0f s burst ended; lag %s after %.1f s more "

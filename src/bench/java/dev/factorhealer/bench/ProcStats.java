@@ -82,4 +82,20 @@ final class ProcStats {
 		}
 	}
 
+	/**
+	 * The threads that used the most CPU between two {@link #threadCpu} readings, as
+	 * {@code " name 1.2 s,"} each, busiest first.
+	 */
+	static String busiest(Map<String, Double> before, Map<String, Double> after, double minSeconds, int limit) {
+		StringBuilder top = new StringBuilder();
+		after.entrySet()
+			.stream()
+			.map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+			.filter(e -> e.getValue() >= minSeconds)
+			.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+			.limit(limit)
+			.forEach(e -> top.append(String.format(java.util.Locale.ROOT, " %s %.1f s,", e.getKey(), e.getValue())));
+		return top.toString();
+	}
+
 }
