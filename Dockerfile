@@ -39,7 +39,7 @@ COPY deploy/jvm.options ./
 # Training run (deploy/aot-training.sh): starts a Kafka broker of its own on loopback, runs the
 # service against it until its readiness answers 200, as a start in production does (Kafka clients,
 # topic provisioning, the binders, the state topics, both web servers), then stops both; the JVM
-# writes the classes it loaded and linked, with their method profiles, to app.aot as it exits. The
+# writes the classes it loaded and linked (and method profiles, not replayed: deploy/jvm.options) to app.aot as it exits. The
 # broker's jars and the script are mounted for this step only (BuildKit), so the image holds neither.
 # The values below only let start-up validation pass (the Okta org does not resolve, nothing is
 # remediated), and none of them reaches the image's environment.
