@@ -413,24 +413,43 @@ public final class HookBenchmark {
 		double rate = Math.max(1, report.halfSaturation * 2 * Double.parseDouble(this.options.getOrDefault("steady-share",
 				"0.25")));
 		report.startRate = rate;
+		alternately(image, serviceJvm, settings, pairs, (service, shipped) -> {
+			HookLoad load = new HookLoad(service.url("/hooks/okta"), SECRET, this.deliveries, 40_000_000L,
+					"jdk".equals(this.options.get("client")));
+			HookLoad.Timeline timeline = load.openLoopTimeline("start", rate, steady, 64);
+			int after = timeline.steadyAfter(50);
+			Start start = new Start(shipped, service.startup(), after, steady, timeline.phase().millis(99),
+					service.peakRssKib());
+			report.starts.add(start);
+			this.log.printf("  %s: ready in %.2f s; p99 by second at %.0f deliveries/s %s; %s%n",
+					shipped ? "with the start-up measures   " : "without the start-up measures",
+					service.startup().toNanos() / 1e9, rate, Arrays.toString(Arrays.stream(timeline.p99BySecond())
+						.mapToLong(Math::round)
+						.toArray()), start.steadyText());
+		});
+	}
+
+	/** What is measured of one start. */
+	@FunctionalInterface
+	private interface AfterStart {
+
+		void accept(ServiceUnderTest service, boolean shipped) throws Exception;
+
+	}
+
+	/**
+	 * {@code pairs} starts each way, alternately, without and then with the start-up measures (so
+	 * that a noisy neighbour hits both alike), each measured by {@code after} and then stopped.
+	 */
+	private void alternately(ImageRun image, List<String> serviceJvm, Map<String, String> settings, int pairs,
+			AfterStart after) throws Exception {
 		for (int i = 0; i < pairs; i++) {
 			for (boolean shipped : new boolean[] { false, true }) {
 				String name = "service-start-" + (shipped ? "shipped" : "plain") + "-" + (i + 1);
 				List<String> command = shipped ? image.shipped(serviceJvm) : image.withoutStartupMeasures(serviceJvm);
 				try (ServiceUnderTest service = ServiceUnderTest.start(name, command, image.directory(),
 						image.environment(), settings, this.out)) {
-					HookLoad load = new HookLoad(service.url("/hooks/okta"), SECRET, this.deliveries, 40_000_000L,
-							"jdk".equals(this.options.get("client")));
-					HookLoad.Timeline timeline = load.openLoopTimeline("start", rate, steady, 64);
-					int after = timeline.steadyAfter(50);
-					Start start = new Start(shipped, service.startup(), after, steady, timeline.phase().millis(99),
-							service.peakRssKib());
-					report.starts.add(start);
-					this.log.printf("  %s: ready in %.2f s; p99 by second at %.0f deliveries/s %s; %s%n",
-							shipped ? "with the start-up measures   " : "without the start-up measures",
-							service.startup().toNanos() / 1e9, rate, Arrays.toString(Arrays.stream(timeline.p99BySecond())
-								.mapToLong(Math::round)
-								.toArray()), start.steadyText());
+					after.accept(service, shipped);
 					service.stop();
 				}
 			}
@@ -454,7 +473,8 @@ public final class HookBenchmark {
 	 * alternately, {@code --startups} pairs (default 5) and their medians; no load, no ceiling. For
 	 * working on the start-up: a few minutes instead of the whole benchmark.
 	 */
-	private void onlyStartups(ImageRun image, List<String> serviceJvm, Map<String, String> settings) {
+	private void onlyStartups(ImageRun image, List<String> serviceJvm, Map<String, String> settings)
+			throws Exception {
 		int pairs = intOption("startups", 5);
 		// not counted: the first start creates the topics
 		try (ServiceUnderTest service = ServiceUnderTest.start("service-start-first", image.shipped(serviceJvm),
@@ -466,25 +486,17 @@ public final class HookBenchmark {
 		List<Double> without = new ArrayList<>();
 		List<Double> with = new ArrayList<>();
 		List<Double> rssWith = new ArrayList<>();
-		for (int i = 0; i < pairs; i++) {
-			for (boolean shipped : new boolean[] { false, true }) {
-				String name = "service-start-" + (shipped ? "shipped" : "plain") + "-" + (i + 1);
-				List<String> command = shipped ? image.shipped(serviceJvm) : image.withoutStartupMeasures(serviceJvm);
-				try (ServiceUnderTest service = ServiceUnderTest.start(name, command, image.directory(),
-						image.environment(), settings, this.out)) {
-					double seconds = service.startup().toNanos() / 1e9;
-					(shipped ? with : without).add(seconds);
-					double rss = service.peakRssKib() / 1024.0;
-					if (shipped) {
-						rssWith.add(rss);
-					}
-					this.log.printf("  %s: ready in %.2f s, peak RSS at ready %.0f MiB (load average %s)%n",
-							shipped ? "with the start-up measures   " : "without the start-up measures", seconds, rss,
-							loadAverage());
-					service.stop();
-				}
+		alternately(image, serviceJvm, settings, pairs, (service, shipped) -> {
+			double seconds = service.startup().toNanos() / 1e9;
+			(shipped ? with : without).add(seconds);
+			double rss = service.peakRssKib() / 1024.0;
+			if (shipped) {
+				rssWith.add(rss);
 			}
-		}
+			this.log.printf("  %s: ready in %.2f s, peak RSS at ready %.0f MiB (load average %s)%n",
+					shipped ? "with the start-up measures   " : "without the start-up measures", seconds, rss,
+					loadAverage());
+		});
 		double medianWith = median(with);
 		double medianWithout = median(without);
 		this.log.printf(Locale.ROOT, "ready without: %s, median %.2f s%nready with:    %s, median %.2f s%n"

@@ -1,7 +1,6 @@
 package dev.factorhealer.detection;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.header.Headers;
@@ -47,12 +46,11 @@ class DetectionBatch implements Consumer<Message<List<byte[]>>> {
 		MessageHeaders headers = batch.getHeaders();
 		List<?> partitions = list(headers, KafkaHeaders.RECEIVED_PARTITION);
 		List<?> offsets = list(headers, KafkaHeaders.OFFSET);
-		List<?> converted = list(headers, KafkaHeaders.BATCH_CONVERTED_HEADERS);
 		List<?> natives = list(headers, KafkaHeaders.NATIVE_HEADERS);
 		for (int i = 0; i < values.size(); i++) {
 			try {
 				Message<byte[]> request = this.detection.decide(values.get(i),
-						Detection.recordId(at(partitions, i), at(offsets, i)), replayed(converted, natives, i));
+						Detection.recordId(at(partitions, i), at(offsets, i)), replayed(natives, i));
 				if (request != null) {
 					this.requests.accept(request);
 				}
@@ -71,15 +69,12 @@ class DetectionBatch implements Consumer<Message<List<byte[]>>> {
 		return values == null || index >= values.size() ? null : values.get(index);
 	}
 
-	/** Whether the record carries the replay count an operator's replay gives it. */
-	private static boolean replayed(List<?> converted, List<?> natives, int index) {
-		if (at(converted, index) instanceof Map<?, ?> mapped) {
-			return mapped.containsKey(StuckRecordHeaders.REPLAY_COUNT);
-		}
-		if (at(natives, index) instanceof Headers raw) {
-			return raw.lastHeader(StuckRecordHeaders.REPLAY_COUNT) != null;
-		}
-		return false;
+	/**
+	 * Whether the record carries the replay count an operator's replay gives it (its
+	 * headers as Kafka read them: the binding's converter maps none).
+	 */
+	private static boolean replayed(List<?> natives, int index) {
+		return at(natives, index) instanceof Headers raw && raw.lastHeader(StuckRecordHeaders.REPLAY_COUNT) != null;
 	}
 
 }

@@ -40,10 +40,8 @@ class ReplayConfiguration {
 			MeterRegistry registry) {
 		Map<String, Object> consumer = KafkaReaders.config(kafka, "healer-replay");
 		consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-		// a run reads up to an end it knows and stops: a fetch the broker holds at that
-		// end
-		// (500 ms by default) would only delay the next read (the stuck topic after the
-		// ledger) and the consumer's close, which wait for it
+		// a run reads up to an end it knows: a fetch the broker holds there (500 ms by
+		// default) would only delay the next read and the consumer's close
 		consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
 		Map<String, Object> producer = KafkaProducers.config(kafka, "healer-replay", Map.of("linger.ms", 5));
 		return new ReplayService(
