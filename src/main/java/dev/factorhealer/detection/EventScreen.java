@@ -72,6 +72,14 @@ final class EventScreen {
 	}
 
 	/**
+	 * {@link #mayShow} for a record already known to be {@link RawEventBytes#isPlain
+	 * plain}.
+	 */
+	boolean mayShowPlain(byte[] raw) {
+		return this.needles == null || anyRuleInBytes(raw);
+	}
+
+	/**
 	 * {@code true} only when the full path would find this record a valid event and no
 	 * rule would find its pattern in it: then the detector has nothing to do or count.
 	 */

@@ -28,6 +28,10 @@ final class PlainEventCheck {
 
 	private static final int MAX_STRING_LENGTH = 1 << 20;
 
+	private static final long QUOTES = ByteBlocks.repeated((byte) '"');
+
+	private static final long BACKSLASHES = ByteBlocks.repeated((byte) '\\');
+
 	private static final byte[] UUID = { 'u', 'u', 'i', 'd' };
 
 	private static final byte[] TRUE = { 't', 'r', 'u', 'e' };
@@ -185,6 +189,10 @@ final class PlainEventCheck {
 			}
 			int start = ++this.i;
 			while (this.i < this.b.length) {
+				if (this.i + ByteBlocks.SIZE <= this.b.length && isPlainText(ByteBlocks.at(this.b, this.i))) {
+					this.i += ByteBlocks.SIZE;
+					continue;
+				}
 				int c = this.b[this.i] & 0xff;
 				if (c == '"') {
 					this.i++;
@@ -201,6 +209,15 @@ final class PlainEventCheck {
 				}
 			}
 			return false;
+		}
+
+		/**
+		 * Eight bytes that can all stay in a string as they are: printable ASCII, no
+		 * quote, no backslash.
+		 */
+		private static boolean isPlainText(long block) {
+			return !ByteBlocks.hasHigh(block) && !ByteBlocks.hasBelow(block, 0x20) && !ByteBlocks.has(block, QUOTES)
+					&& !ByteBlocks.has(block, BACKSLASHES);
 		}
 
 		/**

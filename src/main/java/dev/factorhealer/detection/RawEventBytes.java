@@ -4,19 +4,22 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Searches a record value's raw bytes for an ASCII text before any JSON is parsed: most
- * events can be passed over on this alone. The answer is a necessary condition, never a
- * sufficient one: {@code false} means no string the JSON parser would decode from these
- * bytes contains the text. Bytes that could spell the text in a way a plain search misses
- * (a backslash escape such as {@code \u0046}, an overlong UTF-8 form, a UTF-16 or UTF-32
- * document) make it answer {@code true}.
+ * events can be passed over on this alone. The search is exact only for a {@link #isPlain
+ * plain} record: there, {@code false} means no string the JSON parser would decode from
+ * these bytes contains the text. Bytes that could spell the text in a way a plain search
+ * misses (a backslash escape such as {@code \u0046}, an overlong UTF-8 form, a UTF-16 or
+ * UTF-32 document) make a record not plain. Both scans pass over plain ASCII eight bytes
+ * at a time ({@link ByteBlocks}).
  */
 public final class RawEventBytes {
+
+	private static final long BACKSLASHES = ByteBlocks.repeated((byte) '\\');
 
 	private RawEventBytes() {
 	}
 
 	/**
-	 * The needle for {@link #mayContain}: plain ASCII (other characters may be encoded
+	 * The needle for {@link #contains}: plain ASCII (other characters may be encoded
 	 * several ways).
 	 */
 	public static byte[] needle(String ascii) {
@@ -29,26 +32,29 @@ public final class RawEventBytes {
 	}
 
 	/**
-	 * {@code false} only when no JSON string in {@code raw} can contain {@code needle}.
-	 */
-	public static boolean mayContain(byte[] raw, byte[] needle) {
-		return contains(raw, needle) || !isPlain(raw);
-	}
-
-	/**
 	 * Whether every character a JSON parser decodes from these bytes is written as
 	 * itself: UTF-8 without escapes, without zero bytes (UTF-16/32), byte-order marks of
 	 * UTF-16 or overlong forms.
 	 */
-	static boolean isPlain(byte[] raw) {
+	public static boolean isPlain(byte[] raw) {
 		int last = raw.length - 1;
-		for (int i = 0; i <= last; i++) {
-			int b = raw[i];
-			if (b == '\\' || b == 0) {
-				return false;
+		int i = 0;
+		while (i <= last) {
+			if (i + ByteBlocks.SIZE <= raw.length) {
+				long block = ByteBlocks.at(raw, i);
+				if (!ByteBlocks.hasHigh(block) && !ByteBlocks.hasZero(block) && !ByteBlocks.has(block, BACKSLASHES)) {
+					i += ByteBlocks.SIZE; // plain ASCII throughout
+					continue;
+				}
 			}
-			if (b < 0 && !plainLead(b & 0xff, i < last ? raw[i + 1] & 0xff : 0)) {
-				return false;
+			for (int end = Math.min(i + ByteBlocks.SIZE, raw.length); i < end; i++) {
+				int b = raw[i];
+				if (b == '\\' || b == 0) {
+					return false;
+				}
+				if (b < 0 && !plainLead(b & 0xff, i < last ? raw[i + 1] & 0xff : 0)) {
+					return false;
+				}
 			}
 		}
 		return true;
@@ -70,25 +76,35 @@ public final class RawEventBytes {
 	/**
 	 * A plain search for the bytes of {@code needle} (first byte located, then compared).
 	 */
-	static boolean contains(byte[] raw, byte[] needle) {
+	public static boolean contains(byte[] raw, byte[] needle) {
 		if (needle.length == 0) {
 			return true;
 		}
 		byte first = needle[0];
+		long firsts = ByteBlocks.repeated(first);
 		int max = raw.length - needle.length;
-		for (int i = 0; i <= max; i++) {
-			if (raw[i] != first) {
+		int i = 0;
+		while (i <= max) {
+			if (i + ByteBlocks.SIZE <= raw.length && !ByteBlocks.has(ByteBlocks.at(raw, i), firsts)) {
+				i += ByteBlocks.SIZE; // no match can start in this block
 				continue;
 			}
-			int j = 1;
-			while (j < needle.length && raw[i + j] == needle[j]) {
-				j++;
-			}
-			if (j == needle.length) {
-				return true;
+			for (int end = Math.min(i + ByteBlocks.SIZE, max + 1); i < end; i++) {
+				if (raw[i] == first && startsAt(raw, i, needle)) {
+					return true;
+				}
 			}
 		}
 		return false;
+	}
+
+	private static boolean startsAt(byte[] raw, int index, byte[] needle) {
+		for (int j = 1; j < needle.length; j++) {
+			if (raw[index + j] != needle[j]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }

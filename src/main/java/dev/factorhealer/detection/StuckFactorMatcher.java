@@ -21,12 +21,12 @@ public final class StuckFactorMatcher {
 	}
 
 	/**
-	 * {@code false} only when no rule can match the event whose record value this is,
-	 * decided on the raw bytes without parsing them: the bytes of most events rule them
-	 * out at once.
+	 * Whether some rule could match a record the caller already found
+	 * {@link RawEventBytes#isPlain plain} (then a plain byte search is exact):
+	 * {@code false} only when no rule can. The bytes are not scanned for plainness again.
 	 */
-	public boolean mayMatch(byte[] rawEvent) {
-		return this.screen.mayShow(rawEvent);
+	public boolean mayMatchPlain(byte[] plainEvent) {
+		return this.screen.mayShowPlain(plainEvent);
 	}
 
 	/**

@@ -59,7 +59,11 @@ public final class FollowUpEvents {
 	 * never parsed.
 	 */
 	boolean mayConcern(byte[] rawEvent) {
-		return RawEventBytes.mayContain(rawEvent, ACTIVATE_BYTES) || this.stuck.mayMatch(rawEvent);
+		if (!RawEventBytes.isPlain(rawEvent)) {
+			return true; // an escape could spell either text: read it
+		}
+		// the plainness scan once, then one search per text
+		return RawEventBytes.contains(rawEvent, ACTIVATE_BYTES) || this.stuck.mayMatchPlain(rawEvent);
 	}
 
 	Optional<Signal> read(JsonNode event, Instant fallbackTime) {

@@ -90,8 +90,13 @@ class FollowUpTracker extends ConsumerLoop {
 
 	@Override
 	KafkaConsumer<String, byte[]> open() {
-		return newConsumer(this.properties.group(), Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-				RangeAssignor.class.getName(), ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200));
+		// under load, polls of a few hundred events (each poll costs a fetch and a
+		// synchronous
+		// commit); a quiet topic's event waits at most 100 ms longer
+		return newConsumer(this.properties.group(),
+				Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
+						ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500, ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 262144,
+						ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100));
 	}
 
 	@Override

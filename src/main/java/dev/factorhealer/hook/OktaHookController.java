@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
@@ -79,8 +80,13 @@ class OktaHookController {
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Map.of("verification", challenge));
 	}
 
+	/**
+	 * A delivery. The 200 is set on the response itself and {@code null} returned (the
+	 * request counts as handled): building and writing a body-less {@code ResponseEntity}
+	 * was a sixth of the framework's CPU per delivery.
+	 */
 	@PostMapping
-	ResponseEntity<?> receive(HttpServletRequest request) throws IOException {
+	ResponseEntity<?> receive(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		long started = System.nanoTime();
 		if (!this.secrets.accepts(request.getHeader(this.properties.authHeader()))) {
 			this.refusals.refused("POST /hooks/okta",
@@ -127,7 +133,9 @@ class OktaHookController {
 		if (log.isDebugEnabled()) {
 			log.debug("Delivery {}: {} events durable", delivery.deliveryId(), delivery.events().size());
 		}
-		return ResponseEntity.ok().build();
+		response.setStatus(HttpServletResponse.SC_OK);
+		response.setContentLength(0);
+		return null;
 	}
 
 	private ResponseEntity<Map<String, String>> reject(Outcome outcome, HttpStatus status, String message) {
