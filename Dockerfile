@@ -38,8 +38,9 @@ COPY --from=build /build/extracted/application/ ./
 COPY deploy/jvm.options ./
 # Training run (deploy/aot-training.sh): starts a Kafka broker of its own on loopback, runs the
 # service against it until its readiness answers 200, as a start in production does (Kafka clients,
-# topic provisioning, the binders, the state topics, both web servers), then stops both; the JVM
-# writes the classes it loaded and linked (and method profiles, not replayed: deploy/jvm.options) to app.aot as it exits. The
+# topic provisioning, the binders, the state topics, both web servers), sends it 4,000 hook deliveries
+# that match no rule, then stops both; the JVM writes the classes it loaded and linked and the
+# method profiles of that traffic (JEP 515) to app.aot as it exits. The
 # broker's jars and the script are mounted for this step only (BuildKit), so the image holds neither.
 # The values below only let start-up validation pass (the Okta org does not resolve, nothing is
 # remediated), and none of them reaches the image's environment.

@@ -4,8 +4,8 @@
 #   sh aot-training.sh <directory of Kafka broker jars> java [options] -jar app.jar
 # Starts a single-node Kafka broker (KRaft, on loopback, data in a temporary directory) from the jars
 # in the given directory on the same JVM, runs the service with the given command against it until
-# its readiness answers 200, then stops the service with SIGTERM (the JVM writes the AOT cache as it
-# exits) and the broker, and deletes the broker's data.
+# its readiness answers 200, sends it hook deliveries (below), then stops the service with SIGTERM
+# (the JVM writes the AOT cache as it exits) and the broker, and deletes the broker's data.
 # Why a broker: a training run that stops once the context is refreshed never loads what the start
 # does after it (Kafka's clients, the binder's topic provisioning and consumers, the state topics'
 # readers, both web servers): without the cache those classes are loaded, linked and interpreted on
@@ -71,7 +71,36 @@ until curl -fsS -o /dev/null "$readiness" 2>/dev/null; do
 	[ "$waited" -le 1200 ] || fail "the service was not ready within 240 s"
 	sleep 0.2
 done
-echo "aot-training: the service is ready; stopping it (the JVM writes the AOT cache as it exits)"
+# Hook traffic: deliveries of ten events (none matches a rule, so nothing is remediated), so that
+# the method profiles in the cache (JEP 515) are those of the path every delivery and every event
+# takes, not only of the start; the JIT of a start from the cache compiles that path from them.
+hook="http://127.0.0.1:${SERVER_PORT:-8080}/hooks/okta"
+secret=${HEALER_HOOK_SECRETS%%,*}
+event='{"actor":{"id":"00uaottraining00001","type":"User","alternateId":"aot@example.com"},'\
+'"client":{"userAgent":{"rawUserAgent":"Mozilla/5.0","os":"Linux","browser":"FIREFOX"},"ipAddress":"192.0.2.1"},'\
+'"displayMessage":"User login to Okta","eventType":"user.session.start",'\
+'"outcome":{"result":"SUCCESS","reason":null},"published":"2026-01-01T00:00:00.000Z","severity":"INFO",'\
+'"debugContext":{"debugData":{"requestUri":"/idp/idx/identify"}},"uuid":"aot-training-%s","version":"0","target":[]}'
+events=
+for n in 0 1 2 3 4 5 6 7 8 9; do
+	events="$events${events:+,}$(printf "$event" "$n")"
+done
+printf '{"eventType":"com.okta.event_hook","eventId":"aot-training","data":{"events":[%s]}}' "$events" >"$work/delivery.json"
+urls=
+n=0
+while [ "$n" -lt 500 ]; do
+	urls="$urls $hook"
+	n=$((n + 1))
+done
+round=0
+while [ "$round" -lt 8 ]; do
+	# one connection, 500 deliveries after one another
+	# shellcheck disable=SC2086
+	curl -fsS --fail-early -o /dev/null -H "Authorization: $secret" -H "Content-Type: application/json" \
+		--data-binary "@$work/delivery.json" $urls >/dev/null || fail "a training delivery was refused"
+	round=$((round + 1))
+done
+echo "aot-training: the service is ready and answered $((round * 500)) deliveries; stopping it (the JVM writes the AOT cache as it exits)"
 kill -TERM "$service"
 # 143: ended by SIGTERM, after a graceful shutdown
 wait "$service" || [ $? -eq 143 ] || { service=; fail "the service did not end cleanly"; }

@@ -143,15 +143,17 @@ public final class TopicTail {
 		}
 		long end = this.caughtUp ? -1 : current.endOffsets(partitions, Duration.ofSeconds(10)).get(this.partition);
 		while (this.running) {
-			for (ConsumerRecord<String, byte[]> record : current.poll(this.pollTimeout)) {
-				this.reader.apply(record, !this.caughtUp);
-				this.next = record.offset() + 1;
-			}
+			// before the poll: a tail already at the end (an empty topic at start-up) is
+			// caught up at once rather than after a poll that waits its whole timeout
 			this.next = current.position(this.partition);
 			this.reader.reached(this.next);
 			if (!this.caughtUp && this.next >= end) {
 				this.caughtUp = true;
 				this.reader.caughtUp();
+			}
+			for (ConsumerRecord<String, byte[]> record : current.poll(this.pollTimeout)) {
+				this.reader.apply(record, !this.caughtUp);
+				this.next = record.offset() + 1;
 			}
 		}
 	}
