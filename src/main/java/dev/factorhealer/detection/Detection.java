@@ -95,9 +95,21 @@ class Detection {
 	 * @return the request to send, or {@code null}
 	 */
 	Message<byte[]> decide(byte[] payload, String recordId, boolean replayed) {
-		if (this.screen.canPassOver(payload)) {
-			return null;
-		}
+		return passesOver(payload) ? null : decideScreened(payload, recordId, replayed);
+	}
+
+	/**
+	 * Whether the screen passes over this record value: then there is nothing to decide,
+	 * and a caller need not read where the record sits or its headers.
+	 */
+	boolean passesOver(byte[] payload) {
+		return this.screen.canPassOver(payload);
+	}
+
+	/**
+	 * {@link #decide} for a record value the screen did not pass over.
+	 */
+	Message<byte[]> decideScreened(byte[] payload, String recordId, boolean replayed) {
 		JsonNode event = parse(payload);
 		String uuid = event.get("uuid").asString();
 		Optional<Finding> found = this.detector.inspect(event);

@@ -3,6 +3,7 @@ package dev.factorhealer.hook;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,12 +25,18 @@ class HookConfiguration {
 	}
 
 	@Bean
-	OktaHookController oktaHookController(HookProperties properties, OktaEventsProperties events,
+	ServletRegistrationBean<OktaHookServlet> oktaHookServlet(HookProperties properties, OktaEventsProperties events,
 			OktaEventPublisher publisher, JsonMapper mapper, HookMetrics metrics, RefusalLog refusals) {
 		properties.secrets()
 			.forEach((secret) -> SecretStrength.check("healer.hook.secrets [HEALER_HOOK_SECRETS]", secret));
-		return new OktaHookController(properties, events.publishTimeout(), new HookSecrets(properties.secrets()),
-				publisher, mapper, metrics, refusals);
+		OktaHookServlet servlet = new OktaHookServlet(properties, events.publishTimeout(),
+				new HookSecrets(properties.secrets()), publisher, mapper, metrics, refusals);
+		ServletRegistrationBean<OktaHookServlet> registration = new ServletRegistrationBean<>(servlet,
+				OktaHookServlet.PATH);
+		registration.setName("oktaHook");
+		// ready with the server, not on the first delivery
+		registration.setLoadOnStartup(1);
+		return registration;
 	}
 
 }
