@@ -38,7 +38,8 @@ import dev.factorhealer.support.StandaloneKafka;
  * <p>
  * The ingest phases: a warm-up, a closed loop at the smaller connection counts, then a burst at
  * the largest (64) once detection has no lag, after which detection's lag drain is timed (time
- * from the burst's start to lag 0, over the burst's length), then an open loop at half the
+ * from the burst's start to lag 0, over the burst's length), then, once the follow-up tracker's
+ * group has read what the burst wrote too (a steady state, no backlog), an open loop at half the
  * saturation. Start-up: the service is started {@code --startups} times each way, alternately,
  * without and with the start-up measures, and each start is followed by an open loop at a quarter
  * of the saturation ({@code --steady-share=0.25}) to see when its p99 settles (every later second
@@ -287,6 +288,17 @@ public final class HookBenchmark {
 				profile(service, "service-" + c + "conn-" + stamp + ".jfr", phaseStart, Instant.now(), report);
 			}
 		}
+		// the follow-up tracker reads okta.events too, in a group of its own: the open loop
+		// measures a steady state, so it starts once that group too has read what the burst
+		// wrote (its catching up would otherwise share the cores with the measured load)
+		long followUpLag = TopicAudit.lag(bootstrap, "healer-followup", TOPIC);
+		long followUpWait = System.nanoTime();
+		long followUpLeft = awaitLag(bootstrap, "healer-followup", TOPIC, Duration.ofSeconds(120));
+		String followUp = String.format(Locale.ROOT,
+				"follow-up tracker after the burst: lag %,d events, %s after %.1f s more", followUpLag,
+				followUpLeft == 0 ? "0" : followUpLeft + " still", (System.nanoTime() - followUpWait) / 1e9);
+		this.log.println(followUp);
+		report.details.writeBytes((followUp + "\n").getBytes(StandardCharsets.UTF_8));
 		double saturation = report.closed.stream().mapToDouble(HookLoad.Phase::deliveriesPerSecond).max().orElse(1);
 		double rate = Math.max(1, saturation / 2);
 		report.halfSaturation = rate;
