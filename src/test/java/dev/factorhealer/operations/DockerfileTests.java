@@ -125,7 +125,7 @@ class DockerfileTests {
 		double percentage = Double
 			.parseDouble(value(ShippedImage.options(ROOT.resolve(this.image.optionsFile())), "-XX:MaxRAMPercentage="));
 		long heap = (long) (limit * percentage / 100);
-		assertThat(heap).as("heap of %s%% of the limit", percentage).isBetween(128L << 20, 256L << 20);
+		assertThat(heap).as("heap of %s%% of the limit", percentage).isBetween(112L << 20, 256L << 20);
 		assertThat(limit - heap).as("metaspace, code cache, threads, GC and buffers: measured about 200 MiB")
 			.isGreaterThanOrEqualTo(256L << 20);
 		assertThat(limit).as("room above the RSS target (384 MiB) that the benchmark checks")
