@@ -90,8 +90,7 @@ class FollowUpTracker extends ConsumerLoop {
 
 	@Override
 	KafkaConsumer<String, byte[]> open() {
-		// under load, polls of a few hundred events (each poll costs a fetch and a
-		// synchronous
+		// under load, polls of a few hundred events (each costs a fetch and a synchronous
 		// commit); a quiet topic's event waits at most 100 ms longer
 		return newConsumer(this.properties.group(),
 				Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
