@@ -62,13 +62,8 @@ final class EventScreen {
 		if (this.needles == null) {
 			return true;
 		}
-		boolean plain = RawEventBytes.isPlain(raw);
-		for (List<byte[]> rule : this.needles) {
-			if (!plain || containsAll(raw, rule)) {
-				return true;
-			}
-		}
-		return false;
+		// not plain: an escape could spell any rule's texts
+		return RawEventBytes.isPlain(raw) ? anyRuleInBytes(raw) : !this.needles.isEmpty();
 	}
 
 	/**
