@@ -306,7 +306,8 @@ public final class HookBenchmark {
 				latencyPhase.toSeconds());
 		Cpu cpu = Cpu.start(service.pid(), brokerPid);
 		PublishHistogram before = PublishHistogram.scrape(service.managementUrl("/actuator/prometheus"));
-		report.open = load.openLoop("half", rate, latencyPhase, 64);
+		HookLoad.Timeline halfTimeline = load.openLoopTimeline("half", rate, latencyPhase, 64);
+		report.open = halfTimeline.phase();
 		report.openCpu = cpu.stop();
 		report.openServerSide = PublishHistogram.scrape(service.managementUrl("/actuator/prometheus")).since(before);
 		this.log.println("  inside the service (healer_hook_publish_seconds): " + report.openServerSide);
@@ -314,9 +315,23 @@ public final class HookBenchmark {
 		this.log.printf("  ack latency p50 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms; %,d ok, failures %s%n",
 				report.open.millis(50), report.open.millis(99), report.open.millis(99.9),
 				report.open.latency().getMaxValue() / 1e6, report.open.ok(), report.open.failures());
+		// one stall shows as a few bad seconds, a slow service as many
+		this.log.println("  p99 of each second over 50 ms: " + secondsOver(halfTimeline.p99BySecond(), 50));
 		this.log.println("Auditing " + TOPIC + " against the deliveries answered 200 ...");
 		report.audit = TopicAudit.audit(bootstrap, TOPIC, deliveries, load, Duration.ofMinutes(5));
 		this.log.printf("  %s%n", report.audit);
+	}
+
+	/** "second 12: 180.3 ms, ..." for the seconds whose p99 is over {@code millis}, or "none". */
+	static String secondsOver(double[] p99BySecond, double millis) {
+		StringBuilder over = new StringBuilder();
+		for (int s = 0; s < p99BySecond.length; s++) {
+			if (p99BySecond[s] > millis) {
+				over.append(over.isEmpty() ? "" : ", ")
+					.append(String.format(Locale.ROOT, "second %d: %.1f ms", s, p99BySecond[s]));
+			}
+		}
+		return over.isEmpty() ? "none" : over.toString();
 	}
 
 	private void heal(Report report, String bootstrap, ImageRun image, List<String> serviceJvm) throws Exception {
