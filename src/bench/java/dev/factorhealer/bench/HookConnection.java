@@ -39,6 +39,12 @@ final class HookConnection implements AutoCloseable {
 				+ "\r\nContent-Type: application/json\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
 	}
 
+	/** Connects now rather than at the first {@link #post}. */
+	void open() throws IOException {
+		connect();
+		this.lastUsed = System.nanoTime();
+	}
+
 	/** Sends the delivery and returns the answer's status. */
 	int post(byte[] body) throws IOException {
 		if (this.socket == null || System.nanoTime() - this.lastUsed > IDLE_NANOS) {

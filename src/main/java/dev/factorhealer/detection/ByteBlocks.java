@@ -9,7 +9,10 @@ import java.nio.ByteOrder;
  * over the long runs of plain ASCII that make up most of an event (names, ids, user
  * agents) a block at a time instead of a byte at a time, and look at single bytes only in
  * a block that holds something of interest. Each test below is exact for the block as a
- * whole (whether <em>some</em> byte qualifies), which is all the callers use.
+ * whole (whether <em>some</em> byte qualifies). The marks ({@link #zeros},
+ * {@link #below}, {@link #highs}) are exact from the lowest byte up to the first marked
+ * one (a borrow can mark a byte above a marked one falsely, never one below):
+ * {@link #firstMarked} of their union is the first byte of interest.
  */
 final class ByteBlocks {
 
@@ -44,17 +47,42 @@ final class ByteBlocks {
 
 	/** Whether some byte of the block is zero. */
 	static boolean hasZero(long block) {
-		return ((block - ONES) & ~block & HIGHS) != 0;
+		return zeros(block) != 0;
 	}
 
 	/** Whether some byte of the block is below {@code limit} (at most 0x80), unsigned. */
 	static boolean hasBelow(long block, int limit) {
-		return ((block - limit * ONES) & ~block & HIGHS) != 0;
+		return below(block, limit) != 0;
 	}
 
 	/** Whether some byte of the block is not ASCII (0x80 or above). */
 	static boolean hasHigh(long block) {
-		return (block & HIGHS) != 0;
+		return highs(block) != 0;
+	}
+
+	/** The high bit of the bytes that equal the byte {@code repeated} was made of. */
+	static long equal(long block, long repeated) {
+		return zeros(block ^ repeated);
+	}
+
+	/** The high bit of the zero bytes. */
+	static long zeros(long block) {
+		return (block - ONES) & ~block & HIGHS;
+	}
+
+	/** The high bit of the bytes below {@code limit} (at most 0x80), unsigned. */
+	static long below(long block, int limit) {
+		return (block - limit * ONES) & ~block & HIGHS;
+	}
+
+	/** The high bit of the bytes that are not ASCII. */
+	static long highs(long block) {
+		return block & HIGHS;
+	}
+
+	/** The index in the block (0-7) of the first marked byte; {@code marks} not 0. */
+	static int firstMarked(long marks) {
+		return Long.numberOfTrailingZeros(marks) >>> 3;
 	}
 
 }

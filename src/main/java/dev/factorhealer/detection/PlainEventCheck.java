@@ -181,43 +181,56 @@ final class PlainEventCheck {
 
 		/**
 		 * A string without escapes, of valid UTF-8; leaves {@code i} after the closing
-		 * quote.
+		 * quote. A block at a time: a block's first byte that is no printable ASCII (the
+		 * closing quote, most often) is found in the block at once, not byte by byte.
 		 */
 		private boolean string() {
 			if (!at('"')) {
 				return false;
 			}
+			byte[] b = this.b;
 			int start = ++this.i;
-			while (this.i < this.b.length) {
-				if (this.i + ByteBlocks.SIZE <= this.b.length && isPlainText(ByteBlocks.at(this.b, this.i))) {
-					this.i += ByteBlocks.SIZE;
-					continue;
+			int i = start;
+			while (true) {
+				if (i + ByteBlocks.SIZE <= b.length) {
+					long special = specials(ByteBlocks.at(b, i));
+					if (special == 0) {
+						i += ByteBlocks.SIZE;
+						continue;
+					}
+					i += ByteBlocks.firstMarked(special);
 				}
-				int c = this.b[this.i] & 0xff;
+				else if (i >= b.length) {
+					return false;
+				}
+				int c = b[i] & 0xff;
 				if (c == '"') {
-					this.i++;
+					this.i = i + 1;
 					return this.i - start <= PlainEventCheck.this.maxStringLength;
 				}
 				if (c == '\\' || c < 0x20) {
 					return false;
 				}
 				if (c < 0x80) {
-					this.i++;
+					i++; // the last bytes, fewer than a block
 				}
-				else if (!utf8(c)) {
-					return false;
+				else {
+					this.i = i;
+					if (!utf8(c)) {
+						return false;
+					}
+					i = this.i;
 				}
 			}
-			return false;
 		}
 
 		/**
-		 * Eight bytes that can all stay in a string as they are: printable ASCII, no
-		 * quote, no backslash.
+		 * The bytes of a block that cannot stay in a string as they are, or end it: not
+		 * ASCII, a control character, a quote or a backslash.
 		 */
-		private static boolean isPlainText(long block) {
-			return !ByteBlocks.hasHigh(block) && !ByteBlocks.hasBelow(block, 0x20) && !ByteBlocks.has(block, QUOTES)
-					&& !ByteBlocks.has(block, BACKSLASHES);
+		private static long specials(long block) {
+			return ByteBlocks.highs(block) | ByteBlocks.below(block, 0x20) | ByteBlocks.equal(block, QUOTES)
+					| ByteBlocks.equal(block, BACKSLASHES);
 		}
 
 		/**

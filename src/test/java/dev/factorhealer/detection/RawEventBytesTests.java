@@ -1,5 +1,8 @@
 package dev.factorhealer.detection;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import net.jqwik.api.Arbitraries;
@@ -8,15 +11,17 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The scans that pass over eight bytes at a time answer exactly what a byte-at-a-time
  * scan answers, wherever the interesting byte falls: inside a block, at its edges, in the
- * tail shorter than a block.
+ * tail shorter than a block. That includes the strings of {@link PlainEventCheck}.
  */
 class RawEventBytesTests {
 
@@ -24,6 +29,8 @@ class RawEventBytesTests {
 	private static final byte[] ALPHABET = { 'a', 'R', 'e', ' ', '"', '\\', 0, 0x1f, 0x7f, (byte) 0x80, (byte) 0xa0,
 			(byte) 0x90, (byte) 0xbf, (byte) 0xc0, (byte) 0xc1, (byte) 0xc3, (byte) 0xe0, (byte) 0xed, (byte) 0xf0,
 			(byte) 0xf4, (byte) 0xf5, (byte) 0xfe, (byte) 0xff };
+
+	private static final PlainEventCheck PLAIN = new PlainEventCheck(JsonMapper.builder().build());
 
 	@Property(tries = 3000)
 	void isPlainAnswersAsAByteAtATimeScan(@ForAll("records") byte[] raw) {
@@ -35,6 +42,20 @@ class RawEventBytesTests {
 	void containsAnswersAsAByteAtATimeSearch(@ForAll("records") byte[] raw, @ForAll("needles") byte[] needle) {
 		Statistics.label("found").collect(referenceContains(raw, needle));
 		assertThat(RawEventBytes.contains(raw, needle)).isEqualTo(referenceContains(raw, needle));
+	}
+
+	@Property(tries = 3000)
+	void aStringIsPlainExactlyWhenEachOfItsBytesIs(@ForAll("records") byte[] text,
+			@ForAll @IntRange(min = 1, max = 9) int nameLength) {
+		// the name's length moves the text across block boundaries
+		byte[] head = ("{\"uuid\":\"u\",\"" + "k".repeat(nameLength) + "\":\"").getBytes(StandardCharsets.US_ASCII);
+		byte[] record = new byte[head.length + text.length + 2];
+		System.arraycopy(head, 0, record, 0, head.length);
+		System.arraycopy(text, 0, record, head.length, text.length);
+		record[record.length - 2] = '"';
+		record[record.length - 1] = '}';
+		Statistics.label("plain").collect(referenceIsPlainText(text));
+		assertThat(PLAIN.isPlainEvent(record)).isEqualTo(referenceIsPlainText(text));
 	}
 
 	@Test
@@ -80,6 +101,30 @@ class RawEventBytesTests {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * What a string may hold as it is: no quote, backslash or control character, strict
+	 * UTF-8 (the JDK's decoder refuses overlong forms, surrogates and anything past
+	 * U+10FFFF).
+	 */
+	private static boolean referenceIsPlainText(byte[] text) {
+		for (byte b : text) {
+			int c = b & 0xff;
+			if (c == '"' || c == '\\' || c < 0x20) {
+				return false;
+			}
+		}
+		try {
+			StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(text));
+			return true;
+		}
+		catch (CharacterCodingException ex) {
+			return false;
+		}
 	}
 
 	private static boolean referenceContains(byte[] raw, byte[] needle) {
