@@ -50,11 +50,6 @@ final class ByteBlocks {
 		return zeros(block) != 0;
 	}
 
-	/** Whether some byte of the block is below {@code limit} (at most 0x80), unsigned. */
-	static boolean hasBelow(long block, int limit) {
-		return below(block, limit) != 0;
-	}
-
 	/** Whether some byte of the block is not ASCII (0x80 or above). */
 	static boolean hasHigh(long block) {
 		return highs(block) != 0;

@@ -181,8 +181,9 @@ final class PlainEventCheck {
 
 		/**
 		 * A string without escapes, of valid UTF-8; leaves {@code i} after the closing
-		 * quote. A block at a time: a block's first byte that is no printable ASCII (the
-		 * closing quote, most often) is found in the block at once, not byte by byte.
+		 * quote. A block at a time: the first byte of a block that is a quote (the
+		 * closing one, most often), a backslash, a control character or not ASCII is
+		 * found from the block's marks at once, not byte by byte.
 		 */
 		private boolean string() {
 			if (!at('"')) {
