@@ -1,8 +1,5 @@
 package dev.factorhealer.detection;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import net.jqwik.api.Arbitraries;
@@ -15,6 +12,8 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.factorhealer.support.StrictUtf8;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,8 +104,7 @@ class RawEventBytesTests {
 
 	/**
 	 * What a string may hold as it is: no quote, backslash or control character, strict
-	 * UTF-8 (the JDK's decoder refuses overlong forms, surrogates and anything past
-	 * U+10FFFF).
+	 * UTF-8.
 	 */
 	private static boolean referenceIsPlainText(byte[] text) {
 		for (byte b : text) {
@@ -115,16 +113,7 @@ class RawEventBytesTests {
 				return false;
 			}
 		}
-		try {
-			StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(text));
-			return true;
-		}
-		catch (CharacterCodingException ex) {
-			return false;
-		}
+		return StrictUtf8.isValid(text);
 	}
 
 	private static boolean referenceContains(byte[] raw, byte[] needle) {

@@ -13,10 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +64,7 @@ import dev.factorhealer.fakeokta.FakeOktaOrg;
 import dev.factorhealer.support.Deliveries;
 import dev.factorhealer.support.HttpTestSupport;
 import dev.factorhealer.support.KafkaTestBroker;
+import dev.factorhealer.support.StrictUtf8;
 import dev.factorhealer.support.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -1166,16 +1164,7 @@ class HostileHookInputPropertyTests {
 	}
 
 	static boolean isUtf8(byte[] bytes) {
-		try {
-			StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(bytes));
-			return true;
-		}
-		catch (CharacterCodingException ex) {
-			return false;
-		}
+		return StrictUtf8.isValid(bytes);
 	}
 
 	// ---------------------------------------------------------------- deliveries built

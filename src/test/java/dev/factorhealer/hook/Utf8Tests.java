@@ -1,12 +1,11 @@
 package dev.factorhealer.hook;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+
+import dev.factorhealer.support.StrictUtf8;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,16 +46,7 @@ class Utf8Tests {
 	}
 
 	private static boolean jdk(byte[] bytes) {
-		try {
-			StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(bytes));
-			return true;
-		}
-		catch (CharacterCodingException ex) {
-			return false;
-		}
+		return StrictUtf8.isValid(bytes);
 	}
 
 }
