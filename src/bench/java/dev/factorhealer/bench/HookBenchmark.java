@@ -303,9 +303,9 @@ public final class HookBenchmark {
 		double saturation = report.closed.stream().mapToDouble(HookLoad.Phase::deliveriesPerSecond).max().orElse(1);
 		double rate = Math.max(1, saturation / 2);
 		report.halfSaturation = rate;
-		// the change of load (a burst, then the follow-up tracker alone) shows in the first
-		// second or two of a loop (seen up to 195 ms there, the rest under 50): a lead-in at
-		// the same rate, printed, not counted, so that the figure is the steady state's
+		// a lead-in at the same rate, printed, not counted: the figure starts from a steady
+		// state at that rate rather than from the change of load (the burst, then the
+		// follow-up tracker catching up alone)
 		Duration leadIn = Duration.ofSeconds(intOption("lead-in", 5));
 		if (!leadIn.isZero()) {
 			HookLoad.Timeline lead = load.openLoopTimeline("lead-in", rate, leadIn, 64);

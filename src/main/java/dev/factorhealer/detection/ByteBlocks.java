@@ -42,7 +42,7 @@ final class ByteBlocks {
 
 	/** Whether some byte of the block equals the byte {@code repeated} was made of. */
 	static boolean has(long block, long repeated) {
-		return hasZero(block ^ repeated);
+		return equal(block, repeated) != 0;
 	}
 
 	/** Whether some byte of the block is zero. */

@@ -724,7 +724,7 @@ class HostileHookInputPropertyTests {
 		tally("invalidUtf8", answer);
 		delivery.remember(answer);
 		Statistics.label("sequence").collect(hex(sequence));
-		assertThat(isUtf8(bytes)).isFalse();
+		assertThat(StrictUtf8.isValid(bytes)).isFalse();
 		assertThat(answer.status()).as(answer.describe(bytes) + " with " + hex(sequence) + " in " + place)
 			.isEqualTo(400);
 	}
@@ -749,7 +749,7 @@ class HostileHookInputPropertyTests {
 			.array(byte[].class)
 			.ofMinSize(1)
 			.ofMaxSize(6)
-			.filter(b -> !isUtf8(b));
+			.filter(b -> !StrictUtf8.isValid(b));
 		return Arbitraries.oneOf(listed, random);
 	}
 
@@ -1113,7 +1113,7 @@ class HostileHookInputPropertyTests {
 	 * a non-blank string {@code uuid} and {@code eventType}.
 	 */
 	static Validity validity(byte[] body) {
-		if (!isUtf8(body)) {
+		if (!StrictUtf8.isValid(body)) {
 			return Validity.INVALID;
 		}
 		JsonNode root;
@@ -1161,10 +1161,6 @@ class HostileHookInputPropertyTests {
 			}
 			case AMBIGUOUS -> assertThat(answer.status()).as(answer.describe(body)).isIn(200, 400);
 		}
-	}
-
-	static boolean isUtf8(byte[] bytes) {
-		return StrictUtf8.isValid(bytes);
 	}
 
 	// ---------------------------------------------------------------- deliveries built
